@@ -1,0 +1,27 @@
+"""Recognise unresolved CDK tokens without a round trip to the jsii runtime.
+
+CDK encodes a token in a string as `${Token[...]}`, in a list as a single `#{Token[...]}`
+element, and in a number as a double around -1.888e+289. Checking the encoding in Python keeps
+validation pure and free (a jsii call costs more than all the rules together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+_STRING_TOKEN_MARKER = "${Token["
+_LIST_TOKEN_MARKER = "#{Token["
+_NUMBER_TOKEN_LIMIT = -1e288
+
+
+def is_unresolved(value: object) -> bool:
+    """True if `value` is, or contains, an unresolved CDK token."""
+    if isinstance(value, str):
+        return _STRING_TOKEN_MARKER in value or value.startswith(_LIST_TOKEN_MARKER)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value <= _NUMBER_TOKEN_LIMIT
+    if isinstance(value, Sequence):
+        return any(is_unresolved(item) for item in value)
+    return False

@@ -1,0 +1,60 @@
+"""Shared test helpers: synthesize once per module, lint with the real cfn-lint."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+# jsii reads this when it starts, on the first import of aws_cdk below.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import assertions
+from cfnlint.api import ManualArgs, lint
+
+REPO = Path(__file__).resolve().parent.parent
+REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+LINT_REGIONS = ["us-east-1", "eu-west-1"]
+
+Template = dict[str, Any]
+
+
+def template_of(stack: cdk.Stack) -> Template:
+    """The synthesized CloudFormation template of `stack`, as plain JSON."""
+    return dict(assertions.Template.from_stack(stack).to_json())
+
+
+def resources_of_type(template: Template, resource_type: str) -> dict[str, Any]:
+    """Logical id -> resource, for every resource of one type."""
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def only_resource(template: Template, resource_type: str) -> tuple[str, dict[str, Any]]:
+    """The one resource of `resource_type` (fails if there is not exactly one)."""
+    found = resources_of_type(template, resource_type)
+    assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
+    return next(iter(found.items()))
+
+
+def cfn_lint_findings(template: Template) -> list[str]:
+    """cfn-lint's findings on `template` (every rule, errors and warnings alike)."""
+    matches = lint(json.dumps(template), config=ManualArgs(regions=LINT_REGIONS))
+    return [f"{match.rule.id} {match.message} at {match.path}" for match in matches]
+
+
+def assert_lint_clean(template: Template) -> None:
+    findings = cfn_lint_findings(template)
+    assert findings == [], "\n".join(findings)
+
+
+@pytest.fixture
+def stack() -> cdk.Stack:
+    """A fresh, environment-agnostic stack in a fresh app."""
+    return cdk.Stack(cdk.App(), "TestStack")
