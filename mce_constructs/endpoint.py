@@ -13,13 +13,23 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from . import _naming, _validation
+from ._deployment import check_deployment, grant_describe_rollback_alarms, render_deployment
+from ._endpoint_base import (
+    DEFAULT_VARIANT_NAME,
+    ImportedEndpoint,
+    IMultiContainerEndpoint,
+    endpoint_arn_for,
+    endpoint_name_in,
+)
 from ._role import create_execution_role, grant_runtime
 from ._tokens import is_unresolved
 from ._validation import EndpointSpec, MceValidationError
 from .container import ContainerDefinition, InvocationMode
+from .deployment import DeploymentConfig
+from .scaling import ScalableInstanceCount, scale_instance_count
 
 
-class MultiContainerEndpoint(Construct):
+class MultiContainerEndpoint(IMultiContainerEndpoint):
     """A SageMaker multi-container endpoint: one model with up to 15 containers, invoked as a
     Serial inference pipeline or Directly by container hostname, its endpoint config and the
     endpoint.
@@ -41,12 +51,13 @@ class MultiContainerEndpoint(Construct):
         initial_instance_count: int = 1,
         endpoint_name: str | None = None,
         role: iam.IRole | None = None,
-        variant_name: str = "AllTraffic",
+        variant_name: str = DEFAULT_VARIANT_NAME,
         vpc: ec2.IVpc | None = None,
         vpc_subnets: ec2.SubnetSelection | None = None,
         security_groups: Sequence[ec2.ISecurityGroup] | None = None,
         enable_network_isolation: bool = False,
         kms_key: kms.IKey | None = None,
+        deployment: DeploymentConfig | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """
@@ -70,12 +81,16 @@ class MultiContainerEndpoint(Construct):
             @default False
         :param kms_key: key that encrypts the instances' storage volumes.
             @default the volumes are encrypted with an AWS managed key
+        :param deployment: guardrails for later updates: `DeploymentConfig.blue_green(...)`
+            or `DeploymentConfig.rolling(...)`, with rollback alarms that the execution role
+            may then describe. Set on the endpoint only. @default SageMaker's default
+            (blue/green, all at once, no auto-rollback)
         :param tags: tags for the model, the endpoint config, the endpoint and the role;
             changing them updates the resources in place. @default no tags
         """
         super().__init__(scope, id)
         spec = EndpointSpec(containers=tuple(containers), mode=mode)
-        problems = _validation.validate(spec)
+        problems = [*_validation.validate(spec), *check_deployment(deployment)]
         if problems:
             raise MceValidationError(self.node.path, problems)
 
@@ -83,9 +98,16 @@ class MultiContainerEndpoint(Construct):
         self.mode = mode
         self.containers = spec.containers
         self.variant_name = variant_name
+        self._invocation_mode = mode
+        self._container_hostnames = tuple(
+            c.container_hostname for c in spec.containers if c.container_hostname is not None
+        )
 
         self.role: iam.IRole = role or create_execution_role(self, "Role")
-        grants = [grant_runtime(self.role, endpoint_name)]
+        grants = [
+            grant_runtime(self.role, endpoint_name),
+            *grant_describe_rollback_alarms(self.role, deployment),
+        ]
         container_props = []
         for index, container in enumerate(spec.containers):
             image_uri, grant = container.container_image.bind(self, f"Image{index}", self.role)
@@ -152,6 +174,7 @@ class MultiContainerEndpoint(Construct):
             "Endpoint",
             endpoint_config_name=self.endpoint_config_name,
             endpoint_name=endpoint_name,
+            deployment_config=render_deployment(deployment) if deployment else None,
         )
         self.endpoint.node.add_dependency(self.endpoint_config)
         self.endpoint_name: str = endpoint_name or self.endpoint.attr_endpoint_name
@@ -159,6 +182,78 @@ class MultiContainerEndpoint(Construct):
 
         for key, value in (tags or {}).items():
             cdk.Tags.of(self).add(key, value)
+
+    def auto_scale_instance_count(
+        self, *, min_capacity: int = 1, max_capacity: int
+    ) -> ScalableInstanceCount:
+        """Let Application Auto Scaling set the variant's instance count; add a policy with
+        `scale_on_invocations` or `scale_to_track_custom_metric` on the result.
+
+        The endpoint then keeps its scaled count across deployments, and SageMaker refuses a
+        change of `instance_type` until autoscaling is removed (see the README).
+
+        :param min_capacity: fewest instances. @default 1
+        :param max_capacity: most instances.
+        """
+        return scale_instance_count(
+            self,
+            self.endpoint,
+            endpoint_name=self.endpoint_name,
+            variant_name=self.variant_name,
+            min_capacity=min_capacity,
+            max_capacity=max_capacity,
+        )
+
+    @staticmethod
+    def from_endpoint_name(
+        scope: Construct,
+        id: str,
+        endpoint_name: str,
+        *,
+        variant_name: str = DEFAULT_VARIANT_NAME,
+        container_hostnames: Sequence[str] | None = None,
+    ) -> IMultiContainerEndpoint:
+        """An endpoint deployed elsewhere, in this stack's account and region: grant invoke on
+        it and read its metrics.
+
+        :param variant_name: its production variant (for metrics). @default "AllTraffic"
+        :param container_hostnames: its containers' hostnames (Direct mode); a per-container
+            grant or metric must then name one of them. @default any valid hostname
+        """
+        return ImportedEndpoint(
+            scope,
+            id,
+            endpoint_name=endpoint_name,
+            endpoint_arn=endpoint_arn_for(scope, endpoint_name),
+            variant_name=variant_name,
+            container_hostnames=container_hostnames,
+        )
+
+    @staticmethod
+    def from_endpoint_arn(
+        scope: Construct,
+        id: str,
+        endpoint_arn: str,
+        *,
+        variant_name: str = DEFAULT_VARIANT_NAME,
+        container_hostnames: Sequence[str] | None = None,
+    ) -> IMultiContainerEndpoint:
+        """An endpoint deployed elsewhere, by ARN (any account or region). Its name is read
+        from the ARN, where SageMaker writes it in lower case: import an endpoint whose name
+        has capitals with `from_endpoint_name` for its metrics to match.
+
+        :param variant_name: its production variant (for metrics). @default "AllTraffic"
+        :param container_hostnames: its containers' hostnames (Direct mode); a per-container
+            grant or metric must then name one of them. @default any valid hostname
+        """
+        return ImportedEndpoint(
+            scope,
+            id,
+            endpoint_name=endpoint_name_in(endpoint_arn),
+            endpoint_arn=endpoint_arn,
+            variant_name=variant_name,
+            container_hostnames=container_hostnames,
+        )
 
     def _content_name(self, stack: cdk.Stack, props: Mapping[str, Any]) -> str:
         """A name that changes exactly when `props` (resolved to CloudFormation) change."""

@@ -1,0 +1,174 @@
+"""Autoscaling of the endpoint's instance count with Application Auto Scaling.
+
+With autoscaling the endpoint keeps its scaled instance count across deployments
+(`RetainAllVariantProperties`). SageMaker refuses to change the instance type of a variant
+that has a scaling policy, so a scaled endpoint carries a warning that explains the safe
+procedure (see the README).
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct
+
+from ._operations import (
+    SCALABLE_DIMENSION,
+    check_capacity_range,
+    check_target_value,
+    scalable_resource_id,
+)
+from ._validation import MceValidationError, Problem
+
+TARGET_ID = "InstanceCount"
+SERVICE_LINKED_ROLE = (
+    "aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
+    "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
+)
+INSTANCE_TYPE_WARNING_ID = "mce-constructs:scaledInstanceType"
+
+
+def instance_type_warning(variant_name: str) -> str:
+    return (
+        f"Autoscaling is on for variant {variant_name!r}: SageMaker refuses to change the "
+        "instance type of a variant that has a scaling policy, so a deployment that changes "
+        "instance_type fails and rolls back. To change it, deploy once without "
+        "auto_scale_instance_count (this deregisters the scalable target), then deploy the new "
+        "instance_type with auto_scale_instance_count back."
+    )
+
+
+class ScalableInstanceCount:
+    """The instance count of the endpoint's variant, scaled by Application Auto Scaling
+    (made by `MultiContainerEndpoint.auto_scale_instance_count`)."""
+
+    def __init__(self, scalable_target: appscaling.ScalableTarget, endpoint_path: str) -> None:
+        self.scalable_target = scalable_target
+        """The `ScalableTarget` (for scheduled or step scaling, use it directly)."""
+        self._endpoint_path = endpoint_path
+
+    def scale_on_invocations(
+        self,
+        id: str = "InvocationsScaling",
+        *,
+        invocations_per_instance: float,
+        scale_in_cooldown: cdk.Duration | None = None,
+        scale_out_cooldown: cdk.Duration | None = None,
+        disable_scale_in: bool = False,
+    ) -> appscaling.TargetTrackingScalingPolicy:
+        """Keep `SageMakerVariantInvocationsPerInstance` (requests per instance per minute)
+        near `invocations_per_instance`.
+
+        :param scale_in_cooldown: wait after a scale-in. @default the service's default
+        :param scale_out_cooldown: wait after a scale-out. @default the service's default
+        :param disable_scale_in: only ever scale out. @default False
+        """
+        return self._track(
+            id,
+            "scale_on_invocations.invocations_per_instance",
+            invocations_per_instance,
+            predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
+            scale_in_cooldown=scale_in_cooldown,
+            scale_out_cooldown=scale_out_cooldown,
+            disable_scale_in=disable_scale_in,
+        )
+
+    def scale_to_track_custom_metric(
+        self,
+        id: str,
+        *,
+        metric: cloudwatch.IMetric,
+        target_value: float,
+        scale_in_cooldown: cdk.Duration | None = None,
+        scale_out_cooldown: cdk.Duration | None = None,
+        disable_scale_in: bool = False,
+    ) -> appscaling.TargetTrackingScalingPolicy:
+        """Keep `metric` near `target_value`: more instances above it, fewer below (the
+        metric must fall as instances are added, like a utilization).
+
+        :param scale_in_cooldown: wait after a scale-in. @default the service's default
+        :param scale_out_cooldown: wait after a scale-out. @default the service's default
+        :param disable_scale_in: only ever scale out. @default False
+        """
+        return self._track(
+            id,
+            "scale_to_track_custom_metric.target_value",
+            target_value,
+            custom_metric=metric,
+            scale_in_cooldown=scale_in_cooldown,
+            scale_out_cooldown=scale_out_cooldown,
+            disable_scale_in=disable_scale_in,
+        )
+
+    def _track(
+        self,
+        id: str,
+        where: str,
+        target_value: float,
+        *,
+        predefined_metric: appscaling.PredefinedMetric | None = None,
+        custom_metric: cloudwatch.IMetric | None = None,
+        scale_in_cooldown: cdk.Duration | None,
+        scale_out_cooldown: cdk.Duration | None,
+        disable_scale_in: bool,
+    ) -> appscaling.TargetTrackingScalingPolicy:
+        problems = check_target_value(where, target_value)
+        if problems:
+            raise MceValidationError(self._endpoint_path, problems)
+        return self.scalable_target.scale_to_track_metric(
+            id,
+            target_value=target_value,
+            predefined_metric=predefined_metric,
+            custom_metric=custom_metric,
+            scale_in_cooldown=scale_in_cooldown,
+            scale_out_cooldown=scale_out_cooldown,
+            disable_scale_in=disable_scale_in or None,
+        )
+
+
+def scale_instance_count(
+    scope: Construct,
+    endpoint: sagemaker.CfnEndpoint,
+    *,
+    endpoint_name: str,
+    variant_name: str,
+    min_capacity: int,
+    max_capacity: int,
+) -> ScalableInstanceCount:
+    """Register the variant's instance count as a scalable target under `scope`.
+
+    The target waits for the endpoint (its name may be a literal, which makes no dependency),
+    and the endpoint keeps the scaled count when a deployment updates it.
+    """
+    problems = check_capacity_range(min_capacity, max_capacity)
+    if scope.node.try_find_child(TARGET_ID) is not None:
+        problems.append(
+            Problem(
+                "auto_scale_instance_count",
+                "already called; the variant's instance count has one scalable target",
+            )
+        )
+    if problems:
+        raise MceValidationError(scope.node.path, problems)
+    role_arn = cdk.Stack.of(scope).format_arn(
+        service="iam", region="", resource="role", resource_name=SERVICE_LINKED_ROLE
+    )
+    target = appscaling.ScalableTarget(
+        scope,
+        TARGET_ID,
+        service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
+        resource_id=scalable_resource_id(endpoint_name, variant_name),
+        scalable_dimension=SCALABLE_DIMENSION,
+        min_capacity=min_capacity,
+        max_capacity=max_capacity,
+        role=iam.Role.from_role_arn(scope, "ScalingRole", role_arn),
+    )
+    target.node.add_dependency(endpoint)
+    endpoint.retain_all_variant_properties = True
+    cdk.Annotations.of(scope).add_warning_v2(
+        INSTANCE_TYPE_WARNING_ID, instance_type_warning(variant_name)
+    )
+    return ScalableInstanceCount(target, scope.node.path)
