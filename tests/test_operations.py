@@ -1,0 +1,604 @@
+"""Operating the endpoint: deployment guardrails, autoscaling, grants, metrics, import, tags.
+
+One app holds every scenario in one stack ("Operated"), synthesized and linted once. A second,
+minimal app holds the same stack with a plain endpoint at the same path ("Baseline"), to show
+that tags, guardrails and autoscaling change nothing that would replace a resource.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import aws_cdk.cx_api as cxapi
+import cfnlint
+import pytest
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
+from constructs import IConstruct
+
+from mce_constructs import (
+    CapacitySize,
+    ContainerDefinition,
+    DeploymentConfig,
+    IMultiContainerEndpoint,
+    InvocationMode,
+    MultiContainerEndpoint,
+    TrafficRouting,
+)
+
+from .conftest import REGISTRY, Template, assert_lint_clean, resources_of_type
+
+ALARM_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:recommender-5xx"
+SERIAL = [
+    ContainerDefinition(image=f"{REGISTRY}/pre:1"),
+    ContainerDefinition(image=f"{REGISTRY}/m:1"),
+]
+DIRECT = [
+    ContainerDefinition(image=f"{REGISTRY}/ranker:1", container_hostname="ranker"),
+    ContainerDefinition(image=f"{REGISTRY}/embedder:1", container_hostname="embedder"),
+]
+TAGS = {"team": "ml-platform", "cost-center": "42"}
+
+
+def scaled_endpoint(stack: cdk.Stack, **options: Any) -> MultiContainerEndpoint:
+    """The endpoint that both apps build at the same path (`Operated/Scaled`)."""
+    return MultiContainerEndpoint(
+        stack,
+        "Scaled",
+        containers=DIRECT,
+        mode=InvocationMode.DIRECT,
+        endpoint_name="recommender",
+        **options,
+    )
+
+
+class Built:
+    def __init__(self) -> None:
+        app = cdk.App()
+        stack = self.stack = cdk.Stack(app, "Operated")
+        imported_alarm = cloudwatch.Alarm.from_alarm_arn(stack, "Imported5xx", ALARM_ARN)
+
+        # A rollback alarm on the endpoint's own metric: its name is given, so no cycle.
+        self.scaled_alarm = cloudwatch.Alarm(
+            stack,
+            "RankerErrors",
+            metric=MultiContainerEndpoint.from_endpoint_name(
+                stack, "Self", "recommender", container_hostnames=["ranker", "embedder"]
+            ).metric_container_invocation_5xx_errors("ranker"),
+            threshold=1,
+            evaluation_periods=1,
+        )
+        self.scaled = scaled_endpoint(
+            stack,
+            tags=TAGS,
+            deployment=DeploymentConfig.blue_green(
+                traffic_routing=TrafficRouting.canary(
+                    size=CapacitySize.percent(25), wait=cdk.Duration.minutes(5)
+                ),
+                termination_wait=cdk.Duration.minutes(10),
+                maximum_execution_timeout=cdk.Duration.hours(1),
+                rollback_alarms=[self.scaled_alarm],
+            ),
+        )
+        scaling = self.scaled.auto_scale_instance_count(min_capacity=2, max_capacity=8)
+        scaling.scale_on_invocations(
+            invocations_per_instance=120,
+            scale_in_cooldown=cdk.Duration.minutes(10),
+            scale_out_cooldown=cdk.Duration.minutes(1),
+        )
+        scaling.scale_to_track_custom_metric(
+            "Cpu", metric=self.scaled.metric_cpu_utilization(), target_value=70
+        )
+
+        self.linear = MultiContainerEndpoint(
+            stack,
+            "Linear",
+            containers=SERIAL,
+            initial_instance_count=4,
+            deployment=DeploymentConfig.blue_green(
+                traffic_routing=TrafficRouting.linear(
+                    step=CapacitySize.instances(1), wait=cdk.Duration.minutes(2)
+                ),
+            ),
+        )
+        self.all_at_once = MultiContainerEndpoint(
+            stack,
+            "AllAtOnce",
+            containers=SERIAL,
+            deployment=DeploymentConfig.blue_green(rollback_alarms=[imported_alarm]),
+        )
+        self.rolling = MultiContainerEndpoint(
+            stack,
+            "Rolling",
+            containers=SERIAL,
+            initial_instance_count=4,
+            deployment=DeploymentConfig.rolling(
+                batch_size=CapacitySize.percent(25),
+                wait=cdk.Duration.minutes(3),
+                rollback_batch_size=CapacitySize.percent(100),
+                maximum_execution_timeout=cdk.Duration.hours(2),
+                rollback_alarms=[imported_alarm],
+            ),
+        )
+
+        self.client = iam.Role(stack, "Client", assumed_by=iam.AccountRootPrincipal())
+        self.scaled.grant_invoke(self.client, container_hostname="ranker")
+        self.linear.grant_invoke(self.client)
+        self.imported = MultiContainerEndpoint.from_endpoint_name(stack, "ByName", "Fraud-Scorer")
+        self.imported.grant_invoke(self.client, container_hostname="scorer")
+        self.by_arn = MultiContainerEndpoint.from_endpoint_arn(
+            stack,
+            "ByArn",
+            "arn:aws:sagemaker:eu-west-1:210987654321:endpoint/shared-embeddings",
+            variant_name="Blue",
+        )
+        self.by_arn.grant_invoke(self.client)
+
+        assembly = app.synth()
+        self.artifact = assembly.get_stack_by_name("Operated")
+        self.template: Template = self.artifact.template
+
+        baseline_app = cdk.App()
+        self.baseline = scaled_endpoint(cdk.Stack(baseline_app, "Operated"))
+        self.baseline_template: Template = (
+            baseline_app.synth().get_stack_by_name("Operated").template
+        )
+
+    def resource(self, construct: IConstruct | None) -> dict[str, Any]:
+        found: dict[str, Any] = self.template["Resources"][self.logical_id(construct)]
+        return found
+
+    @staticmethod
+    def logical_id(construct: IConstruct | None) -> str:
+        """The logical id of an L1 resource (or of an L2's default child)."""
+        assert isinstance(construct, cdk.CfnElement)
+        return str(cdk.Stack.of(construct).resolve(construct.logical_id))
+
+
+@pytest.fixture(scope="module")
+def built() -> Built:
+    return Built()
+
+
+def deployment_config(built: Built, endpoint: MultiContainerEndpoint) -> Any:
+    return built.resource(endpoint.endpoint)["Properties"]["DeploymentConfig"]
+
+
+# Deployment guardrails
+
+
+def test_blue_green_canary_with_waits_timeout_and_rollback_alarm(built: Built) -> None:
+    assert deployment_config(built, built.scaled) == {
+        "BlueGreenUpdatePolicy": {
+            "TrafficRoutingConfiguration": {
+                "Type": "CANARY",
+                "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 25},
+                "WaitIntervalInSeconds": 300,
+            },
+            "TerminationWaitInSeconds": 600,
+            "MaximumExecutionTimeoutInSeconds": 3600,
+        },
+        "AutoRollbackConfiguration": {
+            "Alarms": [
+                {"AlarmName": {"Ref": built.logical_id(built.scaled_alarm.node.default_child)}}
+            ]
+        },
+    }
+
+
+def test_blue_green_linear_in_instances(built: Built) -> None:
+    assert deployment_config(built, built.linear) == {
+        "BlueGreenUpdatePolicy": {
+            "TrafficRoutingConfiguration": {
+                "Type": "LINEAR",
+                "LinearStepSize": {"Type": "INSTANCE_COUNT", "Value": 1},
+                "WaitIntervalInSeconds": 120,
+            }
+        }
+    }
+
+
+def test_blue_green_defaults_to_all_at_once_without_baking(built: Built) -> None:
+    assert deployment_config(built, built.all_at_once) == {
+        "BlueGreenUpdatePolicy": {
+            "TrafficRoutingConfiguration": {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": 0}
+        },
+        "AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "recommender-5xx"}]},
+    }
+
+
+def test_rolling_update_with_rollback_batch(built: Built) -> None:
+    assert deployment_config(built, built.rolling) == {
+        "RollingUpdatePolicy": {
+            "MaximumBatchSize": {"Type": "CAPACITY_PERCENT", "Value": 25},
+            "WaitIntervalInSeconds": 180,
+            "RollbackMaximumBatchSize": {"Type": "CAPACITY_PERCENT", "Value": 100},
+            "MaximumExecutionTimeoutInSeconds": 7200,
+        },
+        "AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "recommender-5xx"}]},
+    }
+
+
+def test_execution_role_may_describe_exactly_its_rollback_alarms(built: Built) -> None:
+    def describe_statements(endpoint: MultiContainerEndpoint) -> list[dict[str, Any]]:
+        policy = built.resource(endpoint.role.node.find_child("DefaultPolicy").node.default_child)
+        return [
+            statement
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+            if statement["Action"] == "cloudwatch:DescribeAlarms"
+        ]
+
+    alarm_id = built.logical_id(built.scaled_alarm.node.default_child)
+    assert describe_statements(built.scaled) == [
+        {
+            "Action": "cloudwatch:DescribeAlarms",
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [alarm_id, "Arn"]},
+        }
+    ]
+    assert describe_statements(built.rolling) == [
+        {"Action": "cloudwatch:DescribeAlarms", "Effect": "Allow", "Resource": ALARM_ARN}
+    ]
+    assert describe_statements(built.linear) == []
+
+
+# Autoscaling
+
+
+def test_autoscaling_registers_the_variant_after_the_endpoint(built: Built) -> None:
+    targets = resources_of_type(built.template, "AWS::ApplicationAutoScaling::ScalableTarget")
+    target_id, target = next(iter(targets.items()))
+    assert len(targets) == 1
+    assert target_id.startswith("ScaledInstanceCount")
+    assert target["Properties"] == {
+        "ServiceNamespace": "sagemaker",
+        "ResourceId": "endpoint/recommender/variant/AllTraffic",
+        "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+        "MinCapacity": 2,
+        "MaxCapacity": 8,
+        "RoleARN": {
+            "Fn::Join": [
+                "",
+                [
+                    "arn:",
+                    {"Ref": "AWS::Partition"},
+                    ":iam::",
+                    {"Ref": "AWS::AccountId"},
+                    ":role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
+                    "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                ],
+            ]
+        },
+        "Tags": [
+            {"Key": "cost-center", "Value": "42"},
+            {"Key": "team", "Value": "ml-platform"},
+        ],
+    }
+    # The name is a literal, so only the explicit dependency orders it after the endpoint.
+    assert target["DependsOn"] == [built.logical_id(built.scaled.endpoint)]
+
+
+def test_scaling_policies_track_invocations_per_instance_and_a_custom_metric(
+    built: Built,
+) -> None:
+    policies = resources_of_type(built.template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+    target_id = next(
+        iter(resources_of_type(built.template, "AWS::ApplicationAutoScaling::ScalableTarget"))
+    )
+    by_name = {logical_id.split("InstanceCount")[1][:-8]: p for logical_id, p in policies.items()}
+    assert sorted(by_name) == ["Cpu", "InvocationsScaling"]
+    assert by_name["InvocationsScaling"]["Properties"] == {
+        "PolicyName": "OperatedScaledInstanceCountInvocationsScaling7E55F86E",
+        "PolicyType": "TargetTrackingScaling",
+        "ScalingTargetId": {"Ref": target_id},
+        "TargetTrackingScalingPolicyConfiguration": {
+            "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"
+            },
+            "TargetValue": 120,
+            "ScaleInCooldown": 600,
+            "ScaleOutCooldown": 60,
+        },
+    }
+    assert by_name["Cpu"]["Properties"]["TargetTrackingScalingPolicyConfiguration"] == {
+        "CustomizedMetricSpecification": {
+            "Dimensions": [
+                {"Name": "EndpointName", "Value": "recommender"},
+                {"Name": "VariantName", "Value": "AllTraffic"},
+            ],
+            "MetricName": "CPUUtilization",
+            "Namespace": "/aws/sagemaker/Endpoints",
+            "Statistic": "Average",
+        },
+        "TargetValue": 70,
+    }
+
+
+def test_a_scaled_endpoint_keeps_its_instance_count_across_updates(built: Built) -> None:
+    assert built.resource(built.scaled.endpoint)["Properties"]["RetainAllVariantProperties"]
+    assert "RetainAllVariantProperties" not in built.resource(built.linear.endpoint)["Properties"]
+
+
+def test_a_scaled_endpoint_warns_how_to_change_its_instance_type(built: Built) -> None:
+    warnings = {
+        message.id: message.entry.data
+        for message in built.artifact.messages
+        if message.level is cxapi.SynthesisMessageLevel.WARNING
+    }
+    assert warnings == {
+        "/Operated/Scaled": (
+            "Autoscaling is on for variant 'AllTraffic': SageMaker refuses to change the "
+            "instance type of a variant that has a scaling policy, so a deployment that changes "
+            "instance_type fails and rolls back. To change it, deploy once without "
+            "auto_scale_instance_count (this deregisters the scalable target), then deploy the "
+            "new instance_type with auto_scale_instance_count back. "
+            "[ack: mce-constructs:scaledInstanceType]"
+        )
+    }
+
+
+# Grants
+
+
+def client_statements(built: Built) -> list[dict[str, Any]]:
+    policy = built.resource(built.client.node.find_child("DefaultPolicy").node.default_child)
+    statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def test_grant_invoke_on_one_container_carries_the_hostname_condition(built: Built) -> None:
+    assert client_statements(built)[0] == {
+        "Action": "sagemaker:InvokeEndpoint",
+        "Condition": {"StringEquals": {"sagemaker:TargetContainerHostname": "ranker"}},
+        "Effect": "Allow",
+        "Resource": {"Ref": built.logical_id(built.scaled.endpoint)},
+    }
+
+
+def test_grant_invoke_on_the_whole_endpoint_has_no_condition(built: Built) -> None:
+    assert client_statements(built)[1] == {
+        "Action": "sagemaker:InvokeEndpoint",
+        "Effect": "Allow",
+        "Resource": {"Ref": built.logical_id(built.linear.endpoint)},
+    }
+
+
+def test_imported_endpoints_grant_on_their_arn(built: Built) -> None:
+    assert client_statements(built)[2:] == [
+        {
+            "Action": "sagemaker:InvokeEndpoint",
+            "Condition": {"StringEquals": {"sagemaker:TargetContainerHostname": "scorer"}},
+            "Effect": "Allow",
+            "Resource": {
+                "Fn::Join": [
+                    "",
+                    [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":sagemaker:",
+                        {"Ref": "AWS::Region"},
+                        ":",
+                        {"Ref": "AWS::AccountId"},
+                        ":endpoint/fraud-scorer",
+                    ],
+                ]
+            },
+        },
+        {
+            "Action": "sagemaker:InvokeEndpoint",
+            "Effect": "Allow",
+            "Resource": "arn:aws:sagemaker:eu-west-1:210987654321:endpoint/shared-embeddings",
+        },
+    ]
+
+
+# Metrics
+
+
+def metric_json(built: Built, metric: cloudwatch.Metric) -> dict[str, Any]:
+    return {
+        "namespace": metric.namespace,
+        "name": metric.metric_name,
+        "statistic": metric.statistic,
+        "period": metric.period.to_seconds(),
+        "dimensions": built.stack.resolve(metric.dimensions),
+    }
+
+
+def test_variant_metrics_have_endpoint_and_variant_dimensions(built: Built) -> None:
+    endpoint = built.linear
+    dimensions = {
+        "EndpointName": {"Fn::GetAtt": [built.logical_id(endpoint.endpoint), "EndpointName"]},
+        "VariantName": "AllTraffic",
+    }
+    cases = {
+        endpoint.metric_invocations(): ("AWS/SageMaker", "Invocations", "Sum"),
+        endpoint.metric_invocation_4xx_errors(): ("AWS/SageMaker", "Invocation4XXErrors", "Sum"),
+        endpoint.metric_invocation_5xx_errors(): ("AWS/SageMaker", "Invocation5XXErrors", "Sum"),
+        endpoint.metric_invocations_per_instance(): (
+            "AWS/SageMaker",
+            "InvocationsPerInstance",
+            "Sum",
+        ),
+        endpoint.metric_model_latency(): ("AWS/SageMaker", "ModelLatency", "Average"),
+        endpoint.metric_overhead_latency(): ("AWS/SageMaker", "OverheadLatency", "Average"),
+        endpoint.metric_cpu_utilization(): (
+            "/aws/sagemaker/Endpoints",
+            "CPUUtilization",
+            "Average",
+        ),
+        endpoint.metric_memory_utilization(): (
+            "/aws/sagemaker/Endpoints",
+            "MemoryUtilization",
+            "Average",
+        ),
+        endpoint.metric_disk_utilization(): (
+            "/aws/sagemaker/Endpoints",
+            "DiskUtilization",
+            "Average",
+        ),
+    }
+    for metric, (namespace, name, statistic) in cases.items():
+        assert metric_json(built, metric) == {
+            "namespace": namespace,
+            "name": name,
+            "statistic": statistic,
+            "period": 300,
+            "dimensions": dimensions,
+        }
+
+
+def test_metric_options_override_the_defaults(built: Built) -> None:
+    metric = built.scaled.metric(
+        "ModelSetupTime", statistic="p99", period=cdk.Duration.minutes(1), label="setup"
+    )
+    assert metric_json(built, metric) == {
+        "namespace": "AWS/SageMaker",
+        "name": "ModelSetupTime",
+        "statistic": "p99",
+        "period": 60,
+        "dimensions": {"EndpointName": "recommender", "VariantName": "AllTraffic"},
+    }
+    assert metric.label == "setup"
+
+
+def test_container_metrics_add_the_container_name_dimension(built: Built) -> None:
+    endpoint = built.scaled
+    dimensions = {
+        "EndpointName": "recommender",
+        "VariantName": "AllTraffic",
+        "ContainerName": "embedder",
+    }
+    cases = {
+        endpoint.metric_container_invocations("embedder"): ("AWS/SageMaker", "Invocations", "Sum"),
+        endpoint.metric_container_invocation_4xx_errors("embedder"): (
+            "AWS/SageMaker",
+            "Invocation4XXErrors",
+            "Sum",
+        ),
+        endpoint.metric_container_invocation_5xx_errors("embedder"): (
+            "AWS/SageMaker",
+            "Invocation5XXErrors",
+            "Sum",
+        ),
+        endpoint.metric_container_latency("embedder"): (
+            "AWS/SageMaker",
+            "ContainerLatency",
+            "Average",
+        ),
+        endpoint.metric_container_cpu_utilization("embedder"): (
+            "/aws/sagemaker/Endpoints",
+            "CPUUtilization",
+            "Average",
+        ),
+        endpoint.metric_container_memory_utilization("embedder"): (
+            "/aws/sagemaker/Endpoints",
+            "MemoryUtilization",
+            "Average",
+        ),
+        endpoint.metric_for_container("embedder", "Invocations", statistic="SampleCount"): (
+            "AWS/SageMaker",
+            "Invocations",
+            "SampleCount",
+        ),
+    }
+    for metric, (namespace, name, statistic) in cases.items():
+        assert metric_json(built, metric) == {
+            "namespace": namespace,
+            "name": name,
+            "statistic": statistic,
+            "period": 300,
+            "dimensions": dimensions,
+        }
+
+
+def test_rollback_alarm_on_a_container_metric_renders_its_dimensions(built: Built) -> None:
+    alarm = built.resource(built.scaled_alarm.node.default_child)
+    assert {
+        key: alarm["Properties"][key]
+        for key in ("Namespace", "MetricName", "Statistic", "Period", "Dimensions")
+    } == {
+        "Namespace": "AWS/SageMaker",
+        "MetricName": "Invocation5XXErrors",
+        "Statistic": "Sum",
+        "Period": 300,
+        "Dimensions": [
+            {"Name": "ContainerName", "Value": "ranker"},
+            {"Name": "EndpointName", "Value": "recommender"},
+            {"Name": "VariantName", "Value": "AllTraffic"},
+        ],
+    }
+
+
+# Import
+
+
+def test_imported_endpoints_share_the_grant_and_metric_code(built: Built) -> None:
+    assert isinstance(built.imported, IMultiContainerEndpoint)
+    assert isinstance(built.scaled, IMultiContainerEndpoint)
+    assert built.imported.endpoint_name == "Fraud-Scorer"
+    assert metric_json(built, built.imported.metric_container_latency("scorer")) == {
+        "namespace": "AWS/SageMaker",
+        "name": "ContainerLatency",
+        "statistic": "Average",
+        "period": 300,
+        "dimensions": {
+            "EndpointName": "Fraud-Scorer",
+            "VariantName": "AllTraffic",
+            "ContainerName": "scorer",
+        },
+    }
+    assert built.stack.resolve(built.by_arn.metric_invocations().dimensions) == {
+        "EndpointName": "shared-embeddings",
+        "VariantName": "Blue",
+    }
+
+
+# Tags, and what never changes
+
+
+def test_tags_are_on_the_model_config_endpoint_and_role(built: Built) -> None:
+    expected = [{"Key": "cost-center", "Value": "42"}, {"Key": "team", "Value": "ml-platform"}]
+    scaled = built.scaled
+    for construct in (scaled.model, scaled.endpoint_config, scaled.endpoint):
+        assert built.resource(construct)["Properties"]["Tags"] == expected
+    role = built.resource(scaled.role.node.default_child)
+    assert role["Properties"]["Tags"] == expected
+    assert "Tags" not in built.resource(built.linear.endpoint)["Properties"]
+
+
+def _create_only_properties(resource_type: str) -> set[str]:
+    """The properties whose change replaces a resource, from cfn-lint's resource schemas."""
+    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
+    providers = json.loads((schemas / "providers" / "us-east-1.json").read_text())
+    schema = json.loads((schemas / "resources" / f"{providers[resource_type]}.json").read_text())
+    return {pointer.rsplit("/", 1)[1] for pointer in schema["createOnlyProperties"]}
+
+
+def test_tags_guardrails_and_autoscaling_change_no_name_and_replace_nothing(
+    built: Built,
+) -> None:
+    operated, baseline = built.scaled, built.baseline
+    assert (operated.model_name, operated.endpoint_config_name) == (
+        baseline.model_name,
+        baseline.endpoint_config_name,
+    )
+    for construct in ("model", "endpoint_config", "endpoint"):
+        before_resource = built.baseline_template["Resources"][
+            built.logical_id(getattr(baseline, construct))
+        ]
+        after_resource = built.resource(getattr(operated, construct))
+        before, after = before_resource["Properties"], after_resource["Properties"]
+        changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+        resource_type = after_resource["Type"]
+        assert changed & _create_only_properties(resource_type) == set(), resource_type
+        allowed = {"Tags", "DeploymentConfig", "RetainAllVariantProperties"}
+        assert changed <= allowed, (resource_type, changed)
+    assert built.logical_id(operated.endpoint) == built.logical_id(baseline.endpoint)
+
+
+def test_template_passes_cfn_lint(built: Built) -> None:
+    assert_lint_clean(built.template)
