@@ -100,7 +100,9 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         self.variant_name = variant_name
         self._invocation_mode = mode
         self._container_hostnames = tuple(
-            c.container_hostname for c in spec.containers if c.container_hostname is not None
+            container.container_hostname
+            for container in spec.containers
+            if container.container_hostname is not None
         )
 
         self.role: iam.IRole = role or create_execution_role(self, "Role")

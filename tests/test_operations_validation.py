@@ -286,3 +286,9 @@ def test_imported_endpoints_check_the_hostnames_they_can(stack: cdk.Stack) -> No
     assert [str(problem) for problem in caught.value.problems] == [
         "grant_invoke.container_hostname: 'c' is not a container of this endpoint ('a', 'b')"
     ]
+
+
+def test_an_arn_without_an_endpoint_name_is_refused(stack: cdk.Stack) -> None:
+    arn = "arn:aws:sagemaker:eu-west-1:210987654321:endpoint"
+    with pytest.raises(ValueError, match="is not the ARN of a SageMaker endpoint"):
+        MultiContainerEndpoint.from_endpoint_arn(stack, "Bad", arn)
