@@ -15,10 +15,10 @@ from ._validation import Problem
 from .deployment import (
     BlueGreenDeployment,
     CapacitySize,
+    CapacityUnit,
     DeploymentConfig,
     RollingDeployment,
-    _CapacityUnit,
-    _TrafficRoutingType,
+    TrafficRoutingType,
 )
 
 WAIT_SECONDS = (0, 3600)
@@ -67,7 +67,7 @@ def check_capacity(
     """A share of the fleet: a percentage within `percent`, or at least one instance."""
     if size is None or is_unresolved(size.value):
         return []
-    if size.unit is _CapacityUnit.INSTANCES:
+    if size.unit is CapacityUnit.INSTANCES:
         if size.value >= 1:
             return []
         return [Problem(where, f"{size.value} instances given; {what} is at least 1 instance")]
@@ -96,11 +96,11 @@ def check_rollback_alarms(config: DeploymentConfig) -> list[Problem]:
 def check_blue_green(config: BlueGreenDeployment) -> list[Problem]:
     routing = config.traffic_routing
     problems = []
-    if routing.type is _TrafficRoutingType.CANARY:
+    if routing.type is TrafficRoutingType.CANARY:
         problems += check_capacity(
             "deployment.traffic_routing.size", routing.size, "a canary", CANARY_PERCENT
         )
-    elif routing.type is _TrafficRoutingType.LINEAR:
+    elif routing.type is TrafficRoutingType.LINEAR:
         problems += check_capacity(
             "deployment.traffic_routing.step", routing.size, "a linear step", LINEAR_STEP_PERCENT
         )
@@ -184,8 +184,8 @@ def _blue_green_policy(
         traffic_routing_configuration=sagemaker.CfnEndpoint.TrafficRoutingConfigProperty(
             type=routing.type.value,
             wait_interval_in_seconds=routing.wait.to_seconds(),
-            canary_size=size if routing.type is _TrafficRoutingType.CANARY else None,
-            linear_step_size=size if routing.type is _TrafficRoutingType.LINEAR else None,
+            canary_size=size if routing.type is TrafficRoutingType.CANARY else None,
+            linear_step_size=size if routing.type is TrafficRoutingType.LINEAR else None,
         ),
         termination_wait_in_seconds=_whole_seconds(config.termination_wait),
         maximum_execution_timeout_in_seconds=_whole_seconds(config.maximum_execution_timeout),

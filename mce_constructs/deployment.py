@@ -16,7 +16,9 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 
 
-class _CapacityUnit(enum.Enum):
+class CapacityUnit(enum.Enum):
+    """What a `CapacitySize` counts (the service's `CapacitySizeType`)."""
+
     PERCENT = "CAPACITY_PERCENT"
     INSTANCES = "INSTANCE_COUNT"
 
@@ -25,21 +27,23 @@ class _CapacityUnit(enum.Enum):
 class CapacitySize:
     """A share of the variant's instances: a canary, a linear step or a rolling batch."""
 
-    unit: _CapacityUnit
+    unit: CapacityUnit
     value: int
 
     @staticmethod
     def percent(value: int) -> CapacitySize:
         """`value` percent of the variant's instances."""
-        return CapacitySize(_CapacityUnit.PERCENT, value)
+        return CapacitySize(CapacityUnit.PERCENT, value)
 
     @staticmethod
     def instances(count: int) -> CapacitySize:
         """A fixed number of instances."""
-        return CapacitySize(_CapacityUnit.INSTANCES, count)
+        return CapacitySize(CapacityUnit.INSTANCES, count)
 
 
-class _TrafficRoutingType(enum.Enum):
+class TrafficRoutingType(enum.Enum):
+    """How a blue/green deployment shifts traffic (the service's `TrafficRoutingConfigType`)."""
+
     ALL_AT_ONCE = "ALL_AT_ONCE"
     CANARY = "CANARY"
     LINEAR = "LINEAR"
@@ -49,7 +53,7 @@ class _TrafficRoutingType(enum.Enum):
 class TrafficRouting:
     """How a blue/green deployment shifts traffic from the old fleet to the new one."""
 
-    type: _TrafficRoutingType
+    type: TrafficRoutingType
     wait: cdk.Duration
     size: CapacitySize | None = None
 
@@ -59,7 +63,7 @@ class TrafficRouting:
 
         :param wait: 0 to 3600 seconds. @default no baking period
         """
-        return TrafficRouting(_TrafficRoutingType.ALL_AT_ONCE, wait or cdk.Duration.seconds(0))
+        return TrafficRouting(TrafficRoutingType.ALL_AT_ONCE, wait or cdk.Duration.seconds(0))
 
     @staticmethod
     def canary(*, size: CapacitySize, wait: cdk.Duration) -> TrafficRouting:
@@ -68,7 +72,7 @@ class TrafficRouting:
 
         :param wait: 0 to 3600 seconds.
         """
-        return TrafficRouting(_TrafficRoutingType.CANARY, wait, size)
+        return TrafficRouting(TrafficRoutingType.CANARY, wait, size)
 
     @staticmethod
     def linear(*, step: CapacitySize, wait: cdk.Duration) -> TrafficRouting:
@@ -77,7 +81,7 @@ class TrafficRouting:
 
         :param wait: 0 to 3600 seconds.
         """
-        return TrafficRouting(_TrafficRoutingType.LINEAR, wait, step)
+        return TrafficRouting(TrafficRoutingType.LINEAR, wait, step)
 
 
 @dataclass(frozen=True, kw_only=True)
