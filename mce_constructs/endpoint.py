@@ -210,13 +210,13 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
     def from_endpoint_name(
         scope: Construct,
         id: str,
-        endpoint_name: str,
+        name: str,
         *,
         variant_name: str = DEFAULT_VARIANT_NAME,
         container_hostnames: Sequence[str] | None = None,
     ) -> IMultiContainerEndpoint:
-        """An endpoint deployed elsewhere, in this stack's account and region: grant invoke on
-        it and read its metrics.
+        """An endpoint deployed elsewhere, named `name`, in this stack's account and region:
+        grant invoke on it and read its metrics.
 
         :param variant_name: its production variant (for metrics). @default "AllTraffic"
         :param container_hostnames: its containers' hostnames (Direct mode); a per-container
@@ -225,8 +225,8 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         return ImportedEndpoint(
             scope,
             id,
-            endpoint_name=endpoint_name,
-            endpoint_arn=endpoint_arn_for(scope, endpoint_name),
+            endpoint_name=name,
+            endpoint_arn=endpoint_arn_for(scope, name),
             variant_name=variant_name,
             container_hostnames=container_hostnames,
         )
@@ -235,12 +235,12 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
     def from_endpoint_arn(
         scope: Construct,
         id: str,
-        endpoint_arn: str,
+        arn: str,
         *,
         variant_name: str = DEFAULT_VARIANT_NAME,
         container_hostnames: Sequence[str] | None = None,
     ) -> IMultiContainerEndpoint:
-        """An endpoint deployed elsewhere, by ARN (any account or region). Its name is read
+        """An endpoint deployed elsewhere, by its ARN `arn` (any account or region). Its name is read
         from the ARN, where SageMaker writes it in lower case: import an endpoint whose name
         has capitals with `from_endpoint_name` for its metrics to match.
 
@@ -251,8 +251,8 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         return ImportedEndpoint(
             scope,
             id,
-            endpoint_name=endpoint_name_in(endpoint_arn),
-            endpoint_arn=endpoint_arn,
+            endpoint_name=endpoint_name_in(arn),
+            endpoint_arn=arn,
             variant_name=variant_name,
             container_hostnames=container_hostnames,
         )
