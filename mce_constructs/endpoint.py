@@ -14,7 +14,7 @@ from constructs import Construct
 
 from . import _naming, _validation
 from ._role import create_execution_role, grant_runtime
-from ._tokens import is_unresolved
+from ._tokens import is_unresolved, known_length
 from ._validation import EndpointSpec, MceValidationError
 from .container import ContainerDefinition, InvocationMode
 
@@ -74,7 +74,19 @@ class MultiContainerEndpoint(Construct):
             changing them updates the resources in place. @default no tags
         """
         super().__init__(scope, id)
-        spec = EndpointSpec(containers=tuple(containers), mode=mode)
+        subnet_ids = vpc.select_subnets(**_subnet_kwargs(vpc_subnets)).subnet_ids if vpc else []
+        spec = EndpointSpec(
+            containers=tuple(containers),
+            mode=mode,
+            instance_type=instance_type,
+            initial_instance_count=initial_instance_count,
+            variant_name=variant_name,
+            endpoint_name=endpoint_name,
+            has_kms_key=kms_key is not None,
+            # With no security group given, one is created.
+            security_group_count=max(len(security_groups or ()), 1) if vpc else None,
+            subnet_count=known_length(subnet_ids) if vpc else None,
+        )
         problems = _validation.validate(spec)
         if problems:
             raise MceValidationError(self.node.path, problems)
@@ -112,7 +124,7 @@ class MultiContainerEndpoint(Construct):
             self.connections = ec2.Connections(security_groups=groups)
             vpc_config = sagemaker.CfnModel.VpcConfigProperty(
                 security_group_ids=[group.security_group_id for group in groups],
-                subnets=vpc.select_subnets(**_subnet_kwargs(vpc_subnets)).subnet_ids,
+                subnets=subnet_ids,
             )
 
         model_props: dict[str, Any] = {
