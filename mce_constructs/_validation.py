@@ -50,10 +50,11 @@ NVME_ONLY_FAMILIES = frozenset(
         *("trn1", "trn1n", "trn2"),
     }
 )
-"""Families of `INSTANCE_TYPES` whose storage is NVMe instance storage only, on which
-CreateEndpointConfig fails when a `KmsKeyId` is given (the SageMaker API reference of
-`CreateEndpointConfig.KmsKeyId`, which points to the EC2 User Guide's table of instance store
-volumes: the source of this list). Families not known to have instance storage are left out."""
+"""Families of `INSTANCE_TYPES` whose storage is NVMe instance storage only. The SageMaker API
+reference of `CreateEndpointConfig.KmsKeyId` says the call fails with a key on such instances
+and points to the EC2 User Guide's table of instance store volumes, the source of this list.
+The newest accelerated families (g7, g7e, p6) are not in that table: they are left out, and
+refused as not CPU anyway."""
 
 _NAME_RULE = (
     f"1 to {NAME_MAX_LENGTH} letters, digits and hyphens, "
@@ -139,6 +140,7 @@ def _is_environment_key(key: object) -> bool:
 
 
 def check_container_count(spec: EndpointSpec) -> list[Problem]:
+    """A model has 1 to 15 containers."""
     count = len(spec.containers)
     if 1 <= count <= MAX_CONTAINERS:
         return []
@@ -151,6 +153,7 @@ def check_container_count(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_mode(spec: EndpointSpec) -> list[Problem]:
+    """The mode is an `InvocationMode`; a plain string, even "Direct", is refused, not guessed."""
     if isinstance(spec.mode, InvocationMode):
         return []
     return [
@@ -163,6 +166,8 @@ def check_mode(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_hostnames(spec: EndpointSpec) -> list[Problem]:
+    """Hostnames: valid, unique case-insensitively (they are DNS names), on every
+    container in Direct mode and on all or none in Serial mode."""
     problems: list[Problem] = []
     hostnames = [container.container_hostname for container in spec.containers]
     missing = [index for index, hostname in enumerate(hostnames) if hostname is None]
@@ -201,6 +206,7 @@ def check_hostnames(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_images(spec: EndpointSpec) -> list[Problem]:
+    """An image URI SageMaker accepts: 1 to 255 characters, no whitespace."""
     problems = []
     for index, container in enumerate(spec.containers):
         uri = container.container_image.uri
@@ -218,6 +224,7 @@ def check_images(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_model_data(spec: EndpointSpec) -> list[Problem]:
+    """A model data URL SageMaker accepts; an asset is an existing `.tar.gz` file."""
     problems = []
     for index, container in enumerate(spec.containers):
         if container.model_data is None:
@@ -253,6 +260,7 @@ def check_model_data(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_environment(spec: EndpointSpec) -> list[Problem]:
+    """Environment names and sizes, per variable, per container and in total."""
     problems = []
     total_bytes = 0
     for index, container in enumerate(spec.containers):
@@ -306,16 +314,19 @@ def check_environment(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_endpoint_name(spec: EndpointSpec) -> list[Problem]:
+    """A given endpoint name is a valid SageMaker name."""
     if spec.endpoint_name is None:
         return []
     return _name_problems("endpoint_name", spec.endpoint_name, "endpoint name")
 
 
 def check_variant_name(spec: EndpointSpec) -> list[Problem]:
+    """The variant name is a valid SageMaker name."""
     return _name_problems("variant_name", spec.variant_name, "variant name")
 
 
 def check_instance_type(spec: EndpointSpec) -> list[Problem]:
+    """The instance type is one SageMaker endpoints offer."""
     value = spec.instance_type
     if is_unresolved(value) or value in INSTANCE_TYPES:
         return []
@@ -331,6 +342,7 @@ def check_instance_type(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_instance_count(spec: EndpointSpec) -> list[Problem]:
+    """At least one instance, a whole number."""
     count = spec.initial_instance_count
     if is_unresolved(count) or (
         isinstance(count, int) and not isinstance(count, bool) and count >= MIN_INSTANCE_COUNT
@@ -345,6 +357,7 @@ def check_instance_count(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_cpu_instance_type(spec: EndpointSpec) -> list[Problem]:
+    """Multi-container endpoints run on CPU instances only."""
     value = spec.instance_type
     if value not in INSTANCE_TYPES or CPU_INSTANCE_TYPE.match(value):
         return []
@@ -359,6 +372,7 @@ def check_cpu_instance_type(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_kms_key_storage(spec: EndpointSpec) -> list[Problem]:
+    """No storage key with an instance type that has only NVMe instance storage."""
     value = spec.instance_type
     if not spec.has_kms_key or value not in INSTANCE_TYPES:
         return []
@@ -376,6 +390,7 @@ def check_kms_key_storage(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_vpc(spec: EndpointSpec) -> list[Problem]:
+    """A model in a VPC has 1 to 5 security groups and 1 to 16 subnets."""
     problems = []
     for where, count, (low, high), noun in (
         ("security_groups", spec.security_group_count, SECURITY_GROUPS_RANGE, "security groups"),
