@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._tokens import is_unresolved
-from ._validation import HOSTNAME_MAX_LENGTH, HOSTNAME_PATTERN, Problem
+from ._validation import Problem, name_problems
 from .container import InvocationMode
 
 INVOCATION_METRICS_NAMESPACE = "AWS/SageMaker"
@@ -40,15 +40,7 @@ def check_container_hostname(
             return []
         known = ", ".join(repr(name) for name in hostnames)
         return [Problem(where, f"{hostname!r} is not a container of this endpoint ({known})")]
-    if len(hostname) <= HOSTNAME_MAX_LENGTH and HOSTNAME_PATTERN.fullmatch(hostname):
-        return []
-    return [
-        Problem(
-            where,
-            f"{hostname!r} is not a valid hostname: 1 to {HOSTNAME_MAX_LENGTH} letters, "
-            "digits and hyphens, starting and ending with a letter or digit",
-        )
-    ]
+    return name_problems(where, hostname, "hostname")
 
 
 def check_capacity_range(min_capacity: int, max_capacity: int) -> list[Problem]:

@@ -25,3 +25,11 @@ def is_unresolved(value: object) -> bool:
     if isinstance(value, Sequence):
         return any(is_unresolved(item) for item in value)
     return False
+
+
+def known_length(values: Sequence[object]) -> int | None:
+    """How many items `values` has, or None when it is an encoded list token, whose length is
+    known only at deploy time (a list of string tokens still has a known length)."""
+    if any(isinstance(value, str) and value.startswith(_LIST_TOKEN_MARKER) for value in values):
+        return None
+    return len(values)

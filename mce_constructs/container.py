@@ -172,6 +172,11 @@ class ModelData(abc.ABC):
         """The artifact URI when it is known before binding (used for validation)."""
         return None
 
+    @property
+    def asset_path(self) -> str | None:
+        """The local file of an asset source (used for validation)."""
+        return None
+
     @abc.abstractmethod
     def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
         """Create what the artifacts need under `scope`, grant read and return their URI."""
@@ -208,6 +213,10 @@ class _BucketModelData(ModelData):
 @dataclass(frozen=True)
 class _AssetModelData(ModelData):
     path: str
+
+    @property
+    def asset_path(self) -> str | None:
+        return self.path
 
     def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
         asset = s3_assets.Asset(scope, id, path=self.path)

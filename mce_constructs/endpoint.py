@@ -22,7 +22,7 @@ from ._endpoint_base import (
     endpoint_name_in,
 )
 from ._role import create_execution_role, grant_runtime
-from ._tokens import is_unresolved
+from ._tokens import is_unresolved, known_length
 from ._validation import EndpointSpec, MceValidationError
 from .container import ContainerDefinition, InvocationMode
 from .deployment import DeploymentConfig
@@ -89,7 +89,19 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             changing them updates the resources in place. @default no tags
         """
         super().__init__(scope, id)
-        spec = EndpointSpec(containers=tuple(containers), mode=mode)
+        subnet_ids = vpc.select_subnets(**_subnet_kwargs(vpc_subnets)).subnet_ids if vpc else []
+        spec = EndpointSpec(
+            containers=tuple(containers),
+            mode=mode,
+            instance_type=instance_type,
+            initial_instance_count=initial_instance_count,
+            variant_name=variant_name,
+            endpoint_name=endpoint_name,
+            has_kms_key=kms_key is not None,
+            # With no security group given, one is created.
+            security_group_count=max(len(security_groups or ()), 1) if vpc else None,
+            subnet_count=known_length(subnet_ids) if vpc else None,
+        )
         problems = [*_validation.validate(spec), *check_deployment(deployment)]
         if problems:
             raise MceValidationError(self.node.path, problems)
@@ -136,7 +148,7 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             self.connections = ec2.Connections(security_groups=groups)
             vpc_config = sagemaker.CfnModel.VpcConfigProperty(
                 security_group_ids=[group.security_group_id for group in groups],
-                subnets=vpc.select_subnets(**_subnet_kwargs(vpc_subnets)).subnet_ids,
+                subnets=subnet_ids,
             )
 
         model_props: dict[str, Any] = {
@@ -240,8 +252,8 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         variant_name: str = DEFAULT_VARIANT_NAME,
         container_hostnames: Sequence[str] | None = None,
     ) -> IMultiContainerEndpoint:
-        """An endpoint deployed elsewhere, by its ARN `arn` (any account or region). Its name is read
-        from the ARN, where SageMaker writes it in lower case: import an endpoint whose name
+        """An endpoint deployed elsewhere, by its ARN `arn` (any account or region). Its name
+        is read from the ARN, where SageMaker writes it in lower case: import an endpoint whose name
         has capitals with `from_endpoint_name` for its metrics to match.
 
         :param variant_name: its production variant (for metrics). @default "AllTraffic"

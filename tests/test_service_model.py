@@ -1,0 +1,157 @@
+"""The limits, patterns and instance types the rules use are botocore's SageMaker service model.
+
+A drift on either side fails here. When botocore's list of instance types changes, regenerate
+`mce_constructs/_instance_types.py` with `python -m tests.test_service_model`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mce_constructs import InvocationMode, _instance_types
+from mce_constructs._naming import NAME_MAX_LENGTH, NAME_PATTERN
+from mce_constructs._validation import (
+    CPU_INSTANCE_TYPE,
+    ENVIRONMENT_KEY_MAX_LENGTH,
+    ENVIRONMENT_KEY_PATTERN,
+    ENVIRONMENT_TOTAL_MAX_BYTES,
+    ENVIRONMENT_VALUE_MAX_BYTES,
+    IMAGE_MAX_LENGTH,
+    IMAGE_PATTERN,
+    MAX_CONTAINERS,
+    MAX_ENVIRONMENT_ENTRIES,
+    MIN_INSTANCE_COUNT,
+    MODEL_DATA_URL_MAX_LENGTH,
+    MODEL_DATA_URL_PATTERN,
+    NVME_ONLY_FAMILIES,
+    SECURITY_GROUPS_RANGE,
+    SUBNETS_RANGE,
+)
+
+from ._service_model import input_member, sagemaker_model
+
+INSTANCE_TYPES_FILE = Path(_instance_types.__file__)
+INSTANCE_TYPES_HEADER = (
+    '"""The instance types of SageMaker real-time endpoints (`ProductionVariantInstanceType`).\n'
+    "\n"
+    "Generated from botocore's SageMaker service model by `python -m tests.test_service_model`;\n"
+    "`tests/test_service_model.py` fails when the two differ. The runtime does not need botocore.\n"
+    '"""\n'
+    "\n"
+    "INSTANCE_TYPES: tuple[str, ...] = (\n"
+)
+
+
+def botocore_instance_types() -> list[str]:
+    enum: list[str] = sagemaker_model().shape_for("ProductionVariantInstanceType").enum
+    return enum
+
+
+def render_instance_types(instance_types: list[str]) -> str:
+    """The source of `_instance_types.py` for a list of instance types (botocore's order)."""
+    lines = "".join(f'    "{instance_type}",\n' for instance_type in instance_types)
+    return f"{INSTANCE_TYPES_HEADER}{lines})\n"
+
+
+def test_instance_types_are_botocores_production_variant_instance_types() -> None:
+    assert list(_instance_types.INSTANCE_TYPES) == botocore_instance_types()
+    assert INSTANCE_TYPES_FILE.read_text() == render_instance_types(botocore_instance_types())
+
+
+def family(instance_type: str) -> str:
+    return instance_type.split(".")[1]
+
+
+def test_every_family_is_either_cpu_or_a_known_accelerator() -> None:
+    """A new family letter in the service model must be classified before it is accepted."""
+    refused = {
+        re.sub(r"\d.*", "", family(instance_type))
+        for instance_type in _instance_types.INSTANCE_TYPES
+        if not CPU_INSTANCE_TYPE.match(instance_type)
+    }
+    assert refused == {"dl", "g", "inf", "p", "trn"}
+
+
+def test_nvme_only_families_are_families_of_the_service_model() -> None:
+    families = {family(instance_type) for instance_type in _instance_types.INSTANCE_TYPES}
+    assert families >= NVME_ONLY_FAMILIES
+
+
+@pytest.mark.parametrize(
+    ("operation", "path"),
+    [
+        ("CreateModel", ("Containers", "member", "ContainerHostname")),
+        ("CreateEndpoint", ("EndpointName",)),
+        ("CreateEndpointConfig", ("EndpointConfigName",)),
+        ("CreateEndpointConfig", ("ProductionVariants", "member", "VariantName")),
+    ],
+)
+def test_names_and_hostnames_follow_the_service_pattern(
+    operation: str, path: tuple[str, ...]
+) -> None:
+    shape = input_member(operation, *path)
+    assert shape.metadata["pattern"] == NAME_PATTERN.pattern
+    assert shape.metadata["max"] == NAME_MAX_LENGTH
+
+
+@pytest.mark.parametrize(
+    "name", ["a", "A-1", "a--b", "a" * 63, "", "-a", "a-", "a_b", "a.b", "é", "a b"]
+)
+def test_model_names_pattern_accepts_the_same_names(name: str) -> None:
+    """ModelName's pattern is spelled differently in the model; it is the same language."""
+    shape = input_member("CreateModel", "ModelName")
+    assert shape.metadata["max"] == NAME_MAX_LENGTH
+    service = re.fullmatch(shape.metadata["pattern"], name) is not None
+    assert service == (NAME_PATTERN.fullmatch(name) is not None)
+
+
+def test_container_limits_are_the_service_model_limits() -> None:
+    assert input_member("CreateModel", "Containers").metadata["max"] == MAX_CONTAINERS
+    container = ("Containers", "member")
+    image = input_member("CreateModel", *container, "Image").metadata
+    assert (image["pattern"], image["max"]) == (IMAGE_PATTERN.pattern, IMAGE_MAX_LENGTH)
+    url = input_member("CreateModel", *container, "ModelDataUrl").metadata
+    assert (url["pattern"], url["max"]) == (
+        MODEL_DATA_URL_PATTERN.pattern,
+        MODEL_DATA_URL_MAX_LENGTH,
+    )
+
+
+def test_environment_limits_are_the_service_model_limits() -> None:
+    environment = input_member("CreateModel", "Containers", "member", "Environment")
+    assert environment.metadata["max"] == MAX_ENVIRONMENT_ENTRIES
+    key = environment.key.metadata
+    assert (key["pattern"], key["max"]) == (
+        ENVIRONMENT_KEY_PATTERN.pattern,
+        ENVIRONMENT_KEY_MAX_LENGTH,
+    )
+    assert environment.value.metadata["max"] == ENVIRONMENT_VALUE_MAX_BYTES
+    # The total is only in the documentation, which counts bytes: 1024 each, 32 KB together.
+    documentation = environment.documentation
+    assert "each key and value in the <code>Environment</code> map is 1024 bytes" in documentation
+    assert "their maps, combined, is also 32 KB" in documentation
+    assert ENVIRONMENT_TOTAL_MAX_BYTES == 32 * 1024
+
+
+def test_instance_and_vpc_limits_are_the_service_model_limits() -> None:
+    count = input_member(
+        "CreateEndpointConfig", "ProductionVariants", "member", "InitialInstanceCount"
+    )
+    assert count.metadata["min"] == MIN_INSTANCE_COUNT
+    vpc = input_member("CreateModel", "VpcConfig")
+    groups, subnets = vpc.members["SecurityGroupIds"].metadata, vpc.members["Subnets"].metadata
+    assert (groups["min"], groups["max"]) == SECURITY_GROUPS_RANGE
+    assert (subnets["min"], subnets["max"]) == SUBNETS_RANGE
+
+
+def test_invocation_modes_are_the_service_models_modes() -> None:
+    modes = input_member("CreateModel", "InferenceExecutionConfig", "Mode").enum
+    assert [mode.value for mode in InvocationMode] == modes
+
+
+if __name__ == "__main__":
+    INSTANCE_TYPES_FILE.write_text(render_instance_types(botocore_instance_types()))
+    print(f"wrote {len(botocore_instance_types())} instance types to {INSTANCE_TYPES_FILE.name}")
