@@ -70,6 +70,7 @@ class Shared:
                 vpc_id="vpc-0123456789abcdef0",
                 availability_zones=["us-east-1a", "us-east-1b"],
                 private_subnet_ids=["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+                private_subnet_route_table_ids=["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"],
             ),
             key=kms.Key.from_key_arn(
                 scope,
