@@ -1,10 +1,11 @@
 """Deterministic physical names for the model and the endpoint config.
 
-CloudFormation replaces a SageMaker model or endpoint config on any change to its properties,
-and a custom-named resource cannot be replaced under the same name. So each name is a readable
-prefix plus a hash of everything the resource's properties are made of: it changes exactly when
-the content changes. The hash is computed from JSON with sorted keys, so it is the same in every
-process, whatever `PYTHONHASHSEED` or the order in which the properties were built.
+CloudFormation replaces a SageMaker model or endpoint config on any change to a create-only
+property, and a custom-named resource cannot be replaced under the same name. So each name is a
+readable prefix plus a hash of exactly those properties, the deployed stack and the construct
+path: the name changes exactly when a replacement is due, and never otherwise. The hash is
+computed from JSON with sorted keys, so it is the same in every process, whatever
+`PYTHONHASHSEED`, the machine or the order in which the properties were built.
 """
 
 from __future__ import annotations
@@ -21,12 +22,20 @@ HASH_LENGTH = 16
 """Hex characters of SHA-256 kept in a name: 64 bits, enough to never collide by chance."""
 PREFIX_MAX_LENGTH = NAME_MAX_LENGTH - HASH_LENGTH - 1
 FALLBACK_PREFIX = "mce"
+UPDATABLE_PROPERTIES = frozenset({"Tags"})
+"""Properties of `AWS::SageMaker::Model` and `AWS::SageMaker::EndpointConfig` that CloudFormation
+updates in place (every other one is create-only, per the resource schemas): not hashed, so that
+changing them does not rename, and so replace, the resource."""
 
 
 def content_hash(*, stack_name: str, path: str, properties: Mapping[str, Any]) -> str:
-    """A short hash of a resource's resolved properties, its stack and its construct path."""
+    """A short hash of a resource's create-only CloudFormation properties (resolved, tokens as
+    their intrinsic JSON), the name of the stack it is deployed in and its construct path."""
+    create_only = {
+        key: value for key, value in properties.items() if key not in UPDATABLE_PROPERTIES
+    }
     payload = json.dumps(
-        {"stack": stack_name, "path": path, "properties": properties},
+        {"stack": stack_name, "path": path, "properties": create_only},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=True,
@@ -35,7 +44,8 @@ def content_hash(*, stack_name: str, path: str, properties: Mapping[str, Any]) -
 
 
 def readable_prefix(construct_id: str) -> str:
-    """The construct id reduced to what a SageMaker name allows (letters, digits, hyphens)."""
+    """The construct id reduced to what a SageMaker name allows (ASCII letters, digits and
+    single hyphens between them), cut to leave room for the hash."""
     words = re.findall(r"[a-zA-Z0-9]+", construct_id)
     prefix = "-".join(words)[:PREFIX_MAX_LENGTH].strip("-")
     return prefix or FALLBACK_PREFIX

@@ -22,7 +22,7 @@ from ._endpoint_base import (
     endpoint_name_in,
 )
 from ._role import create_execution_role, grant_runtime
-from ._tokens import is_unresolved, known_length
+from ._tokens import known_length
 from ._validation import EndpointSpec, MceValidationError
 from .container import ContainerDefinition, InvocationMode
 from .deployment import DeploymentConfig
@@ -106,7 +106,6 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         if problems:
             raise MceValidationError(self.node.path, problems)
 
-        stack = cdk.Stack.of(self)
         self.mode = mode
         self.containers = spec.containers
         self.variant_name = variant_name
@@ -160,8 +159,9 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             "vpc_config": vpc_config,
             "enable_network_isolation": enable_network_isolation or None,
         }
-        self.model_name = self._content_name(stack, model_props)
-        self.model = sagemaker.CfnModel(self, "Model", model_name=self.model_name, **model_props)
+        self.model = sagemaker.CfnModel(self, "Model", **model_props)
+        self.model_name: str = _content_name(self.model, self.node.id)
+        self.model.model_name = self.model_name
         for grant in grants:
             grant.apply_before(self.model)
 
@@ -177,10 +177,9 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             ],
             "kms_key_id": kms_key.key_arn if kms_key is not None else None,
         }
-        self.endpoint_config_name = self._content_name(stack, config_props)
-        self.endpoint_config = sagemaker.CfnEndpointConfig(
-            self, "EndpointConfig", endpoint_config_name=self.endpoint_config_name, **config_props
-        )
+        self.endpoint_config = sagemaker.CfnEndpointConfig(self, "EndpointConfig", **config_props)
+        self.endpoint_config_name: str = _content_name(self.endpoint_config, self.node.id)
+        self.endpoint_config.endpoint_config_name = self.endpoint_config_name
         self.endpoint_config.node.add_dependency(self.model)
 
         self.endpoint = sagemaker.CfnEndpoint(
@@ -269,13 +268,24 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             container_hostnames=container_hostnames,
         )
 
-    def _content_name(self, stack: cdk.Stack, props: Mapping[str, Any]) -> str:
-        """A name that changes exactly when `props` (resolved to CloudFormation) change."""
-        stack_name = "" if is_unresolved(stack.stack_name) else stack.stack_name
-        digest = _naming.content_hash(
-            stack_name=stack_name, path=self.node.path, properties=stack.resolve(props)
-        )
-        return _naming.physical_name(self.node.id, digest)
+
+def _content_name(resource: cdk.CfnResource, construct_id: str) -> str:
+    """A name for `resource` (created without one) that changes exactly when one of its
+    create-only properties changes, as they will be written to the template."""
+    stack = cdk.Stack.of(resource)
+    properties = stack.resolve(resource._render_properties(resource._cfn_properties))
+    digest = _naming.content_hash(
+        stack_name=_deployed_stack_name(stack), path=resource.node.path, properties=properties
+    )
+    return _naming.physical_name(construct_id, digest)
+
+
+def _deployed_stack_name(stack: cdk.Stack) -> str:
+    """The name of the CloudFormation stack that holds `stack`'s resources: its own, or for a
+    nested stack (whose own name is known only at deploy time) its top-level parent's."""
+    while stack.nested_stack_parent is not None:
+        stack = stack.nested_stack_parent
+    return stack.stack_name
 
 
 def _subnet_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-from .conftest import REPO, assert_lint_clean, resources_of_type
-
-
-def _offline_prefix() -> list[str]:
-    """Run in a network namespace of its own where the machine allows it: proof of offline."""
-    unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "-rn", "true"], check=False).returncode == 0:
-        return [unshare, "-rn"]
-    return []
+from .conftest import REPO, assert_lint_clean, offline_prefix, resources_of_type
 
 
 def test_readme_synth_command_writes_the_sample_template_offline() -> None:
     readme = (REPO / "README.md").read_text()
     assert "make synth" in readme
     result = subprocess.run(
-        [*_offline_prefix(), "make", "--no-print-directory", "synth"],
+        [*offline_prefix(), "make", "--no-print-directory", "synth"],
         cwd=REPO,
         capture_output=True,
         text=True,
