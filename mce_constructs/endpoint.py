@@ -13,7 +13,16 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from . import _naming, _validation
-from ._role import create_execution_role, grant_runtime
+from ._permissions import (
+    Environment,
+    ModelDataAccess,
+    Network,
+    image_statements,
+    model_data_statements,
+    network_statements,
+    runtime_statements,
+)
+from ._role import attach_execution_policy, create_execution_role
 from ._tokens import is_unresolved
 from ._validation import EndpointSpec, MceValidationError
 from .container import ContainerDefinition, InvocationMode
@@ -85,20 +94,22 @@ class MultiContainerEndpoint(Construct):
         self.variant_name = variant_name
 
         self.role: iam.IRole = role or create_execution_role(self, "Role")
-        grants = [grant_runtime(self.role, endpoint_name)]
         container_props = []
+        repository_arns: list[str] = []
+        model_data_accesses: list[ModelDataAccess] = []
         for index, container in enumerate(spec.containers):
-            image_uri, grant = container.container_image.bind(self, f"Image{index}", self.role)
-            grants.append(grant)
+            image = container.container_image.bind(self, f"Image{index}")
+            if image.repository_arn is not None:
+                repository_arns.append(image.repository_arn)
             model_data_url = None
             if container.model_data is not None:
-                model_data_url, grant = container.model_data.bind(
-                    self, f"ModelData{index}", self.role
-                )
-                grants.append(grant)
+                model_data = container.model_data.bind(self, f"ModelData{index}")
+                model_data_url = model_data.url
+                if model_data.access is not None:
+                    model_data_accesses.append(model_data.access)
             container_props.append(
                 sagemaker.CfnModel.ContainerDefinitionProperty(
-                    image=image_uri,
+                    image=image.uri,
                     container_hostname=container.container_hostname,
                     model_data_url=model_data_url,
                     environment=dict(container.environment) or None,
@@ -107,13 +118,28 @@ class MultiContainerEndpoint(Construct):
 
         self.connections: ec2.Connections | None = None
         vpc_config = None
+        network = None
         if vpc is not None:
             groups = list(security_groups or [ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc)])
             self.connections = ec2.Connections(security_groups=groups)
-            vpc_config = sagemaker.CfnModel.VpcConfigProperty(
-                security_group_ids=[group.security_group_id for group in groups],
-                subnets=vpc.select_subnets(**_subnet_kwargs(vpc_subnets)).subnet_ids,
+            network = Network(
+                subnet_ids=tuple(vpc.select_subnets(**_subnet_kwargs(vpc_subnets)).subnet_ids),
+                security_group_ids=tuple(group.security_group_id for group in groups),
             )
+            vpc_config = sagemaker.CfnModel.VpcConfigProperty(
+                security_group_ids=list(network.security_group_ids),
+                subnets=list(network.subnet_ids),
+            )
+
+        env = Environment(stack.partition, stack.region, stack.account)
+        known_name = endpoint_name if endpoint_name and not is_unresolved(endpoint_name) else None
+        statements = [
+            *image_statements(repository_arns),
+            *model_data_statements(model_data_accesses),
+            *runtime_statements(env, known_name),
+            *(network_statements(env, network) if network is not None else []),
+        ]
+        policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements)
 
         model_props: dict[str, Any] = {
             "execution_role_arn": self.role.role_arn,
@@ -126,8 +152,7 @@ class MultiContainerEndpoint(Construct):
         }
         self.model_name = self._content_name(stack, model_props)
         self.model = sagemaker.CfnModel(self, "Model", model_name=self.model_name, **model_props)
-        for grant in grants:
-            grant.apply_before(self.model)
+        self.model.node.add_dependency(policy)
 
         config_props: dict[str, Any] = {
             "production_variants": [
