@@ -48,6 +48,12 @@ _S3_URIS = (
 )
 
 
+def ecr_location(uri: str) -> tuple[str, str, str] | None:
+    """(account, region, repository) of an ECR image URI; None for another registry or a token."""
+    match = None if is_unresolved(uri) else _ECR_URI.match(uri)
+    return None if match is None else (match["account"], match["region"], match["repository"])
+
+
 def s3_location(uri: str) -> tuple[str, str] | None:
     """(bucket, key) of an `s3://` or S3 `https://` URI; None for any other URI or a token."""
     if is_unresolved(uri):
@@ -127,12 +133,11 @@ class _RegistryImage(ContainerImage):
         return self.image_uri
 
     def bind(self, scope: Construct, id: str) -> BoundImage:
-        match = None if is_unresolved(self.image_uri) else _ECR_URI.match(self.image_uri)
-        if match is None:
+        location = ecr_location(self.image_uri)
+        if location is None:
             return BoundImage(self.image_uri)
-        arn = ecr_repository_arn(
-            cdk.Stack.of(scope).partition, match["region"], match["account"], match["repository"]
-        )
+        account, region, repository = location
+        arn = ecr_repository_arn(cdk.Stack.of(scope).partition, region, account, repository)
         return BoundImage(self.image_uri, arn)
 
 
