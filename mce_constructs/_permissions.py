@@ -38,25 +38,25 @@ NAG_IAM5 = "AwsSolutions::AwsSolutions-IAM5"
 with its reason, in the validation report's `suppressedViolations`."""
 
 TOKEN_REASON = (
-    "ecr:GetAuthorizationToken has no resource-level permissions (IAM accepts only '*'); "
+    "ecr:GetAuthorizationToken has no resource-level permissions; "
     "the pulls themselves are limited to the images' repositories."
 )
 METRICS_REASON = (
-    "cloudwatch:PutMetricData has no resource-level permissions (IAM accepts only '*'); "
+    "cloudwatch:PutMetricData has no resource-level permissions; "
     f"the cloudwatch:namespace condition limits it to {METRICS_NAMESPACE}."
 )
 DESCRIBE_REASON = (
-    "The read-only ec2:Describe* calls SageMaker makes to place the endpoint in the VPC have no "
-    "resource-level permissions (IAM accepts only '*')."
+    "The read-only EC2 describe calls SageMaker makes to place the endpoint in the VPC have no "
+    "resource-level permissions."
 )
 NAMED_LOGS_REASON = (
     "The endpoint's own log group; SageMaker names its log streams after the instances it "
-    "starts, so the streams (':*') are known only at run time."
+    "starts, so the streams are known only at run time."
 )
 GENERATED_LOGS_REASON = (
     "CloudFormation generates the endpoint's name only when it creates the endpoint, after the "
-    "role must already work, so the log groups are limited to SageMaker endpoints' prefix; "
-    "give endpoint_name to limit them to the endpoint's own group."
+    "role must already work, so the statement covers the log groups of all SageMaker endpoints "
+    f"({LOG_GROUP_PREFIX}); give endpoint_name to limit it to the endpoint's own group."
 )
 NETWORK_INTERFACE_REASON = (
     "SageMaker creates the endpoint's network interfaces at run time, so their IDs are unknown; "
