@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._tokens import is_unresolved
+
 ECR_PULL_ACTIONS = (
     "ecr:BatchCheckLayerAvailability",
     "ecr:GetDownloadUrlForLayer",
@@ -216,6 +218,28 @@ def network_statements(env: Environment, network: Network) -> list[Statement]:
             {"ArnEquals": {"ec2:Subnet": list(subnets)}},
             wildcard_reason=NETWORK_INTERFACE_REASON,
         ),
+    ]
+
+
+def execution_statements(
+    env: Environment,
+    *,
+    endpoint_name: str | None,
+    repository_arns: Sequence[str],
+    model_data: Sequence[ModelDataAccess],
+    network: Network | None,
+) -> list[Statement]:
+    """Everything the endpoint's containers need, in a stable order.
+
+    An `endpoint_name` that is None or a token is unknown until CloudFormation creates the
+    endpoint, so its log group is known only by its prefix.
+    """
+    known_name = endpoint_name if endpoint_name and not is_unresolved(endpoint_name) else None
+    return [
+        *image_statements(repository_arns),
+        *model_data_statements(model_data),
+        *runtime_statements(env, known_name),
+        *(network_statements(env, network) if network is not None else []),
     ]
 
 

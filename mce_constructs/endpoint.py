@@ -13,15 +13,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from . import _naming, _validation
-from ._permissions import (
-    Environment,
-    ModelDataAccess,
-    Network,
-    image_statements,
-    model_data_statements,
-    network_statements,
-    runtime_statements,
-)
+from ._permissions import Environment, ModelDataAccess, Network, execution_statements
 from ._role import attach_execution_policy, create_execution_role
 from ._tokens import is_unresolved
 from ._validation import EndpointSpec, MceValidationError
@@ -131,14 +123,13 @@ class MultiContainerEndpoint(Construct):
                 subnets=list(network.subnet_ids),
             )
 
-        env = Environment(stack.partition, stack.region, stack.account)
-        known_name = endpoint_name if endpoint_name and not is_unresolved(endpoint_name) else None
-        statements = [
-            *image_statements(repository_arns),
-            *model_data_statements(model_data_accesses),
-            *runtime_statements(env, known_name),
-            *(network_statements(env, network) if network is not None else []),
-        ]
+        statements = execution_statements(
+            Environment(stack.partition, stack.region, stack.account),
+            endpoint_name=endpoint_name,
+            repository_arns=repository_arns,
+            model_data=model_data_accesses,
+            network=network,
+        )
         policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements)
 
         model_props: dict[str, Any] = {

@@ -12,6 +12,7 @@ from mce_constructs._permissions import (
     Network,
     Statement,
     acknowledgements,
+    execution_statements,
     flatten_reference,
     image_statements,
     model_data_statements,
@@ -131,6 +132,42 @@ def test_network_interfaces_are_created_and_managed_only_in_the_given_subnets() 
     assert manage.conditions == {
         "ArnEquals": {"ec2:Subnet": [f"{arn}subnet/subnet-1", f"{arn}subnet/subnet-2"]}
     }
+
+
+def test_execution_statements_in_order_with_a_token_name_treated_as_unknown() -> None:
+    def sids(endpoint_name: str | None, network: Network | None) -> list[str]:
+        statements = execution_statements(
+            ENV,
+            endpoint_name=endpoint_name,
+            repository_arns=["arn:repo/a"],
+            model_data=[ModelDataAccess("arn:obj/1", BucketKey("arn:key/1", "eu-west-1"))],
+            network=network,
+        )
+        return [statement.sid for statement in statements]
+
+    base = ["PullImages", "GetEcrToken", "ReadModelData", "DecryptModelData"]
+    assert sids("name", None) == [*base, "WriteLogs", "PutMetrics"]
+    network = Network(subnet_ids=("subnet-1",), security_group_ids=("sg-1",))
+    assert sids("name", network) == [
+        *base,
+        "WriteLogs",
+        "PutMetrics",
+        "DescribeNetwork",
+        "CreateNetworkInterfaces",
+        "ManageNetworkInterfaces",
+    ]
+    (token_logs,) = [
+        statement
+        for statement in execution_statements(
+            ENV,
+            endpoint_name="${Token[TOKEN.7]}",
+            repository_arns=[],
+            model_data=[],
+            network=None,
+        )
+        if statement.sid == "WriteLogs"
+    ]
+    assert token_logs == runtime_statements(ENV, None)[0]
 
 
 def test_flatten_reference_spells_values_as_cdk_nag_does() -> None:
