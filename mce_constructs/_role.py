@@ -32,11 +32,8 @@ def attach_execution_policy(
     An immutable or another account's role attaches nothing: the policy is then not
     synthesized, and the role is used as it is.
     """
-    policy = iam.Policy(
-        scope,
-        id,
-        statements=[iam.PolicyStatement.from_json(statement.to_json()) for statement in statements],
-    )
+    document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
+    policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
     role.attach_inline_policy(policy)
     stack = cdk.Stack.of(scope)
     found = acknowledgements(statements, lambda value: flatten_reference(stack.resolve(value)))
