@@ -7,7 +7,6 @@ with the rest in one `MceValidationError`. A duration or a size that is a token 
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 
 from ._tokens import is_unresolved
@@ -224,17 +223,9 @@ def render_deployment(config: DeploymentConfig) -> sagemaker.CfnEndpoint.Deploym
     )
 
 
-def grant_describe_rollback_alarms(
-    role: iam.IRole, config: DeploymentConfig | None
-) -> list[iam.Grant]:
-    """SageMaker reads the rollback alarms as the endpoint's execution role during an update,
-    so that role needs `cloudwatch:DescribeAlarms` on exactly those alarms."""
-    if config is None or not config.rollback_alarms:
+def rollback_alarm_arns(config: DeploymentConfig | None) -> list[str]:
+    """The ARNs of the alarms that roll an update back. SageMaker reads them as the endpoint's
+    execution role during the update, so that role may describe exactly these alarms."""
+    if config is None:
         return []
-    return [
-        iam.Grant.add_to_principal(
-            grantee=role,
-            actions=["cloudwatch:DescribeAlarms"],
-            resource_arns=[alarm.alarm_arn for alarm in config.rollback_alarms],
-        )
-    ]
+    return [alarm.alarm_arn for alarm in config.rollback_alarms]

@@ -17,7 +17,7 @@ from ._operations import (
     check_container_hostname,
     metric_dimensions,
 )
-from ._role import METRICS_NAMESPACE as INSTANCE_METRICS_NAMESPACE
+from ._permissions import METRICS_NAMESPACE as INSTANCE_METRICS_NAMESPACE
 from ._tokens import is_unresolved
 from ._validation import MceValidationError
 from .container import InvocationMode

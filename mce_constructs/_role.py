@@ -1,26 +1,19 @@
-"""The execution role SageMaker assumes, and what every endpoint's containers need of it."""
+"""The execution role SageMaker assumes, and the policy of the endpoint's own that it needs."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._tokens import is_unresolved
-
-METRICS_NAMESPACE = "/aws/sagemaker/Endpoints"
-LOG_GROUP_PREFIX = "/aws/sagemaker/Endpoints/"
-LOG_ACTIONS = (
-    "logs:CreateLogGroup",
-    "logs:CreateLogStream",
-    "logs:PutLogEvents",
-    "logs:DescribeLogStreams",
-)
+from ._permissions import Statement, acknowledgements, flatten_reference
 
 
 def create_execution_role(scope: Construct, id: str) -> iam.Role:
-    """A role that only SageMaker can assume, with no managed policy: the containers' grants
-    add exactly what they need."""
+    """A role that only SageMaker can assume, with no managed policy: the endpoint's own
+    policy adds exactly what it needs."""
     return iam.Role(
         scope,
         id,
@@ -29,27 +22,23 @@ def create_execution_role(scope: Construct, id: str) -> iam.Role:
     )
 
 
-def grant_runtime(role: iam.IRole, endpoint_name: str | None) -> iam.Grant:
-    """Let the containers write their logs and metrics, and nothing more.
+def attach_execution_policy(
+    scope: Construct, id: str, role: iam.IRole, statements: Sequence[Statement]
+) -> iam.Policy:
+    """Attach `statements` to `role` as a policy of the endpoint's own.
 
-    The log group is the endpoint's own when its name is known at synth time; a generated
-    name is known only after the endpoint exists, which is after the role must work.
+    The policy is separate from the role's default policy so that its cdk-nag
+    acknowledgements cover only these statements, never one a user adds to the role.
+    An immutable or another account's role attaches nothing: the policy is then not
+    synthesized, and the role is used as it is.
     """
-    log_group = endpoint_name if endpoint_name and not is_unresolved(endpoint_name) else "*"
-    stack = cdk.Stack.of(role)
-    log_group_arn = stack.format_arn(
-        service="logs",
-        resource="log-group",
-        resource_name=f"{LOG_GROUP_PREFIX}{log_group}:*",
-        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-    )
-    logs = iam.Grant.add_to_principal(
-        grantee=role, actions=list(LOG_ACTIONS), resource_arns=[log_group_arn]
-    )
-    metrics = iam.Grant.add_to_principal(
-        grantee=role,
-        actions=["cloudwatch:PutMetricData"],
-        resource_arns=["*"],
-        conditions={"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}},
-    )
-    return logs.combine(metrics)
+    document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
+    policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
+    role.attach_inline_policy(policy)
+    stack = cdk.Stack.of(scope)
+    found = acknowledgements(statements, lambda value: flatten_reference(stack.resolve(value)))
+    if found:
+        cdk.Validations.of(policy).acknowledge(
+            *(cdk.Acknowledgment(id=finding, reason=reason) for finding, reason in found.items())
+        )
+    return policy

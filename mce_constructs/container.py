@@ -13,11 +13,11 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecr_assets as ecr_assets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
+from ._permissions import BucketKey, ModelDataAccess, ecr_repository_arn, s3_object_arn
 from ._tokens import is_unresolved
 
 
@@ -30,39 +30,70 @@ class InvocationMode(enum.Enum):
     """Each request names one container with `TargetContainerHostname`."""
 
 
-ECR_PULL_ACTIONS = (
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:BatchGetImage",
-)
-"""What pulling an image from one ECR repository needs, scoped to that repository."""
-
 _ECR_URI = re.compile(
-    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?P<cn>\.cn)?"
+    r"^(?P<account>\d{12})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
     r"/(?P<repository>[^:@]+)(?:[:@].*)?$"
 )
+_S3_URIS = (
+    re.compile(r"^s3://(?P<bucket>[^/]+)/(?P<key>.+)$"),
+    # https://<bucket>.s3[.-<region>].amazonaws.com[.cn]/<key> (virtual-hosted style)
+    re.compile(
+        r"^https://(?P<bucket>[a-z0-9][a-z0-9.-]*?)\.s3(?:[.-][a-z0-9-]+)?"
+        r"\.amazonaws\.com(?:\.cn)?/(?P<key>.+)$"
+    ),
+    # https://s3[.-<region>].amazonaws.com[.cn]/<bucket>/<key> (path style)
+    re.compile(
+        r"^https://s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?/(?P<bucket>[^/]+)/(?P<key>.+)$"
+    ),
+)
 
 
-def _grant_ecr_pull(grantee: iam.IGrantable, repository_arn: str) -> iam.Grant:
-    """Grant pulling from one repository, and the token call that accepts only `*`."""
-    iam.Grant.add_to_principal(
-        grantee=grantee, actions=["ecr:GetAuthorizationToken"], resource_arns=["*"]
-    )
-    return iam.Grant.add_to_principal(
-        grantee=grantee, actions=list(ECR_PULL_ACTIONS), resource_arns=[repository_arn]
-    )
+def ecr_location(uri: str) -> tuple[str, str, str] | None:
+    """(account, region, repository) of an ECR image URI; None for another registry or a token."""
+    match = None if is_unresolved(uri) else _ECR_URI.match(uri)
+    return None if match is None else (match["account"], match["region"], match["repository"])
+
+
+def s3_location(uri: str) -> tuple[str, str] | None:
+    """(bucket, key) of an `s3://` or S3 `https://` URI; None for any other URI or a token."""
+    if is_unresolved(uri):
+        return None
+    for pattern in _S3_URIS:
+        match = pattern.match(uri)
+        if match:
+            return match["bucket"], match["key"]
+    return None
+
+
+@dataclass(frozen=True)
+class BoundImage:
+    """An image bound to an endpoint: its URI, and the ECR repository the role pulls from
+    (None when the image is not in a known ECR repository: nothing is granted)."""
+
+    uri: str
+    repository_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class BoundModelData:
+    """Model artifacts bound to an endpoint: their URL, and what reading them needs (None when
+    they are not in a known S3 object: nothing is granted)."""
+
+    url: str
+    access: ModelDataAccess | None = None
 
 
 class ContainerImage(abc.ABC):
     """Where a container's image comes from.
 
-    Each source grants the execution role pull on exactly its own repository.
+    Each source lets the execution role pull from exactly its own repository.
     """
 
     @staticmethod
     def from_registry(uri: str) -> ContainerImage:
-        """An image by URI (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` or any
-        registry SageMaker can reach). For an ECR URI the role may pull from that repository."""
+        """An image by URI (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` or
+        `...@sha256:<digest>`). For an ECR URI the role may pull from that repository; for a
+        token or another registry nothing is granted."""
         return _RegistryImage(uri)
 
     @staticmethod
@@ -78,7 +109,8 @@ class ContainerImage(abc.ABC):
         """An image built from a local directory with a Dockerfile (a `DockerImageAsset`).
 
         `docker_options` are passed to `DockerImageAsset` (`build_args`, `file`, `platform`,
-        ...). Synthesis only stages the directory; the image is built at deploy time.
+        ...). Synthesis only stages the directory; the image is built at deploy time and
+        pushed to the bootstrap's container assets repository, which the role may pull from.
         """
         return _AssetImage(directory, docker_options)
 
@@ -88,8 +120,8 @@ class ContainerImage(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
-        """Create what the image needs under `scope`, grant pull and return its URI."""
+    def bind(self, scope: Construct, id: str) -> BoundImage:
+        """Create what the image needs under `scope` (with `id`) and say where it is."""
 
 
 @dataclass(frozen=True)
@@ -100,16 +132,13 @@ class _RegistryImage(ContainerImage):
     def uri(self) -> str | None:
         return self.image_uri
 
-    def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
-        match = None if is_unresolved(self.image_uri) else _ECR_URI.match(self.image_uri)
-        if match is None:
-            return self.image_uri, iam.Grant.drop(grantee, f"pull {self.image_uri}")
-        partition = "aws-cn" if match["cn"] else "aws"
-        arn = (
-            f"arn:{partition}:ecr:{match['region']}:{match['account']}"
-            f":repository/{match['repository']}"
-        )
-        return self.image_uri, _grant_ecr_pull(grantee, arn)
+    def bind(self, scope: Construct, id: str) -> BoundImage:
+        location = ecr_location(self.image_uri)
+        if location is None:
+            return BoundImage(self.image_uri)
+        account, region, repository = location
+        arn = ecr_repository_arn(cdk.Stack.of(scope).partition, region, account, repository)
+        return BoundImage(self.image_uri, arn)
 
 
 @dataclass(frozen=True)
@@ -117,9 +146,9 @@ class _EcrRepositoryImage(ContainerImage):
     repository: ecr.IRepository
     tag_or_digest: str
 
-    def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
+    def bind(self, scope: Construct, id: str) -> BoundImage:
         uri = self.repository.repository_uri_for_tag_or_digest(self.tag_or_digest)
-        return uri, _grant_ecr_pull(grantee, self.repository.repository_arn)
+        return BoundImage(uri, self.repository.repository_arn)
 
 
 @dataclass(frozen=True)
@@ -127,44 +156,38 @@ class _AssetImage(ContainerImage):
     directory: str
     docker_options: Mapping[str, Any]
 
-    def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
+    def bind(self, scope: Construct, id: str) -> BoundImage:
         asset = ecr_assets.DockerImageAsset(
             scope, id, directory=self.directory, **dict(self.docker_options)
         )
-        return asset.image_uri, _grant_ecr_pull(grantee, asset.repository.repository_arn)
-
-
-_S3_URI = re.compile(r"^s3://(?P<bucket>[^/]+)/(?P<key>.+)$")
-
-
-def _grant_object_read(grantee: iam.IGrantable, object_arn: str) -> iam.Grant:
-    """Grant reading one model artifact object, nothing else in its bucket."""
-    return iam.Grant.add_to_principal(
-        grantee=grantee, actions=["s3:GetObject"], resource_arns=[object_arn]
-    )
+        return BoundImage(asset.image_uri, asset.repository.repository_arn)
 
 
 class ModelData(abc.ABC):
     """Where a container's model artifacts (a `.tar.gz`) come from.
 
-    Each source grants the execution role read on exactly that object.
+    Each source lets the execution role read exactly that object (and decrypt it, through S3,
+    with its bucket's KMS key when the bucket has one).
     """
 
     @staticmethod
     def from_uri(uri: str) -> ModelData:
-        """Artifacts at an `s3://bucket/key.tar.gz` or `https://` URI. For `s3://` the role may
-        read that object."""
+        """Artifacts at an `s3://bucket/key.tar.gz` URI (or an S3 `https://` URL). The role may
+        read that object; a bucket encrypted with a customer managed key needs `from_bucket`
+        with the bucket's `encryption_key`. Nothing is granted for a token or another URL."""
         return _UriModelData(uri)
 
     @staticmethod
     def from_bucket(bucket: s3.IBucket, key: str) -> ModelData:
-        """Artifacts in a bucket of this app; grants read on the object and, when the bucket
-        is encrypted with a customer key, decrypt on that key."""
+        """Artifacts at `key` in `bucket` (of this app or imported with
+        `Bucket.from_bucket_attributes`); when the bucket has an `encryption_key`, the role may
+        also decrypt with it, only through S3."""
         return _BucketModelData(bucket, key)
 
     @staticmethod
     def from_asset(path: str) -> ModelData:
-        """A local `.tar.gz` file uploaded as an S3 asset at deploy time."""
+        """A local `.tar.gz` file, uploaded to the bootstrap's file assets bucket at deploy
+        time; the role may read that object."""
         return _AssetModelData(path)
 
     @property
@@ -178,8 +201,8 @@ class ModelData(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
-        """Create what the artifacts need under `scope`, grant read and return their URI."""
+    def bind(self, scope: Construct, id: str) -> BoundModelData:
+        """Create what the artifacts need under `scope` (with `id`) and say where they are."""
 
 
 @dataclass(frozen=True)
@@ -190,12 +213,12 @@ class _UriModelData(ModelData):
     def uri(self) -> str | None:
         return self.data_uri
 
-    def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
-        match = None if is_unresolved(self.data_uri) else _S3_URI.match(self.data_uri)
-        if match is None:
-            return self.data_uri, iam.Grant.drop(grantee, f"read {self.data_uri}")
-        arn = f"arn:{cdk.Aws.PARTITION}:s3:::{match['bucket']}/{match['key']}"
-        return self.data_uri, _grant_object_read(grantee, arn)
+    def bind(self, scope: Construct, id: str) -> BoundModelData:
+        location = s3_location(self.data_uri)
+        if location is None:
+            return BoundModelData(self.data_uri)
+        arn = s3_object_arn(cdk.Stack.of(scope).partition, *location)
+        return BoundModelData(self.data_uri, ModelDataAccess(arn))
 
 
 @dataclass(frozen=True)
@@ -203,11 +226,13 @@ class _BucketModelData(ModelData):
     bucket: s3.IBucket
     key: str
 
-    def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
-        grant = _grant_object_read(grantee, self.bucket.arn_for_objects(self.key))
-        if self.bucket.encryption_key is not None:
-            grant = grant.combine(self.bucket.encryption_key.grant_decrypt(grantee))
-        return self.bucket.s3_url_for_object(self.key), grant
+    def bind(self, scope: Construct, id: str) -> BoundModelData:
+        encryption_key = self.bucket.encryption_key
+        bucket_key = None
+        if encryption_key is not None:
+            bucket_key = BucketKey(encryption_key.key_arn, self.bucket.env.region)
+        access = ModelDataAccess(self.bucket.arn_for_objects(self.key), bucket_key)
+        return BoundModelData(self.bucket.s3_url_for_object(self.key), access)
 
 
 @dataclass(frozen=True)
@@ -218,10 +243,10 @@ class _AssetModelData(ModelData):
     def asset_path(self) -> str | None:
         return self.path
 
-    def bind(self, scope: Construct, id: str, grantee: iam.IGrantable) -> tuple[str, iam.Grant]:
+    def bind(self, scope: Construct, id: str) -> BoundModelData:
         asset = s3_assets.Asset(scope, id, path=self.path)
-        grant = _grant_object_read(grantee, asset.bucket.arn_for_objects(asset.s3_object_key))
-        return asset.s3_object_url, grant
+        access = ModelDataAccess(asset.bucket.arn_for_objects(asset.s3_object_key))
+        return BoundModelData(asset.s3_object_url, access)
 
 
 @dataclass(frozen=True, kw_only=True)

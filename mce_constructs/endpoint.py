@@ -13,7 +13,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from . import _naming, _validation
-from ._deployment import check_deployment, grant_describe_rollback_alarms, render_deployment
+from ._deployment import check_deployment, render_deployment, rollback_alarm_arns
 from ._endpoint_base import (
     DEFAULT_VARIANT_NAME,
     ImportedEndpoint,
@@ -21,7 +21,8 @@ from ._endpoint_base import (
     endpoint_arn_for,
     endpoint_name_in,
 )
-from ._role import create_execution_role, grant_runtime
+from ._permissions import Environment, ModelDataAccess, Network, execution_statements
+from ._role import attach_execution_policy, create_execution_role
 from ._tokens import known_length
 from ._validation import EndpointSpec, MceValidationError
 from .container import ContainerDefinition, InvocationMode
@@ -117,23 +118,22 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         )
 
         self.role: iam.IRole = role or create_execution_role(self, "Role")
-        grants = [
-            grant_runtime(self.role, endpoint_name),
-            *grant_describe_rollback_alarms(self.role, deployment),
-        ]
         container_props = []
+        repository_arns: list[str] = []
+        model_data_accesses: list[ModelDataAccess] = []
         for index, container in enumerate(spec.containers):
-            image_uri, grant = container.container_image.bind(self, f"Image{index}", self.role)
-            grants.append(grant)
+            image = container.container_image.bind(self, f"Image{index}")
+            if image.repository_arn is not None:
+                repository_arns.append(image.repository_arn)
             model_data_url = None
             if container.model_data is not None:
-                model_data_url, grant = container.model_data.bind(
-                    self, f"ModelData{index}", self.role
-                )
-                grants.append(grant)
+                model_data = container.model_data.bind(self, f"ModelData{index}")
+                model_data_url = model_data.url
+                if model_data.access is not None:
+                    model_data_accesses.append(model_data.access)
             container_props.append(
                 sagemaker.CfnModel.ContainerDefinitionProperty(
-                    image=image_uri,
+                    image=image.uri,
                     container_hostname=container.container_hostname,
                     model_data_url=model_data_url,
                     environment=dict(container.environment) or None,
@@ -142,13 +142,29 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
 
         self.connections: ec2.Connections | None = None
         vpc_config = None
+        network = None
         if vpc is not None:
             groups = list(security_groups or [ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc)])
             self.connections = ec2.Connections(security_groups=groups)
-            vpc_config = sagemaker.CfnModel.VpcConfigProperty(
-                security_group_ids=[group.security_group_id for group in groups],
-                subnets=subnet_ids,
+            network = Network(
+                subnet_ids=tuple(subnet_ids),
+                security_group_ids=tuple(group.security_group_id for group in groups),
             )
+            vpc_config = sagemaker.CfnModel.VpcConfigProperty(
+                security_group_ids=list(network.security_group_ids),
+                subnets=list(network.subnet_ids),
+            )
+
+        stack = cdk.Stack.of(self)
+        statements = execution_statements(
+            Environment(stack.partition, stack.region, stack.account),
+            endpoint_name=endpoint_name,
+            repository_arns=repository_arns,
+            model_data=model_data_accesses,
+            network=network,
+            rollback_alarm_arns=rollback_alarm_arns(deployment),
+        )
+        policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements)
 
         model_props: dict[str, Any] = {
             "execution_role_arn": self.role.role_arn,
@@ -162,8 +178,7 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         self.model = sagemaker.CfnModel(self, "Model", **model_props)
         self.model_name: str = _content_name(self.model, self.node.id)
         self.model.model_name = self.model_name
-        for grant in grants:
-            grant.apply_before(self.model)
+        self.model.node.add_dependency(policy)
 
         config_props: dict[str, Any] = {
             "production_variants": [

@@ -224,23 +224,29 @@ def test_rolling_update_with_rollback_batch(built: Built) -> None:
 
 def test_execution_role_may_describe_exactly_its_rollback_alarms(built: Built) -> None:
     def describe_statements(endpoint: MultiContainerEndpoint) -> list[dict[str, Any]]:
-        policy = built.resource(endpoint.role.node.find_child("DefaultPolicy").node.default_child)
+        policy = built.resource(endpoint.node.find_child("ExecutionPolicy").node.default_child)
         return [
             statement
             for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-            if statement["Action"] == "cloudwatch:DescribeAlarms"
+            if statement["Sid"] == "DescribeRollbackAlarms"
         ]
 
     alarm_id = built.logical_id(built.scaled_alarm.node.default_child)
     assert describe_statements(built.scaled) == [
         {
+            "Sid": "DescribeRollbackAlarms",
             "Action": "cloudwatch:DescribeAlarms",
             "Effect": "Allow",
             "Resource": {"Fn::GetAtt": [alarm_id, "Arn"]},
         }
     ]
     assert describe_statements(built.rolling) == [
-        {"Action": "cloudwatch:DescribeAlarms", "Effect": "Allow", "Resource": ALARM_ARN}
+        {
+            "Sid": "DescribeRollbackAlarms",
+            "Action": "cloudwatch:DescribeAlarms",
+            "Effect": "Allow",
+            "Resource": ALARM_ARN,
+        }
     ]
     assert describe_statements(built.linear) == []
 

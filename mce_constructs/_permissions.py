@@ -1,0 +1,298 @@
+"""What the execution role may do, as plain data built from ARNs (no CDK calls).
+
+Every statement names the exact resources it needs. A few resources cannot be named exactly:
+such a statement carries the reason, and the construct acknowledges exactly that cdk-nag
+finding with it (see `acknowledgements`). README's "Security" section lists the same table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._tokens import is_unresolved
+
+ECR_PULL_ACTIONS = (
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchGetImage",
+)
+LOG_ACTIONS = (
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "logs:DescribeLogStreams",
+)
+VPC_DESCRIBE_ACTIONS = (
+    "ec2:DescribeVpcs",
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeNetworkInterfaces",
+)
+METRICS_NAMESPACE = "/aws/sagemaker/Endpoints"
+"""Where SageMaker publishes an endpoint's instance metrics (CPU, memory, disk) with the role."""
+LOG_GROUP_PREFIX = "/aws/sagemaker/Endpoints/"
+NAG_IAM5 = "AwsSolutions::AwsSolutions-IAM5"
+"""cdk-nag's wildcard rule, qualified by its plugin name so that an acknowledgement is kept,
+with its reason, in the validation report's `suppressedViolations`."""
+
+TOKEN_REASON = (
+    "ecr:GetAuthorizationToken has no resource-level permissions; "
+    "the pulls themselves are limited to the images' repositories."
+)
+METRICS_REASON = (
+    "cloudwatch:PutMetricData has no resource-level permissions; "
+    f"the cloudwatch:namespace condition limits it to {METRICS_NAMESPACE}."
+)
+DESCRIBE_REASON = (
+    "The read-only EC2 describe calls SageMaker makes to place the endpoint in the VPC have no "
+    "resource-level permissions."
+)
+NAMED_LOGS_REASON = (
+    "The endpoint's own log group; SageMaker names its log streams after the instances it "
+    "starts, so the streams are known only at run time."
+)
+GENERATED_LOGS_REASON = (
+    "CloudFormation generates the endpoint's name only when it creates the endpoint, after the "
+    "role must already work, so the statement covers the log groups of all SageMaker endpoints "
+    f"({LOG_GROUP_PREFIX}); give endpoint_name to limit it to the endpoint's own group."
+)
+NETWORK_INTERFACE_REASON = (
+    "SageMaker creates the endpoint's network interfaces at run time, so their IDs are unknown; "
+    "creating them is limited to the endpoint's subnets and security groups, and sharing or "
+    "deleting them to interfaces in those subnets (ec2:Subnet condition)."
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One IAM policy statement (Allow)."""
+
+    sid: str
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    conditions: Mapping[str, Mapping[str, str | list[str]]] | None = None
+    wildcard_reason: str | None = None
+    """Why a `*` in `resources` cannot be narrowed; only such wildcards are acknowledged."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The statement as IAM policy JSON."""
+        statement: dict[str, Any] = {
+            "Sid": self.sid,
+            "Effect": "Allow",
+            "Action": list(self.actions),
+            "Resource": list(self.resources),
+        }
+        if self.conditions:
+            statement["Condition"] = {key: dict(value) for key, value in self.conditions.items()}
+        return statement
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Partition, region and account of the stack (literals or CDK tokens)."""
+
+    partition: str
+    region: str
+    account: str
+
+    def arn(self, service: str, resource: str) -> str:
+        return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
+
+
+@dataclass(frozen=True)
+class BucketKey:
+    """The KMS key that encrypts a bucket, and the bucket's region (S3 uses the key there)."""
+
+    key_arn: str
+    region: str
+
+
+@dataclass(frozen=True)
+class ModelDataAccess:
+    """What reading one model artifact needs: the object, and its bucket's key if it has one."""
+
+    object_arn: str
+    bucket_key: BucketKey | None = None
+
+
+@dataclass(frozen=True)
+class Network:
+    """The subnets and security groups the endpoint's network interfaces are created in."""
+
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+
+
+def s3_object_arn(partition: str, bucket: str, key: str) -> str:
+    return f"arn:{partition}:s3:::{bucket}/{key}"
+
+
+def ecr_repository_arn(partition: str, region: str, account: str, name: str) -> str:
+    return f"arn:{partition}:ecr:{region}:{account}:repository/{name}"
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def image_statements(repository_arns: Sequence[str]) -> list[Statement]:
+    """Pull from exactly these repositories, plus the registry token call that needs `*`."""
+    repositories = _unique(repository_arns)
+    if not repositories:
+        return []
+    return [
+        Statement("PullImages", ECR_PULL_ACTIONS, repositories),
+        Statement(
+            "GetEcrToken", ("ecr:GetAuthorizationToken",), ("*",), wildcard_reason=TOKEN_REASON
+        ),
+    ]
+
+
+def model_data_statements(accesses: Sequence[ModelDataAccess]) -> list[Statement]:
+    """Read exactly these objects; decrypt with their buckets' keys only through S3."""
+    statements = []
+    objects = _unique(access.object_arn for access in accesses)
+    if objects:
+        statements.append(Statement("ReadModelData", ("s3:GetObject",), objects))
+    keys = [access.bucket_key for access in accesses if access.bucket_key is not None]
+    if keys:
+        via = list(_unique(f"s3.{key.region}.amazonaws.com" for key in keys))
+        statements.append(
+            Statement(
+                "DecryptModelData",
+                ("kms:Decrypt",),
+                _unique(key.key_arn for key in keys),
+                {"StringEquals": {"kms:ViaService": via[0] if len(via) == 1 else via}},
+            )
+        )
+    return statements
+
+
+def runtime_statements(env: Environment, endpoint_name: str | None) -> list[Statement]:
+    """Write the endpoint's logs and its instance metrics.
+
+    `endpoint_name` is None when CloudFormation generates it: then the log group is known
+    only by its prefix.
+    """
+    group = endpoint_name if endpoint_name is not None else "*"
+    return [
+        Statement(
+            "WriteLogs",
+            LOG_ACTIONS,
+            (env.arn("logs", f"log-group:{LOG_GROUP_PREFIX}{group}:*"),),
+            wildcard_reason=NAMED_LOGS_REASON if endpoint_name else GENERATED_LOGS_REASON,
+        ),
+        Statement(
+            "PutMetrics",
+            ("cloudwatch:PutMetricData",),
+            ("*",),
+            {"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}},
+            wildcard_reason=METRICS_REASON,
+        ),
+    ]
+
+
+def network_statements(env: Environment, network: Network) -> list[Statement]:
+    """Create, share with SageMaker and delete network interfaces in exactly these subnets."""
+    subnets = tuple(env.arn("ec2", f"subnet/{subnet}") for subnet in network.subnet_ids)
+    groups = tuple(
+        env.arn("ec2", f"security-group/{group}") for group in network.security_group_ids
+    )
+    interfaces = env.arn("ec2", "network-interface/*")
+    return [
+        Statement("DescribeNetwork", VPC_DESCRIBE_ACTIONS, ("*",), wildcard_reason=DESCRIBE_REASON),
+        Statement(
+            "CreateNetworkInterfaces",
+            ("ec2:CreateNetworkInterface",),
+            (interfaces, *subnets, *groups),
+            wildcard_reason=NETWORK_INTERFACE_REASON,
+        ),
+        Statement(
+            "ManageNetworkInterfaces",
+            ("ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"),
+            (interfaces,),
+            {"ArnEquals": {"ec2:Subnet": list(subnets)}},
+            wildcard_reason=NETWORK_INTERFACE_REASON,
+        ),
+    ]
+
+
+def rollback_alarm_statements(alarm_arns: Sequence[str]) -> list[Statement]:
+    """Read exactly the alarms that roll a deployment back (SageMaker watches them as the
+    execution role while it updates the endpoint)."""
+    alarms = _unique(alarm_arns)
+    if not alarms:
+        return []
+    return [Statement("DescribeRollbackAlarms", ("cloudwatch:DescribeAlarms",), alarms)]
+
+
+def execution_statements(
+    env: Environment,
+    *,
+    endpoint_name: str | None,
+    repository_arns: Sequence[str],
+    model_data: Sequence[ModelDataAccess],
+    network: Network | None,
+    rollback_alarm_arns: Sequence[str] = (),
+) -> list[Statement]:
+    """Everything the endpoint's containers need, in a stable order.
+
+    An `endpoint_name` that is None or a token is unknown until CloudFormation creates the
+    endpoint, so its log group is known only by its prefix.
+    """
+    known_name = endpoint_name if endpoint_name and not is_unresolved(endpoint_name) else None
+    return [
+        *image_statements(repository_arns),
+        *model_data_statements(model_data),
+        *runtime_statements(env, known_name),
+        *(network_statements(env, network) if network is not None else []),
+        *rollback_alarm_statements(rollback_alarm_arns),
+    ]
+
+
+def flatten_reference(value: Any) -> str:
+    """A resolved CloudFormation value as cdk-nag spells it in a finding id.
+
+    `{"Ref": "AWS::Region"}` is `<AWS::Region>`, `Fn::GetAtt` is `<Resource.Attribute>`,
+    `Fn::Join` joins its parts, anything else is compact JSON (cdk-nag's `flattenCfnReference`).
+    """
+    if isinstance(value, str):
+        return value.replace("${", "<").replace("}", ">")
+    if isinstance(value, Mapping):
+        for unwrapped in ("Fn::Sub", "Fn::ImportValue"):
+            if unwrapped in value:
+                return flatten_reference(value[unwrapped])
+        if "Fn::Join" in value:
+            delimiter, parts = value["Fn::Join"]
+            return str(delimiter).join(flatten_reference(part) for part in parts)
+        if "Fn::GetAtt" in value:
+            resource, attribute = value["Fn::GetAtt"]
+            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
+        if "Ref" in value:
+            return f"<{flatten_reference(value['Ref'])}>"
+    return json.dumps(value, separators=(",", ":"))
+
+
+def acknowledgements(
+    statements: Sequence[Statement], render: Callable[[str], str]
+) -> dict[str, str]:
+    """cdk-nag finding id -> reason, for each wildcard resource a statement explains.
+
+    `render` turns a resource (possibly with tokens) into cdk-nag's spelling. Statements that
+    share a finding (several `*`) share one acknowledgement whose reason gives each of them.
+    """
+    reasons: dict[str, list[str]] = {}
+    for statement in statements:
+        if statement.wildcard_reason is None:
+            continue
+        for resource in statement.resources:
+            rendered = render(resource)
+            if "*" in rendered:
+                found = reasons.setdefault(f"{NAG_IAM5}[Resource::{rendered}]", [])
+                if statement.wildcard_reason not in found:
+                    found.append(statement.wildcard_reason)
+    return {finding: " ".join(texts) for finding, texts in reasons.items()}
