@@ -82,6 +82,8 @@ class EndpointSpec:
     """None when the model is not in a VPC."""
     subnet_count: int | None = None
     """None when the model is not in a VPC, or its subnets are a list token."""
+    vpc_options_without_vpc: tuple[str, ...] = ()
+    """The names of VPC options (`vpc_subnets`, `security_groups`) given without `vpc`."""
 
 
 @dataclass(frozen=True)
@@ -403,6 +405,14 @@ def check_vpc(spec: EndpointSpec) -> list[Problem]:
     return problems
 
 
+def check_vpc_options_need_a_vpc(spec: EndpointSpec) -> list[Problem]:
+    """Subnets and security groups mean nothing without a VPC: refuse rather than ignore."""
+    return [
+        Problem(option, "given without vpc; it applies only to a model in a VPC: give vpc too")
+        for option in spec.vpc_options_without_vpc
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     check_container_count,
     check_mode,
@@ -417,6 +427,7 @@ RULES: tuple[Rule, ...] = (
     check_cpu_instance_type,
     check_kms_key_storage,
     check_vpc,
+    check_vpc_options_need_a_vpc,
 )
 
 

@@ -102,6 +102,9 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             # With no security group given, one is created.
             security_group_count=max(len(security_groups or ()), 1) if vpc else None,
             subnet_count=known_length(subnet_ids) if vpc else None,
+            vpc_options_without_vpc=()
+            if vpc
+            else _given(vpc_subnets=vpc_subnets, security_groups=security_groups),
         )
         problems = [*_validation.validate(spec), *check_deployment(deployment)]
         if problems:
@@ -301,6 +304,11 @@ def _deployed_stack_name(stack: cdk.Stack) -> str:
     while stack.nested_stack_parent is not None:
         stack = stack.nested_stack_parent
     return stack.stack_name
+
+
+def _given(**options: object) -> tuple[str, ...]:
+    """The names of the options that are not None."""
+    return tuple(name for name, value in options.items() if value is not None)
 
 
 def _subnet_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:

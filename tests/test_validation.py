@@ -175,6 +175,10 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
         {"security_group_count": 1, "subnet_count": 17},
         "vpc_subnets: 17 subnets; a model in a VPC has 1 to 16 subnets",
     ),
+    (
+        {"vpc_options_without_vpc": ("security_groups",)},
+        "security_groups: given without vpc; it applies only to a model in a VPC: give vpc too",
+    ),
 ]
 
 
@@ -686,6 +690,20 @@ def test_the_error_lists_every_problem_with_the_construct_path(built: Built) -> 
             "  - vpc_subnets: 17 subnets; a model in a VPC has 1 to 16 subnets",
         ]
     )
+
+
+def test_subnets_and_security_groups_without_a_vpc_are_refused(built: Built) -> None:
+    stack = cdk.Stack(built.refusing_app, "NoVpc")
+    error = built.refuse(
+        stack,
+        containers=[ContainerDefinition(image=IMAGE)],
+        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        security_groups=[ec2.SecurityGroup.from_security_group_id(stack, "Sg", "sg-1")],
+    )
+    assert [str(problem) for problem in error.problems] == [
+        "vpc_subnets: given without vpc; it applies only to a model in a VPC: give vpc too",
+        "security_groups: given without vpc; it applies only to a model in a VPC: give vpc too",
+    ]
 
 
 def test_a_string_mode_is_refused_before_anything_is_created(built: Built) -> None:
