@@ -38,9 +38,10 @@ lint: $(PY_STAMP)
 	$(PY) -m mypy
 
 ## bench: synthesis time and memory against hand-written L1 and the alpha L2
+## (options: make bench BENCH_ARGS="--repetitions 5"; see --help)
 bench: $(PY_STAMP) $(NODE_STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
-	$(PY) benchmarks/synth_benchmark.py
+	$(PY) benchmarks/synth_benchmark.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out
