@@ -9,6 +9,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ._permissions import Statement, acknowledgements, flatten_reference
+from ._tokens import is_unresolved
 
 
 def create_execution_role(scope: Construct, id: str) -> iam.Role:
@@ -23,7 +24,7 @@ def create_execution_role(scope: Construct, id: str) -> iam.Role:
 
 
 def attach_execution_policy(
-    scope: Construct, id: str, role: iam.IRole, statements: Sequence[Statement]
+    scope: Construct, id: str, role: iam.IRole, statements: Sequence[Statement], stack: cdk.Stack
 ) -> iam.Policy:
     """Attach `statements` to `role` as a policy of the endpoint's own.
 
@@ -35,8 +36,18 @@ def attach_execution_policy(
     document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
     policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
     role.attach_inline_policy(policy)
-    stack = cdk.Stack.of(scope)
-    found = acknowledgements(statements, lambda value: flatten_reference(stack.resolve(value)))
+    # Resolve the wildcard resources that hold tokens in one round trip to the jsii runtime.
+    tokens = [
+        resource
+        for statement in statements
+        if statement.wildcard_reason is not None
+        for resource in statement.resources
+        if is_unresolved(resource)
+    ]
+    resolved = dict(zip(tokens, stack.resolve(tokens), strict=True)) if tokens else {}
+    found = acknowledgements(
+        statements, lambda value: flatten_reference(resolved.get(value, value))
+    )
     if found:
         cdk.Validations.of(policy).acknowledge(
             *(cdk.Acknowledgment(id=finding, reason=reason) for finding, reason in found.items())

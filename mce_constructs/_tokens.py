@@ -7,7 +7,10 @@ validation pure and free (a jsii call costs more than all the rules together).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+
+import aws_cdk as cdk
 
 _STRING_TOKEN_MARKER = "${Token["
 _LIST_TOKEN_MARKER = "#{Token["
@@ -33,3 +36,10 @@ def known_length(values: Sequence[object]) -> int | None:
     if any(isinstance(value, str) and value.startswith(_LIST_TOKEN_MARKER) for value in values):
         return None
     return len(values)
+
+
+@functools.cache
+def aws_partition() -> str:
+    """The `AWS::Partition` token (what `Stack.partition` returns for every stack), read from
+    the jsii runtime once per process instead of once per ARN."""
+    return cdk.Aws.PARTITION

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import aws_cdk as cdk
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_s3 as s3
@@ -18,7 +17,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from ._permissions import BucketKey, ModelDataAccess, ecr_repository_arn, s3_object_arn
-from ._tokens import is_unresolved
+from ._tokens import aws_partition, is_unresolved
 
 
 class InvocationMode(enum.Enum):
@@ -137,7 +136,7 @@ class _RegistryImage(ContainerImage):
         if location is None:
             return BoundImage(self.image_uri)
         account, region, repository = location
-        arn = ecr_repository_arn(cdk.Stack.of(scope).partition, region, account, repository)
+        arn = ecr_repository_arn(aws_partition(), region, account, repository)
         return BoundImage(self.image_uri, arn)
 
 
@@ -217,7 +216,7 @@ class _UriModelData(ModelData):
         location = s3_location(self.data_uri)
         if location is None:
             return BoundModelData(self.data_uri)
-        arn = s3_object_arn(cdk.Stack.of(scope).partition, *location)
+        arn = s3_object_arn(aws_partition(), *location)
         return BoundModelData(self.data_uri, ModelDataAccess(arn))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
@@ -23,7 +24,7 @@ from ._endpoint_base import (
 )
 from ._permissions import Environment, ModelDataAccess, Network, execution_statements
 from ._role import attach_execution_policy, create_execution_role
-from ._tokens import known_length
+from ._tokens import aws_partition, known_length
 from ._validation import EndpointSpec, MceValidationError
 from .container import ContainerDefinition, InvocationMode
 from .deployment import DeploymentConfig
@@ -160,14 +161,15 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
 
         stack = cdk.Stack.of(self)
         statements = execution_statements(
-            Environment(stack.partition, stack.region, stack.account),
+            Environment(aws_partition(), stack.region, stack.account),
             endpoint_name=endpoint_name,
             repository_arns=repository_arns,
             model_data=model_data_accesses,
             network=network,
             rollback_alarm_arns=rollback_alarm_arns(deployment),
         )
-        policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements)
+        policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements, stack)
+        namer = _ContentNamer(stack, _deployed_stack(stack).stack_name, self.node.path, id)
 
         model_props: dict[str, Any] = {
             "execution_role_arn": self.role.role_arn,
@@ -179,7 +181,7 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             "enable_network_isolation": enable_network_isolation or None,
         }
         self.model = sagemaker.CfnModel(self, "Model", **model_props)
-        self.model_name: str = _content_name(self.model, self.node.id)
+        self.model_name: str = namer.name(self.model, "Model")
         self.model.model_name = self.model_name
         self.model.node.add_dependency(policy)
 
@@ -196,9 +198,9 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             "kms_key_id": kms_key.key_arn if kms_key is not None else None,
         }
         self.endpoint_config = sagemaker.CfnEndpointConfig(self, "EndpointConfig", **config_props)
-        self.endpoint_config_name: str = _content_name(self.endpoint_config, self.node.id)
+        self.endpoint_config_name: str = namer.name(self.endpoint_config, "EndpointConfig")
         self.endpoint_config.endpoint_config_name = self.endpoint_config_name
-        self.endpoint_config.node.add_dependency(self.model)
+        self.endpoint_config.add_resource_dependency(self.model)
 
         self.endpoint = sagemaker.CfnEndpoint(
             self,
@@ -207,7 +209,7 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             endpoint_name=endpoint_name,
             deployment_config=render_deployment(deployment) if deployment else None,
         )
-        self.endpoint.node.add_dependency(self.endpoint_config)
+        self.endpoint.add_resource_dependency(self.endpoint_config)
         self.endpoint_name: str = endpoint_name or self.endpoint.attr_endpoint_name
         self.endpoint_arn: str = self.endpoint.ref
 
@@ -287,23 +289,35 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         )
 
 
-def _content_name(resource: cdk.CfnResource, construct_id: str) -> str:
-    """A name for `resource` (created without one) that changes exactly when one of its
-    create-only properties changes, as they will be written to the template."""
-    stack = cdk.Stack.of(resource)
-    properties = stack.resolve(resource._render_properties(resource._cfn_properties))
-    digest = _naming.content_hash(
-        stack_name=_deployed_stack_name(stack), path=resource.node.path, properties=properties
-    )
-    return _naming.physical_name(construct_id, digest)
+@dataclass(frozen=True)
+class _ContentNamer:
+    """Names an endpoint's model and config after their content (read once per endpoint:
+    every read of a CDK attribute is a round trip to the jsii runtime)."""
+
+    stack: cdk.Stack
+    stack_name: str
+    """The name of the CloudFormation stack that holds the resources (see `_deployed_stack`)."""
+    path: str
+    """The endpoint's construct path."""
+    construct_id: str
+
+    def name(self, resource: cdk.CfnResource, child_id: str) -> str:
+        """A name for `resource` (created without one, as child `child_id` of the endpoint)
+        that changes exactly when one of its create-only properties changes, as they will be
+        written to the template."""
+        properties = self.stack.resolve(resource._render_properties(resource._cfn_properties))
+        digest = _naming.content_hash(
+            stack_name=self.stack_name, path=f"{self.path}/{child_id}", properties=properties
+        )
+        return _naming.physical_name(self.construct_id, digest)
 
 
-def _deployed_stack_name(stack: cdk.Stack) -> str:
-    """The name of the CloudFormation stack that holds `stack`'s resources: its own, or for a
-    nested stack (whose own name is known only at deploy time) its top-level parent's."""
+def _deployed_stack(stack: cdk.Stack) -> cdk.Stack:
+    """The CloudFormation stack that holds `stack`'s resources: itself, or for a nested stack
+    (whose own name is known only at deploy time) its top-level parent."""
     while stack.nested_stack_parent is not None:
         stack = stack.nested_stack_parent
-    return stack.stack_name
+    return stack
 
 
 def _given(**options: object) -> tuple[str, ...]:
