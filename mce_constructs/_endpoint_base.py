@@ -4,10 +4,9 @@ and CloudWatch metrics. One implementation serves both."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import aws_cdk as cdk
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -21,6 +20,10 @@ from ._permissions import METRICS_NAMESPACE as INSTANCE_METRICS_NAMESPACE
 from ._tokens import is_unresolved
 from ._validation import MceValidationError
 from .container import InvocationMode
+
+if TYPE_CHECKING:
+    # Imported where used, so that an app that does not use them does not pay for them.
+    from aws_cdk import aws_cloudwatch as cloudwatch
 
 DEFAULT_VARIANT_NAME = "AllTraffic"
 
@@ -203,6 +206,8 @@ class IMultiContainerEndpoint(Construct):
         """The one place a metric is made: the variant's dimensions, plus the container's."""
         if container_hostname is not None:
             self._require_container(container_hostname, "metric.container_hostname")
+        from aws_cdk import aws_cloudwatch as cloudwatch
+
         return cloudwatch.Metric(
             namespace=namespace,
             metric_name=metric_name,

@@ -8,16 +8,17 @@ import re
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_cdk import aws_ecr as ecr
-from aws_cdk import aws_ecr_assets as ecr_assets
-from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from ._permissions import BucketKey, ModelDataAccess, ecr_repository_arn, s3_object_arn
 from ._tokens import aws_partition, is_unresolved
+
+if TYPE_CHECKING:
+    # Imported where used, so that an app that does not use them does not pay for them.
+    from aws_cdk import aws_ecr as ecr
+    from aws_cdk import aws_s3 as s3
 
 
 class InvocationMode(enum.Enum):
@@ -156,6 +157,8 @@ class _AssetImage(ContainerImage):
     docker_options: Mapping[str, Any]
 
     def bind(self, scope: Construct, id: str) -> BoundImage:
+        from aws_cdk import aws_ecr_assets as ecr_assets
+
         asset = ecr_assets.DockerImageAsset(
             scope, id, directory=self.directory, **dict(self.docker_options)
         )
@@ -243,6 +246,8 @@ class _AssetModelData(ModelData):
         return self.path
 
     def bind(self, scope: Construct, id: str) -> BoundModelData:
+        from aws_cdk import aws_s3_assets as s3_assets
+
         asset = s3_assets.Asset(scope, id, path=self.path)
         access = ModelDataAccess(asset.bucket.arn_for_objects(asset.s3_object_key))
         return BoundModelData(asset.s3_object_url, access)

@@ -11,9 +11,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
-from aws_cdk import aws_cloudwatch as cloudwatch
+
+if TYPE_CHECKING:
+    # Only in annotations: importing it costs every synth that does not use it.
+    from aws_cdk import aws_cloudwatch as cloudwatch
 
 
 class CapacityUnit(enum.Enum):

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
@@ -28,7 +26,13 @@ from ._tokens import aws_partition, known_length
 from ._validation import EndpointSpec, MceValidationError
 from .container import ContainerDefinition, InvocationMode
 from .deployment import DeploymentConfig
-from .scaling import ScalableInstanceCount, scale_instance_count
+
+if TYPE_CHECKING:
+    # Imported where used, so that an app that does not use them does not pay for them.
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_kms as kms
+
+    from .scaling import ScalableInstanceCount
 
 
 class MultiContainerEndpoint(IMultiContainerEndpoint):
@@ -148,6 +152,8 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         vpc_config = None
         network = None
         if vpc is not None:
+            from aws_cdk import aws_ec2 as ec2
+
             groups = list(security_groups or [ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc)])
             self.connections = ec2.Connections(security_groups=groups)
             network = Network(
@@ -228,6 +234,8 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         :param min_capacity: fewest instances. @default 1
         :param max_capacity: most instances.
         """
+        from .scaling import scale_instance_count
+
         return scale_instance_count(
             self,
             self.endpoint,

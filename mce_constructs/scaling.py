@@ -8,11 +8,10 @@ procedure (see the README).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import aws_cdk as cdk
-from aws_cdk import aws_applicationautoscaling as appscaling
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ._operations import (
@@ -22,6 +21,12 @@ from ._operations import (
     scalable_resource_id,
 )
 from ._validation import MceValidationError, Problem
+
+if TYPE_CHECKING:
+    # Imported where used, so that an app that does not scale does not pay for them.
+    from aws_cdk import aws_applicationautoscaling as appscaling
+    from aws_cdk import aws_cloudwatch as cloudwatch
+    from aws_cdk import aws_sagemaker as sagemaker
 
 TARGET_ID = "InstanceCount"
 SERVICE_LINKED_ROLE = (
@@ -66,6 +71,8 @@ class ScalableInstanceCount:
         :param scale_out_cooldown: wait after a scale-out. @default the service's default
         :param disable_scale_in: only ever scale out. @default False
         """
+        from aws_cdk import aws_applicationautoscaling as appscaling
+
         return self._track(
             id,
             "scale_on_invocations.invocations_per_instance",
@@ -153,6 +160,8 @@ def scale_instance_count(
         )
     if problems:
         raise MceValidationError(scope.node.path, problems)
+    from aws_cdk import aws_applicationautoscaling as appscaling
+
     role_arn = cdk.Stack.of(scope).format_arn(
         service="iam", region="", resource="role", resource_name=SERVICE_LINKED_ROLE
     )
