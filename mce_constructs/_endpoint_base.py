@@ -49,7 +49,8 @@ class IMultiContainerEndpoint(Construct):
     """The endpoint's ARN."""
     variant_name: str
     """The production variant that the metrics are about."""
-    _invocation_mode: InvocationMode | None = None
+    mode: InvocationMode | None = None
+    """How the endpoint invokes its containers (None for an imported endpoint: not known)."""
     _container_hostnames: tuple[str, ...] | None = None
 
     def grant_invoke(
@@ -227,7 +228,7 @@ class IMultiContainerEndpoint(Construct):
         problems = check_container_hostname(
             hostname,
             where=where,
-            mode=self._invocation_mode,
+            mode=self.mode,
             hostnames=self._container_hostnames,
         )
         if problems:

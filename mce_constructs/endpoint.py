@@ -118,7 +118,6 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         self.mode = mode
         self.containers = spec.containers
         self.variant_name = variant_name
-        self._invocation_mode = mode
         self._container_hostnames = tuple(
             container.container_hostname
             for container in spec.containers
