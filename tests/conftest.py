@@ -16,7 +16,10 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
-from cfnlint.api import ManualArgs, lint
+from cfnlint.api import ManualArgs
+from cfnlint.config import ConfigMixIn
+from cfnlint.decode import cfn_json
+from cfnlint.runner import Runner
 
 REPO = Path(__file__).resolve().parent.parent
 REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -47,9 +50,18 @@ def only_resource(template: Template, resource_type: str) -> tuple[str, dict[str
 
 
 def cfn_lint_findings(template: Template) -> list[str]:
-    """cfn-lint's findings on `template` (every rule, errors and warnings alike)."""
-    matches = lint(json.dumps(template), config=ManualArgs(regions=LINT_REGIONS))
-    return [f"{match.rule.id} {match.message} at {match.path}" for match in matches]
+    """cfn-lint's findings on `template` (every rule, errors and warnings alike).
+
+    The template is read as the JSON it is: cfn-lint's `lint` reads YAML first, and YAML
+    refuses a key over 1024 characters (a valid environment variable name can be that long).
+    """
+    decoded = cfn_json.loads(json.dumps(template))
+    matches = Runner(ConfigMixIn(**ManualArgs(regions=LINT_REGIONS))).validate_template(decoded)
+    # A finding that no path in the template explains (a template-wide one) has no `path`.
+    return [
+        f"{match.rule.id} {match.message} at {getattr(match, 'path', 'the template')}"
+        for match in matches
+    ]
 
 
 def assert_lint_clean(template: Template) -> None:
