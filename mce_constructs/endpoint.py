@@ -228,7 +228,7 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         `scale_on_invocations` or `scale_to_track_custom_metric` on the result.
 
         The endpoint then keeps its scaled count across deployments, and SageMaker refuses a
-        change of `instance_type` until autoscaling is removed (see the README).
+        change of `instance_type` until autoscaling is removed (docs/operations.md).
 
         :param min_capacity: fewest instances. @default 1
         :param max_capacity: most instances.
