@@ -2,7 +2,7 @@
 
 Every statement names the exact resources it needs. A few resources cannot be named exactly:
 such a statement carries the reason, and the construct acknowledges exactly that cdk-nag
-finding with it (see `acknowledgements`). README's "Security" section lists the same table.
+finding with it (see `acknowledgements`). docs/security.md lists the same table.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 With autoscaling the endpoint keeps its scaled instance count across deployments
 (`RetainAllVariantProperties`). SageMaker refuses to change the instance type of a variant
 that has a scaling policy, so a scaled endpoint carries a warning that explains the safe
-procedure (see the README).
+procedure (see docs/operations.md, "Autoscaling").
 """
 
 from __future__ import annotations
