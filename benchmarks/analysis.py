@@ -137,8 +137,10 @@ def paired_ratio(
     mine: Sequence[float],
     theirs: Sequence[float],
 ) -> Ratio | None:
-    """The ratio of two series of the same rounds; None if a denominator is not positive."""
-    if not theirs or min(theirs) <= 0 or statistics.median(theirs) <= 0:
+    """The ratio of two series of the same rounds; None if a denominator is zero. (A marginal
+    cost can come out negative in a round when the machine's noise exceeds it, as between 1 and
+    2 endpoints: such a ratio is kept and shows in the spread.)"""
+    if not theirs or 0 in theirs or statistics.median(theirs) == 0:
         return None
     return Ratio(
         numerator,
@@ -240,13 +242,12 @@ def _marginal_ratios(
     return ratios
 
 
-def _construct_against(ratios: list[Ratio], denominator: str, measure: str) -> Ratio | None:
+def find_ratio(
+    ratios: Sequence[Ratio], numerator: str, denominator: str, measure: str
+) -> Ratio | None:
+    """The ratio of `numerator` to `denominator` on `measure` among `ratios`, if there."""
     for ratio in ratios:
-        if (ratio.numerator, ratio.denominator, ratio.measure) == (
-            "construct",
-            denominator,
-            measure,
-        ):
+        if (ratio.numerator, ratio.denominator, ratio.measure) == (numerator, denominator, measure):
             return ratio
     return None
 
@@ -256,13 +257,13 @@ def _targets(whole_process: dict[int, list[Ratio]], marginal: list[Ratio]) -> li
     targets: list[Target] = []
     for size, ratios in whole_process.items():
         for label, denominator, measure, limit, strict in WHOLE_PROCESS_LIMITS:
-            ratio = _construct_against(ratios, denominator, measure)
+            ratio = find_ratio(ratios, "construct", denominator, measure)
             if ratio is not None:
                 name = (
                     f"{label}, {size} endpoint{'s' if size > 1 else ''}, construct / {denominator}"
                 )
                 targets.append(Target(name, ratio, limit, strict))
-    ratio = _construct_against(marginal, BASELINE, "wall")
+    ratio = find_ratio(marginal, "construct", BASELINE, "wall")
     if ratio is not None:
         name = f"wall time per further endpoint, construct / {BASELINE}"
         targets.append(Target(name, ratio, MARGINAL_TARGET))

@@ -8,12 +8,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .analysis import MEASURES, Analysis, CaseResult, Marginal, Ratio, Spread, Target
+from .analysis import (
+    FLOOR,
+    MEASURES,
+    RATIO_MEASURES,
+    Analysis,
+    CaseResult,
+    Marginal,
+    Ratio,
+    Spread,
+    Target,
+    find_ratio,
+)
 from .measure import Case
 from .workload import stack_sizes
 
 TITLE = "# Synthesis benchmark"
-MEASURE_NAMES = {"wall": "wall time", "cpu": "CPU time", "peak_mib": "peak memory"}
 UNITS = {"wall": ("s", 1.0, 2), "cpu": ("s", 1.0, 2), "peak_mib": ("MiB", 1.0, 0)}
 PER_ENDPOINT_UNITS = {
     "wall": ("ms", 1000.0, 1),
@@ -86,7 +96,7 @@ def cases_table(results: Sequence[CaseResult]) -> list[str]:
     floors = {
         result.case.endpoints: result.summary("wall").median
         for result in results
-        if result.case.variant == "empty"
+        if result.case.variant == FLOOR
     }
     lines = [
         "| case | endpoints | stacks | wall time | over the floor | CPU time | peak memory |",
@@ -96,7 +106,7 @@ def cases_table(results: Sequence[CaseResult]) -> list[str]:
         case = result.case
         wall = result.summary("wall").median
         floor = floors.get(case.endpoints)
-        over = "-" if floor is None or case.variant == "empty" else f"{wall - floor:.2f} s"
+        over = "-" if floor is None or case.variant == FLOOR else f"{wall - floor:.2f} s"
         lines.append(
             f"| {case.variant} | {case.endpoints} | {len(stack_sizes(case.endpoints))} "
             f"| {_spread(result.summary('wall'), 'wall')} | {over} "
@@ -104,13 +114,6 @@ def cases_table(results: Sequence[CaseResult]) -> list[str]:
             f"| {_spread(result.summary('peak_mib'), 'peak_mib')} |"
         )
     return lines
-
-
-def _find(ratios: Sequence[Ratio], pair: tuple[str, str], measure: str) -> Ratio | None:
-    for ratio in ratios:
-        if (ratio.numerator, ratio.denominator, ratio.measure) == (*pair, measure):
-            return ratio
-    return None
 
 
 def _pairs_of(ratios: Sequence[Ratio]) -> list[tuple[str, str]]:
@@ -124,7 +127,7 @@ def whole_process_table(whole_process: dict[int, list[Ratio]]) -> list[str]:
     ]
     for size, ratios in whole_process.items():
         for pair in _pairs_of(ratios):
-            cells = " | ".join(_ratio(_find(ratios, pair, measure)) for measure in MEASURES)
+            cells = " | ".join(_ratio(find_ratio(ratios, *pair, measure)) for measure in MEASURES)
             lines.append(f"| {pair[0]} / {pair[1]} | {size} | {cells} |")
     return lines
 
@@ -150,7 +153,7 @@ def marginal_table(marginal: Sequence[Marginal]) -> list[str]:
 def marginal_ratio_table(ratios: Sequence[Ratio]) -> list[str]:
     lines = ["| ratio | wall time | CPU time |", "|---|---:|---:|"]
     for pair in _pairs_of(ratios):
-        cells = " | ".join(_ratio(_find(ratios, pair, measure)) for measure in ("wall", "cpu"))
+        cells = " | ".join(_ratio(find_ratio(ratios, *pair, measure)) for measure in RATIO_MEASURES)
         lines.append(f"| {pair[0]} / {pair[1]} | {cells} |")
     return lines
 
@@ -226,6 +229,9 @@ def markdown(run: Run) -> str:
 
 
 def _json_ready(value: Any) -> Any:
+    """Dataclasses (with their derived verdicts and spreads) as plain JSON values."""
+    if isinstance(value, Case):
+        return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {
             field.name: _json_ready(getattr(value, field.name))
@@ -235,8 +241,6 @@ def _json_ready(value: Any) -> Any:
             fields.update(met=value.met, uncertain=value.uncertain)
         if isinstance(value, Marginal):
             fields.update(spread=_json_ready(value.spread))
-        if isinstance(value, Case):
-            return str(value)
         return fields
     if isinstance(value, dict):
         return {str(key): _json_ready(item) for key, item in value.items()}
@@ -269,7 +273,7 @@ def write(run: Run, output: Path) -> str:
     output.with_suffix(".json").write_text(json.dumps(document, indent=2) + "\n")
     header = (
         f"{TITLE}\n\nWritten by `make bench` (`python -m benchmarks.synth_benchmark`); "
-        "the method is in the module docstrings and the README's Benchmarks section.\n\n"
+        "cases, method and targets: `docs/benchmarks.md`.\n\n"
     )
     output.with_suffix(".md").write_text(header + text)
     return text

@@ -236,6 +236,7 @@ def measure_cases(
 
 def smoke() -> None:
     """One sample of `SMOKE_CASES`, end to end; fails if the analysis came out empty."""
+    print("bench smoke: one sample of small cases; its timings and verdicts mean nothing")
     with tempfile.TemporaryDirectory(prefix="mce-bench-smoke-") as workdir:
         run = measure_cases(
             cases=[Case.parse(text) for text in SMOKE_CASES],
