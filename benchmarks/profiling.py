@@ -30,8 +30,8 @@ def _run(command: list[str], case: Case) -> None:
 
 
 def profile(case: Case, top: int) -> dict[str, Any]:
-    """Print the cProfile of one process of `case` (cumulative, then own time) and its jsii
-    round trips; return the round trips by phase (`RoundTrips.to_json`)."""
+    """Print the cProfile of one process of `case` (cumulative, own time, then the library's
+    own functions) and its jsii round trips; return the round trips by phase."""
     with tempfile.TemporaryDirectory(prefix="mce-profile-") as workdir:
         stats_file = os.path.join(workdir, "profile.out")
         counts_file = os.path.join(workdir, "jsii.json")
@@ -41,6 +41,7 @@ def profile(case: Case, top: int) -> dict[str, Any]:
         stats = pstats.Stats(stats_file)
         stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(top)
         stats.sort_stats(pstats.SortKey.TIME).print_stats(top)
+        stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats("/mce_constructs/", top)
         phases: dict[str, Any] = json.loads(Path(counts_file).read_text())
     print(round_trip_report(case, phases))
     return phases
