@@ -6,13 +6,21 @@ import abc
 import enum
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._permissions import BucketKey, ModelDataAccess, ecr_repository_arn, s3_object_arn
+from ._permissions import (
+    ECR_PULL_ACTIONS,
+    BucketKey,
+    ModelDataAccess,
+    ecr_repository_arn,
+    s3_object_arn,
+)
 from ._tokens import aws_partition, is_unresolved
 
 if TYPE_CHECKING:
@@ -66,12 +74,24 @@ def s3_location(uri: str) -> tuple[str, str] | None:
 
 
 @dataclass(frozen=True)
+class SourceResource:
+    """A repository or a bucket of the app that the execution role reads from: what its
+    resource policy must allow when it is in another account than the endpoint."""
+
+    resource: cdk.IResource
+    actions: tuple[str, ...]
+    resource_arns: tuple[str, ...]
+    add_to_resource_policy: Callable[[iam.PolicyStatement], iam.AddToResourcePolicyResult]
+
+
+@dataclass(frozen=True)
 class _BoundImage:
     """An image bound to an endpoint: its URI, and the ECR repository the role pulls from
     (None when the image is not in a known ECR repository: nothing is granted)."""
 
     uri: str
     repository_arn: str | None = None
+    sources: tuple[SourceResource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,7 @@ class _BoundModelData:
 
     url: str
     access: ModelDataAccess | None = None
+    sources: tuple[SourceResource, ...] = ()
 
 
 class ContainerImage(abc.ABC):
@@ -149,7 +170,12 @@ class _EcrRepositoryImage(ContainerImage):
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         uri = self.repository.repository_uri_for_tag_or_digest(self.tag_or_digest)
-        return _BoundImage(uri, self.repository.repository_arn)
+        arn = self.repository.repository_arn
+        # A repository policy names no resource: the policy is the repository's own.
+        source = SourceResource(
+            self.repository, ECR_PULL_ACTIONS, (), self.repository.add_to_resource_policy
+        )
+        return _BoundImage(uri, arn, (source,))
 
 
 @dataclass(frozen=True)
@@ -236,7 +262,10 @@ class _BucketModelData(ModelData):
         if encryption_key is not None:
             bucket_key = BucketKey(encryption_key.key_arn, self.bucket.env.region)
         access = ModelDataAccess(self.bucket.arn_for_objects(self.key), bucket_key)
-        return _BoundModelData(self.bucket.s3_url_for_object(self.key), access)
+        source = SourceResource(
+            self.bucket, ("s3:GetObject",), (access.object_arn,), self.bucket.add_to_resource_policy
+        )
+        return _BoundModelData(self.bucket.s3_url_for_object(self.key), access, (source,))
 
 
 @dataclass(frozen=True)
