@@ -650,7 +650,8 @@ def check_container_hostname(
     mode: InvocationMode | None,
     hostnames: Sequence[str] | None,
 ) -> list[Problem]:
-    """Whether one container of the endpoint can be named by `hostname`.
+    """Whether one container of the endpoint can be named by `hostname` (compared
+    case-insensitively, like the uniqueness of hostnames).
 
     `mode` and `hostnames` are None for an imported endpoint whose settings are not known:
     then any valid hostname is accepted.
@@ -666,7 +667,7 @@ def check_container_hostname(
             )
         ]
     if hostnames is not None:
-        if hostname in hostnames:
+        if hostname.lower() in {known.lower() for known in hostnames}:
             return []
         known = ", ".join(repr(name) for name in hostnames)
         return [Problem(where, f"{hostname!r} is not a container of this endpoint ({known})")]
