@@ -6,9 +6,9 @@ import abc
 import enum
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, TypedDict, Unpack, cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -26,6 +26,7 @@ from ._tokens import aws_partition, is_unresolved
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
     from aws_cdk import aws_ecr as ecr
+    from aws_cdk import aws_ecr_assets as ecr_assets
     from aws_cdk import aws_s3 as s3
 
 
@@ -104,6 +105,30 @@ class _BoundModelData:
     sources: tuple[SourceResource, ...] = ()
 
 
+class DockerImageOptions(TypedDict, total=False):
+    """Options of `ContainerImage.from_asset`: those of `aws_ecr_assets.DockerImageAsset`."""
+
+    asset_name: str
+    build_args: Mapping[str, str]
+    build_contexts: Mapping[str, str]
+    build_secrets: Mapping[str, str]
+    build_ssh: str
+    cache_disabled: bool
+    cache_from: Sequence[ecr_assets.DockerCacheOption]
+    cache_to: ecr_assets.DockerCacheOption
+    display_name: str
+    file: str
+    invalidation: ecr_assets.DockerImageAssetInvalidationOptions
+    network_mode: ecr_assets.NetworkMode
+    outputs: Sequence[str]
+    platform: ecr_assets.Platform
+    target: str
+    extra_hash: str
+    exclude: Sequence[str]
+    follow_symlinks: cdk.SymlinkFollowMode
+    ignore_mode: cdk.IgnoreMode
+
+
 class ContainerImage(abc.ABC):
     """Where a container's image comes from.
 
@@ -126,7 +151,7 @@ class ContainerImage(abc.ABC):
         return _EcrRepositoryImage(repository, tag)
 
     @staticmethod
-    def from_asset(directory: str, **docker_options: Any) -> ContainerImage:
+    def from_asset(directory: str, **docker_options: Unpack[DockerImageOptions]) -> ContainerImage:
         """An image built from a local directory with a Dockerfile (a `DockerImageAsset`).
 
         `docker_options` are passed to `DockerImageAsset` (`build_args`, `file`, `platform`,
@@ -181,13 +206,13 @@ class _EcrRepositoryImage(ContainerImage):
 @dataclass(frozen=True)
 class _AssetImage(ContainerImage):
     directory: str
-    docker_options: Mapping[str, Any]
+    docker_options: DockerImageOptions
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         from aws_cdk import aws_ecr_assets as ecr_assets
 
         asset = ecr_assets.DockerImageAsset(
-            scope, id, directory=self.directory, **dict(self.docker_options)
+            scope, id, directory=self.directory, **self.docker_options
         )
         return _BoundImage(asset.image_uri, asset.repository.repository_arn)
 

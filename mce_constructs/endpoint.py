@@ -27,8 +27,6 @@ from ._role import allow_role_in_other_accounts, attach_execution_policy, create
 from ._tokens import aws_partition, is_unresolved, known_length
 from ._validation import (
     EndpointSpec,
-    MceValidationError,
-    Problem,
     check_container_hostname,
     check_rollback_alarms,
     name_problems,
@@ -37,6 +35,7 @@ from ._validation import (
 )
 from .container import ContainerDefinition, InvocationMode, SourceResource
 from .deployment import DeploymentConfig
+from .errors import MceValidationError, Problem
 from .metrics import EndpointMetrics, MetricOptions, endpoint_metric, metric_dimensions
 
 if TYPE_CHECKING:
