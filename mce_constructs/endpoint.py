@@ -24,7 +24,7 @@ from ._permissions import (
     rollback_alarm_statements,
 )
 from ._role import allow_role_in_other_accounts, attach_execution_policy, create_execution_role
-from ._tokens import aws_partition, is_unresolved, known_length
+from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
 from ._validation import (
     EndpointSpec,
     check_container_hostname,
@@ -379,29 +379,33 @@ class MultiContainerEndpoint(_EndpointBase):
             if container.container_hostname is not None
         )
         stack = cdk.Stack.of(self)
+        facts = stack_facts(stack)
         self.role: iam.IRole = role or create_execution_role(self, "Role")
         self._deployment = deployment
+        role_arn = self.role.role_arn
         # The role it creates has no create-only property (name, path): its logical id is
         # all a name must follow, so the namer skips looking it up.
-        self._own_tokens = [] if role else [self.role.role_arn]
+        self._own_tokens = [] if role else [role_arn]
         bound = self._bind_containers(spec.containers)
         network = self._place_in_vpc(vpc, security_groups, subnet_ids)
         statements = execution_statements(
-            Environment(aws_partition(), stack.region, stack.account),
+            Environment(aws_partition(), facts.region, facts.account),
             endpoint_name=endpoint_name,
             repository_arns=bound.repository_arns,
             model_data=bound.model_data,
             network=network,
         )
-        policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements, stack)
-        allow_role_in_other_accounts(self.role, stack, bound.sources)
+        policy = attach_execution_policy(
+            self, "ExecutionPolicy", self.role, statements, stack, role_is_created=role is None
+        )
+        allow_role_in_other_accounts(self.role, facts.account, bound.sources)
         self._execution_policy = policy
         namer = _naming.ContentNamer(self, stack, id, own_tokens=self._own_tokens)
 
         self.model = _naming.TrackedModel(
             self,
             "Model",
-            execution_role_arn=self.role.role_arn,
+            execution_role_arn=role_arn,
             containers=bound.definitions,
             inference_execution_config=sagemaker.CfnModel.InferenceExecutionConfigProperty(
                 mode=mode.value
