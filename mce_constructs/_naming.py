@@ -218,14 +218,21 @@ class ContentNamer:
     """
 
     def __init__(
-        self, endpoint: Construct, stack: cdk.Stack, construct_id: str, own_tokens: Sequence[str]
+        self,
+        endpoint: Construct,
+        stack: cdk.Stack,
+        construct_id: str,
+        *,
+        path: str,
+        own_tokens: Sequence[str],
     ) -> None:
-        """:param own_tokens: values of resources the endpoint created itself with no
+        """:param path: the endpoint's construct path.
+        :param own_tokens: values of resources the endpoint created itself with no
         create-only property (its role): they are followed by their logical id alone."""
         self._endpoint = endpoint
         self._stack = stack
         self._stack_name = stack_facts(stack).deployed_name
-        self._path = endpoint.node.path
+        self._path = path
         self._construct_id = construct_id
         self._own_tokens = tuple(own_tokens)
         self._own_ids: set[str] | None = None
