@@ -1,10 +1,9 @@
 """mce_constructs: an AWS CDK construct for SageMaker multi-container endpoints."""
 
-from ._endpoint_base import IMultiContainerEndpoint
 from ._validation import MceValidationError
 from .container import ContainerDefinition, ContainerImage, InvocationMode, ModelData
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
-from .endpoint import MultiContainerEndpoint
+from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
 from .scaling import ScalableInstanceCount
 
 __all__ = [

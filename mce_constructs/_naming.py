@@ -14,7 +14,11 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+
+import aws_cdk as cdk
+from constructs import Construct
 
 NAME_MAX_LENGTH = 63
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
@@ -54,3 +58,40 @@ def readable_prefix(construct_id: str) -> str:
 def physical_name(construct_id: str, digest: str) -> str:
     """`<readable prefix>-<hash>`: at most 63 characters and valid for SageMaker."""
     return f"{readable_prefix(construct_id)}-{digest}"
+
+
+@dataclass(frozen=True)
+class ContentNamer:
+    """Names an endpoint's model and config after their content (read once per endpoint:
+    every read of a CDK attribute is a round trip to the jsii runtime)."""
+
+    stack: cdk.Stack
+    stack_name: str
+    """The name of the CloudFormation stack that holds the resources (see `deployed_stack`)."""
+    path: str
+    """The endpoint's construct path."""
+    construct_id: str
+
+    @staticmethod
+    def for_endpoint(endpoint: Construct, stack: cdk.Stack, construct_id: str) -> ContentNamer:
+        return ContentNamer(
+            stack, deployed_stack(stack).stack_name, endpoint.node.path, construct_id
+        )
+
+    def name(self, resource: cdk.CfnResource, child_id: str) -> str:
+        """A name for `resource` (created without one, as child `child_id` of the endpoint)
+        that changes exactly when one of its create-only properties changes, as they will be
+        written to the template."""
+        properties = self.stack.resolve(resource._render_properties(resource._cfn_properties))
+        digest = content_hash(
+            stack_name=self.stack_name, path=f"{self.path}/{child_id}", properties=properties
+        )
+        return physical_name(self.construct_id, digest)
+
+
+def deployed_stack(stack: cdk.Stack) -> cdk.Stack:
+    """The CloudFormation stack that holds `stack`'s resources: itself, or for a nested stack
+    (whose own name is known only at deploy time) its top-level parent."""
+    while stack.nested_stack_parent is not None:
+        stack = stack.nested_stack_parent
+    return stack

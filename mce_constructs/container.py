@@ -8,7 +8,7 @@ import re
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from constructs import Construct
 
@@ -66,7 +66,7 @@ def s3_location(uri: str) -> tuple[str, str] | None:
 
 
 @dataclass(frozen=True)
-class BoundImage:
+class _BoundImage:
     """An image bound to an endpoint: its URI, and the ECR repository the role pulls from
     (None when the image is not in a known ECR repository: nothing is granted)."""
 
@@ -75,7 +75,7 @@ class BoundImage:
 
 
 @dataclass(frozen=True)
-class BoundModelData:
+class _BoundModelData:
     """Model artifacts bound to an endpoint: their URL, and what reading them needs (None when
     they are not in a known S3 object: nothing is granted)."""
 
@@ -120,8 +120,9 @@ class ContainerImage(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def bind(self, scope: Construct, id: str) -> BoundImage:
-        """Create what the image needs under `scope` (with `id`) and say where it is."""
+    def _bind(self, scope: Construct, id: str) -> _BoundImage:
+        """Create what the image needs under `scope` (with `id`) and say where it is (called
+        once per container by the endpoint)."""
 
 
 @dataclass(frozen=True)
@@ -132,13 +133,13 @@ class _RegistryImage(ContainerImage):
     def uri(self) -> str | None:
         return self.image_uri
 
-    def bind(self, scope: Construct, id: str) -> BoundImage:
+    def _bind(self, scope: Construct, id: str) -> _BoundImage:
         location = ecr_location(self.image_uri)
         if location is None:
-            return BoundImage(self.image_uri)
+            return _BoundImage(self.image_uri)
         account, region, repository = location
         arn = ecr_repository_arn(aws_partition(), region, account, repository)
-        return BoundImage(self.image_uri, arn)
+        return _BoundImage(self.image_uri, arn)
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,9 @@ class _EcrRepositoryImage(ContainerImage):
     repository: ecr.IRepository
     tag_or_digest: str
 
-    def bind(self, scope: Construct, id: str) -> BoundImage:
+    def _bind(self, scope: Construct, id: str) -> _BoundImage:
         uri = self.repository.repository_uri_for_tag_or_digest(self.tag_or_digest)
-        return BoundImage(uri, self.repository.repository_arn)
+        return _BoundImage(uri, self.repository.repository_arn)
 
 
 @dataclass(frozen=True)
@@ -156,13 +157,13 @@ class _AssetImage(ContainerImage):
     directory: str
     docker_options: Mapping[str, Any]
 
-    def bind(self, scope: Construct, id: str) -> BoundImage:
+    def _bind(self, scope: Construct, id: str) -> _BoundImage:
         from aws_cdk import aws_ecr_assets as ecr_assets
 
         asset = ecr_assets.DockerImageAsset(
             scope, id, directory=self.directory, **dict(self.docker_options)
         )
-        return BoundImage(asset.image_uri, asset.repository.repository_arn)
+        return _BoundImage(asset.image_uri, asset.repository.repository_arn)
 
 
 class ModelData(abc.ABC):
@@ -203,8 +204,9 @@ class ModelData(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def bind(self, scope: Construct, id: str) -> BoundModelData:
-        """Create what the artifacts need under `scope` (with `id`) and say where they are."""
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
+        """Create what the artifacts need under `scope` (with `id`) and say where they are
+        (called once per container by the endpoint)."""
 
 
 @dataclass(frozen=True)
@@ -215,12 +217,12 @@ class _UriModelData(ModelData):
     def uri(self) -> str | None:
         return self.data_uri
 
-    def bind(self, scope: Construct, id: str) -> BoundModelData:
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         location = s3_location(self.data_uri)
         if location is None:
-            return BoundModelData(self.data_uri)
+            return _BoundModelData(self.data_uri)
         arn = s3_object_arn(aws_partition(), *location)
-        return BoundModelData(self.data_uri, ModelDataAccess(arn))
+        return _BoundModelData(self.data_uri, ModelDataAccess(arn))
 
 
 @dataclass(frozen=True)
@@ -228,13 +230,13 @@ class _BucketModelData(ModelData):
     bucket: s3.IBucket
     key: str
 
-    def bind(self, scope: Construct, id: str) -> BoundModelData:
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         encryption_key = self.bucket.encryption_key
         bucket_key = None
         if encryption_key is not None:
             bucket_key = BucketKey(encryption_key.key_arn, self.bucket.env.region)
         access = ModelDataAccess(self.bucket.arn_for_objects(self.key), bucket_key)
-        return BoundModelData(self.bucket.s3_url_for_object(self.key), access)
+        return _BoundModelData(self.bucket.s3_url_for_object(self.key), access)
 
 
 @dataclass(frozen=True)
@@ -245,12 +247,12 @@ class _AssetModelData(ModelData):
     def asset_path(self) -> str | None:
         return self.path
 
-    def bind(self, scope: Construct, id: str) -> BoundModelData:
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         from aws_cdk import aws_s3_assets as s3_assets
 
         asset = s3_assets.Asset(scope, id, path=self.path)
         access = ModelDataAccess(asset.bucket.arn_for_objects(asset.s3_object_key))
-        return BoundModelData(asset.s3_object_url, access)
+        return _BoundModelData(asset.s3_object_url, access)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -268,12 +270,16 @@ class ContainerDefinition:
     """Environment variables of the container. @default no variables"""
 
     def __post_init__(self) -> None:
+        # A plain string is a registry URI, converted once. Values of a wrong type are kept as
+        # they are, for the endpoint's validation to name them.
+        if isinstance(self.image, str):
+            object.__setattr__(self, "image", ContainerImage.from_registry(self.image))
         # Keep the definition immutable: copy the caller's mapping into a read-only view.
-        object.__setattr__(self, "environment", types.MappingProxyType(dict(self.environment)))
+        if isinstance(self.environment, Mapping):
+            object.__setattr__(self, "environment", types.MappingProxyType(dict(self.environment)))
 
     @property
     def container_image(self) -> ContainerImage:
-        """The image as a `ContainerImage` (a plain string is a registry URI)."""
-        if isinstance(self.image, str):
-            return ContainerImage.from_registry(self.image)
-        return self.image
+        """The image as a `ContainerImage` (a plain string given as `image` is converted to
+        `ContainerImage.from_registry` when the definition is made)."""
+        return cast(ContainerImage, self.image)

@@ -22,7 +22,7 @@ from mce_constructs import (
     MultiContainerEndpoint,
     TrafficRouting,
 )
-from mce_constructs._deployment import check_deployment
+from mce_constructs._validation import EndpointSpec, validate
 
 from .conftest import REGISTRY
 
@@ -38,7 +38,16 @@ SERIAL = [
 
 
 def messages(config: DeploymentConfig) -> list[str]:
-    return [str(problem) for problem in check_deployment(config)]
+    """The problems the rules find in `config` (on an otherwise valid endpoint)."""
+    spec = EndpointSpec(
+        containers=SERIAL,
+        mode=InvocationMode.SERIAL,
+        instance_type="ml.m5.large",
+        initial_instance_count=1,
+        variant_name="AllTraffic",
+        deployment=config,
+    )
+    return [str(problem) for problem in validate(spec)]
 
 
 def canary(percent: int) -> DeploymentConfig:

@@ -18,15 +18,16 @@ from aws_cdk import aws_s3 as s3
 from mce_constructs import (
     ContainerDefinition,
     ContainerImage,
+    MceValidationError,
     ModelData,
     MultiContainerEndpoint,
 )
 from mce_constructs._permissions import (
     ECR_PULL_ACTIONS,
     LOG_ACTIONS,
-    METRICS_NAMESPACE,
     VPC_DESCRIBE_ACTIONS,
 )
+from mce_constructs.metrics import INSTANCE_NAMESPACE as METRICS_NAMESPACE
 
 from .conftest import REGISTRY, Template, assert_lint_clean, resources_of_type
 
@@ -533,7 +534,8 @@ def test_without_vpc_there_is_no_vpc_config_isolation_kms_or_network_statement(
     model = built.model(endpoint)["Properties"]
     assert "VpcConfig" not in model
     assert "EnableNetworkIsolation" not in model
-    assert endpoint.connections is None
+    with pytest.raises(MceValidationError, match="connections: the endpoint is not in a VPC"):
+        _ = endpoint.connections
     config = built.template["Resources"][built.logical_id(endpoint.endpoint_config)]
     assert "KmsKeyId" not in config["Properties"]
     assert not any(s["Sid"].endswith("Network") for s in built.statements(endpoint))
