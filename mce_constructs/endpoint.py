@@ -369,6 +369,9 @@ class MultiContainerEndpoint(_EndpointBase):
         )
         stack = cdk.Stack.of(self)
         self.role: iam.IRole = role or create_execution_role(self, "Role")
+        # The role it creates has no create-only property (name, path): its logical id is
+        # all a name must follow, so the namer skips looking it up.
+        self._own_tokens = [] if role else [self.role.role_arn]
         bound = self._bind_containers(spec.containers)
         network = self._place_in_vpc(vpc, security_groups, subnet_ids)
         statements = execution_statements(
@@ -380,9 +383,9 @@ class MultiContainerEndpoint(_EndpointBase):
             rollback_alarm_arns=rollback_alarm_arns(deployment),
         )
         policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements, stack)
-        namer = _naming.ContentNamer.for_endpoint(self, stack, id)
+        namer = _naming.ContentNamer(self, stack, id, own_tokens=self._own_tokens)
 
-        self.model = sagemaker.CfnModel(
+        self.model = _naming.TrackedModel(
             self,
             "Model",
             execution_role_arn=self.role.role_arn,
@@ -398,11 +401,10 @@ class MultiContainerEndpoint(_EndpointBase):
             ),
             enable_network_isolation=enable_network_isolation or None,
         )
-        self.model_name: str = namer.name(self.model, "Model")
-        self.model.model_name = self.model_name
         self.model.node.add_dependency(policy)
+        self.model_name: str = namer.name(self.model, _naming.MODEL, "Model")
 
-        self.endpoint_config = sagemaker.CfnEndpointConfig(
+        self.endpoint_config = _naming.TrackedEndpointConfig(
             self,
             "EndpointConfig",
             production_variants=[
@@ -416,9 +418,10 @@ class MultiContainerEndpoint(_EndpointBase):
             ],
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
         )
-        self.endpoint_config_name: str = namer.name(self.endpoint_config, "EndpointConfig")
-        self.endpoint_config.endpoint_config_name = self.endpoint_config_name
-        self.endpoint_config.add_resource_dependency(self.model)
+        namer.refer(self.endpoint_config, "ProductionVariants.0.ModelName", self.model)
+        self.endpoint_config_name: str = namer.name(
+            self.endpoint_config, _naming.ENDPOINT_CONFIG, "EndpointConfig"
+        )
 
         self.endpoint = sagemaker.CfnEndpoint(
             self,
@@ -427,7 +430,7 @@ class MultiContainerEndpoint(_EndpointBase):
             endpoint_name=endpoint_name,
             deployment_config=render_deployment(deployment) if deployment else None,
         )
-        self.endpoint.add_resource_dependency(self.endpoint_config)
+        namer.refer(self.endpoint, "EndpointConfigName", self.endpoint_config)
         self.node.default_child = self.endpoint
         self.endpoint_name = endpoint_name or self.endpoint.attr_endpoint_name
         self.endpoint_arn = self._arn(endpoint_name, stack)
@@ -579,7 +582,9 @@ class MultiContainerEndpoint(_EndpointBase):
             return None
         from aws_cdk import aws_ec2 as ec2
 
-        groups = list(security_groups or [ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc)])
+        groups = list(security_groups or ())
+        if not groups:
+            groups.append(ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc))
         self._connections = ec2.Connections(security_groups=groups)
         return Network(
             subnet_ids=tuple(subnet_ids),
