@@ -1,9 +1,10 @@
 """A user's CDK app, as the packaging check runs it against the installed wheel.
 
-It uses the public API the way the README does (a Direct endpoint with two containers, a grant to
-one container, a metric, a refused configuration), synthesizes into the directory given as the
-first argument, and exits non-zero if the template is not what the README promises. The check
-also runs `mypy --strict` on this file against the installed package alone (its `py.typed`).
+It uses the public API the way the README does (a Direct endpoint with two containers on a role
+of the app, a grant to one container, a metric, a refused configuration), synthesizes into the
+directory given as the first argument, and exits non-zero if the template is not what the README
+promises. The check also runs `mypy --strict` on this file against the installed package alone
+(its `py.typed`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 
 
 def build(outdir: str) -> cdk.App:
-    """An app with one Direct endpoint of two containers, one caller limited to one of them."""
+    """An app with one Direct endpoint of two containers, on a role of the app's own, and a
+    caller limited to one of the containers."""
     app = cdk.App(outdir=outdir)
     stack = cdk.Stack(app, "PackageCheck", env=cdk.Environment(region="us-east-1"))
     endpoint = MultiContainerEndpoint(
@@ -34,6 +36,9 @@ def build(outdir: str) -> cdk.App:
         "Recommender",
         mode=InvocationMode.DIRECT,
         endpoint_name="recommender",
+        role=iam.Role(
+            stack, "ExecutionRole", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com")
+        ),
         containers=[
             ContainerDefinition(
                 image=ContainerImage.from_registry(f"{REGISTRY}/ranker:1.7-1"),
