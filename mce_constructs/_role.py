@@ -10,6 +10,9 @@ from constructs import Construct
 
 from ._permissions import Statement, acknowledgements, flatten_reference
 from ._tokens import is_unresolved
+from .container import SourceResource
+
+OTHER_ACCOUNT_ROLE_WARNING = "mce-constructs:roleOfOtherAccount"
 
 
 def create_execution_role(scope: Construct, id: str) -> iam.Role:
@@ -20,7 +23,30 @@ def create_execution_role(scope: Construct, id: str) -> iam.Role:
         id,
         assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
         description="Execution role of a SageMaker multi-container endpoint",
+        # A name only when a repository or bucket of another account must name the role.
+        role_name=cdk.PhysicalName.GENERATE_IF_NEEDED,
     )
+
+
+def allow_role_in_other_accounts(
+    role: iam.IRole, stack: cdk.Stack, sources: Sequence[SourceResource]
+) -> None:
+    """Let `role` read the repositories and buckets of the app that are in another account
+    than the endpoint: cross-account access needs the resource's policy too (what
+    `repository.grant_pull` and `bucket.grant_read` add)."""
+    for source in sources:
+        if _in_other_account(source.resource.env.account, stack.account):
+            source.add_to_resource_policy(
+                iam.PolicyStatement(
+                    actions=list(source.actions),
+                    resources=list(source.resource_arns) or None,
+                    principals=[iam.ArnPrincipal(role.role_arn)],
+                )
+            )
+
+
+def _in_other_account(account: str, stack_account: str) -> bool:
+    return not is_unresolved([account, stack_account]) and account != stack_account
 
 
 def attach_execution_policy(
@@ -35,7 +61,18 @@ def attach_execution_policy(
     """
     document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
     policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
-    role.attach_inline_policy(policy)
+    if is_unresolved(stack.account) and not is_unresolved(role.env.account):
+        # CloudFormation would attach the policy by the role's name in whatever account
+        # deploys the stack: to another role, or to none.
+        cdk.Annotations.of(scope).add_warning_v2(
+            OTHER_ACCOUNT_ROLE_WARNING,
+            f"The role of account {role.env.account} receives no policy from an "
+            "environment-agnostic stack (the stack's account is known only at deploy time): it "
+            "must already allow what the endpoint needs (docs/security.md), or give the stack "
+            "an account.",
+        )
+    else:
+        role.attach_inline_policy(policy)
     # Resolve the wildcard resources that hold tokens in one round trip to the jsii runtime.
     tokens = [
         resource
