@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import aws_cdk as cdk
@@ -9,7 +10,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ._permissions import Statement, acknowledgements, flatten_reference
-from ._tokens import is_unresolved
+from ._tokens import StackFacts, is_unresolved, stack_facts
 from .container import SourceResource
 
 OTHER_ACCOUNT_ROLE_WARNING = "mce-constructs:roleOfOtherAccount"
@@ -24,18 +25,23 @@ def create_execution_role(scope: Construct, id: str) -> iam.Role:
         assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
         description="Execution role of a SageMaker multi-container endpoint",
         # A name only when a repository or bucket of another account must name the role.
-        role_name=cdk.PhysicalName.GENERATE_IF_NEEDED,
+        role_name=_generate_if_needed(),
     )
 
 
+@functools.cache
+def _generate_if_needed() -> str:
+    return cdk.PhysicalName.GENERATE_IF_NEEDED
+
+
 def allow_role_in_other_accounts(
-    role: iam.IRole, stack: cdk.Stack, sources: Sequence[SourceResource]
+    role: iam.IRole, account: str, sources: Sequence[SourceResource]
 ) -> None:
     """Let `role` read the repositories and buckets of the app that are in another account
     than the endpoint: cross-account access needs the resource's policy too (what
     `repository.grant_pull` and `bucket.grant_read` add)."""
     for source in sources:
-        if _in_other_account(source.resource.env.account, stack.account):
+        if _in_other_account(source.resource.env.account, account):
             source.add_to_resource_policy(
                 iam.PolicyStatement(
                     actions=list(source.actions),
@@ -50,7 +56,13 @@ def _in_other_account(account: str, stack_account: str) -> bool:
 
 
 def attach_execution_policy(
-    scope: Construct, id: str, role: iam.IRole, statements: Sequence[Statement], stack: cdk.Stack
+    scope: Construct,
+    id: str,
+    role: iam.IRole,
+    statements: Sequence[Statement],
+    stack: cdk.Stack,
+    *,
+    role_is_created: bool,
 ) -> iam.Policy:
     """Attach `statements` to `role` as a policy of the endpoint's own.
 
@@ -61,7 +73,8 @@ def attach_execution_policy(
     """
     document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
     policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
-    if is_unresolved(stack.account) and not is_unresolved(role.env.account):
+    facts = stack_facts(stack)
+    if not role_is_created and is_unresolved(facts.account) and not is_unresolved(role.env.account):
         # CloudFormation would attach the policy by the role's name in whatever account
         # deploys the stack: to another role, or to none.
         cdk.Annotations.of(scope).add_warning_v2(
@@ -73,20 +86,18 @@ def attach_execution_policy(
         )
     else:
         role.attach_inline_policy(policy)
-    # Resolve the wildcard resources that hold tokens in one round trip to the jsii runtime.
-    tokens = [
-        resource
-        for statement in statements
-        if statement.wildcard_reason is not None
-        for resource in statement.resources
-        if is_unresolved(resource)
-    ]
-    resolved = dict(zip(tokens, stack.resolve(tokens), strict=True)) if tokens else {}
-    found = acknowledgements(
-        statements, lambda value: flatten_reference(resolved.get(value, value))
-    )
+    found = acknowledgements(statements, functools.partial(_as_cdk_nag_spells, facts, stack))
     if found:
         cdk.Validations.of(policy).acknowledge(
             *(cdk.Acknowledgment(id=finding, reason=reason) for finding, reason in found.items())
         )
     return policy
+
+
+def _as_cdk_nag_spells(facts: StackFacts, stack: cdk.Stack, value: str) -> str:
+    """A resource of a statement as cdk-nag spells it in a finding: the partition, the region
+    and the account are replaced by their spelling (read once per stack); a value with any
+    other token is resolved."""
+    for token, resolved in facts.resolved.items():
+        value = value.replace(token, flatten_reference(resolved))
+    return flatten_reference(stack.resolve(value)) if is_unresolved(value) else value
