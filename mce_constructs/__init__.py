@@ -1,10 +1,15 @@
 """mce_constructs: an AWS CDK construct for SageMaker multi-container endpoints."""
 
-from ._endpoint_base import IMultiContainerEndpoint
-from ._validation import MceValidationError
-from .container import ContainerDefinition, ContainerImage, InvocationMode, ModelData
+from .container import (
+    ContainerDefinition,
+    ContainerImage,
+    DockerImageOptions,
+    InvocationMode,
+    ModelData,
+)
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
-from .endpoint import MultiContainerEndpoint
+from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
+from .errors import MceValidationError, Problem
 from .scaling import ScalableInstanceCount
 
 __all__ = [
@@ -12,11 +17,13 @@ __all__ = [
     "ContainerDefinition",
     "ContainerImage",
     "DeploymentConfig",
+    "DockerImageOptions",
     "IMultiContainerEndpoint",
     "InvocationMode",
     "MceValidationError",
     "ModelData",
     "MultiContainerEndpoint",
+    "Problem",
     "ScalableInstanceCount",
     "TrafficRouting",
 ]

@@ -2,7 +2,7 @@
 
 Every statement names the exact resources it needs. A few resources cannot be named exactly:
 such a statement carries the reason, and the construct acknowledges exactly that cdk-nag
-finding with it (see `acknowledgements`). README's "Security" section lists the same table.
+finding with it (see `acknowledgements`). docs/security.md lists the same table.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._tokens import is_unresolved
+from .metrics import INSTANCE_NAMESPACE as METRICS_NAMESPACE
 
 ECR_PULL_ACTIONS = (
     "ecr:BatchCheckLayerAvailability",
@@ -32,8 +33,6 @@ VPC_DESCRIBE_ACTIONS = (
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeNetworkInterfaces",
 )
-METRICS_NAMESPACE = "/aws/sagemaker/Endpoints"
-"""Where SageMaker publishes an endpoint's instance metrics (CPU, memory, disk) with the role."""
 LOG_GROUP_PREFIX = "/aws/sagemaker/Endpoints/"
 NAG_IAM5 = "AwsSolutions::AwsSolutions-IAM5"
 """cdk-nag's wildcard rule, qualified by its plugin name so that an acknowledgement is kept,

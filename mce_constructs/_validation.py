@@ -1,9 +1,12 @@
-"""The service's rules as pure functions: an endpoint's settings in, a list of problems out.
+"""Every rule of the service, as pure functions: settings in, a list of problems out.
 
-One function per rule (as in cdk-nag's rule files), all listed in `RULES`; `validate` runs them
-all so that a user sees every problem at once. A value that is an unresolved CDK token is
-skipped, never guessed at. The limits and patterns below are cross-checked against botocore's
-SageMaker service model in `tests/test_service_model.py`.
+One function per rule (as in cdk-nag's rule files). The rules of an endpoint's settings are
+listed in `ENDPOINT_RULES` and run together by `validate`, so that a user sees every problem at
+once; the rules of later calls (autoscaling, a container named in a grant or a metric) sit
+below them. `report` is the one place problems are raised (errors, as one
+`MceValidationError`) or annotated (warnings, acknowledgeable by id). A value that is an
+unresolved CDK token is skipped, never guessed at. The limits and patterns below are
+cross-checked against botocore's SageMaker service model in `tests/test_service_model.py`.
 """
 
 from __future__ import annotations
@@ -14,10 +17,22 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import aws_cdk as cdk
+from constructs import Construct
+
 from ._instance_types import INSTANCE_TYPES
 from ._naming import NAME_MAX_LENGTH, NAME_PATTERN
 from ._tokens import is_unresolved
 from .container import ContainerDefinition, InvocationMode
+from .deployment import (
+    BlueGreenDeployment,
+    CapacitySize,
+    CapacityUnit,
+    DeploymentConfig,
+    RollingDeployment,
+    TrafficRoutingType,
+)
+from .errors import MceValidationError, Problem
 
 MAX_CONTAINERS = 15
 IMAGE_MAX_LENGTH = 255
@@ -35,6 +50,14 @@ ENVIRONMENT_TOTAL_MAX_BYTES = 32 * 1024
 MIN_INSTANCE_COUNT = 1
 SECURITY_GROUPS_RANGE = (1, 5)
 SUBNETS_RANGE = (1, 16)
+WAIT_SECONDS = (0, 3600)
+TERMINATION_WAIT_SECONDS = (0, 3600)
+EXECUTION_TIMEOUT_SECONDS = (600, 28800)
+CANARY_PERCENT = (1, 50)
+LINEAR_STEP_PERCENT = (10, 50)
+ROLLING_BATCH_PERCENT = (5, 50)
+ROLLBACK_BATCH_PERCENT = (1, 100)
+MAX_ROLLBACK_ALARMS = 10
 
 CPU_INSTANCE_TYPE = re.compile(r"ml\.[tmcr]\d")
 """General purpose (t, m), compute (c) and memory (r) optimised families: the CPU instances.
@@ -84,32 +107,21 @@ class EndpointSpec:
     """None when the model is not in a VPC, or its subnets are a list token."""
     vpc_options_without_vpc: tuple[str, ...] = ()
     """The names of VPC options (`vpc_subnets`, `security_groups`) given without `vpc`."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One rule broken: where (a field path a user recognises) and what is allowed."""
-
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+    deployment: DeploymentConfig | None = None
 
 
 Rule = Callable[[EndpointSpec], list[Problem]]
 
 
-class MceValidationError(ValueError):
-    """A multi-container endpoint's settings break one or more of the service's rules."""
-
-    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
-        self.path = path
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        lines = "\n".join(f"  - {problem}" for problem in self.problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{path}: {count} {noun} in the multi-container endpoint:\n{lines}")
+def report(scope: Construct, problems: Sequence[Problem]) -> None:
+    """Raise the errors among `problems` as one `MceValidationError` naming `scope`'s path, or
+    add the warnings to `scope` (each acknowledgeable by its id) when there is no error."""
+    errors = [problem for problem in problems if problem.warning_id is None]
+    if errors:
+        raise MceValidationError(scope.node.path, errors)
+    for problem in problems:
+        if problem.warning_id is not None:
+            cdk.Annotations.of(scope).add_warning_v2(problem.warning_id, str(problem))
 
 
 def container_label(index: int, container: ContainerDefinition) -> str:
@@ -413,7 +425,142 @@ def check_vpc_options_need_a_vpc(spec: EndpointSpec) -> list[Problem]:
     ]
 
 
-RULES: tuple[Rule, ...] = (
+def _seconds(duration: cdk.Duration | None) -> float | None:
+    """The duration in seconds, or None when it is absent or a token."""
+    if duration is None or duration.is_unresolved():
+        return None
+    return duration.to_seconds(integral=False)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _duration_problems(
+    where: str, duration: cdk.Duration | None, limits: tuple[int, int]
+) -> list[Problem]:
+    """A whole number of seconds within `limits` (inclusive)."""
+    seconds = _seconds(duration)
+    if seconds is None:
+        return []
+    low, high = limits
+    if seconds != int(seconds):
+        return [
+            Problem(where, f"{_number(seconds)} seconds given; a whole number of seconds is needed")
+        ]
+    if not low <= seconds <= high:
+        return [
+            Problem(where, f"{_number(seconds)} seconds given; {low} to {high} seconds allowed")
+        ]
+    return []
+
+
+def _capacity_problems(
+    where: str, size: CapacitySize | None, what: str, percent: tuple[int, int]
+) -> list[Problem]:
+    """A share of the fleet: a percentage within `percent`, or at least one instance."""
+    if size is None or is_unresolved(size.value):
+        return []
+    if size.unit is CapacityUnit.INSTANCES:
+        if size.value >= 1:
+            return []
+        return [Problem(where, f"{size.value} instances given; {what} is at least 1 instance")]
+    low, high = percent
+    if low <= size.value <= high:
+        return []
+    return [
+        Problem(
+            where, f"{size.value}% given; {what} is {low}% to {high}% of the variant's instances"
+        )
+    ]
+
+
+def check_rollback_alarms(spec: EndpointSpec) -> list[Problem]:
+    """Auto-rollback watches at most 10 alarms."""
+    if spec.deployment is None:
+        return []
+    count = len(spec.deployment.rollback_alarms)
+    if count <= MAX_ROLLBACK_ALARMS:
+        return []
+    return [
+        Problem(
+            "deployment.rollback_alarms",
+            f"{count} alarms given; auto-rollback watches 1 to {MAX_ROLLBACK_ALARMS} alarms",
+        )
+    ]
+
+
+def check_blue_green(spec: EndpointSpec) -> list[Problem]:
+    """Blue/green traffic shifting: canary and linear sizes, waits and timeout."""
+    config = spec.deployment
+    if not isinstance(config, BlueGreenDeployment):
+        return []
+    routing = config.traffic_routing
+    problems = []
+    if routing.type is TrafficRoutingType.CANARY:
+        problems += _capacity_problems(
+            "deployment.traffic_routing.size", routing.size, "a canary", CANARY_PERCENT
+        )
+    elif routing.type is TrafficRoutingType.LINEAR:
+        problems += _capacity_problems(
+            "deployment.traffic_routing.step", routing.size, "a linear step", LINEAR_STEP_PERCENT
+        )
+    problems += _duration_problems("deployment.traffic_routing.wait", routing.wait, WAIT_SECONDS)
+    problems += _duration_problems(
+        "deployment.termination_wait", config.termination_wait, TERMINATION_WAIT_SECONDS
+    )
+    timeout_problems = _duration_problems(
+        "deployment.maximum_execution_timeout",
+        config.maximum_execution_timeout,
+        EXECUTION_TIMEOUT_SECONDS,
+    )
+    problems += timeout_problems or _timeout_exceeds_waits(config)
+    return problems
+
+
+def _timeout_exceeds_waits(config: BlueGreenDeployment) -> list[Problem]:
+    """The service model: the timeout must be longer than the termination wait and the wait."""
+    timeout = _seconds(config.maximum_execution_timeout)
+    termination_wait = _seconds(config.termination_wait or cdk.Duration.seconds(0))
+    wait = _seconds(config.traffic_routing.wait)
+    if timeout is None or termination_wait is None or wait is None:
+        return []
+    if timeout > termination_wait + wait:
+        return []
+    return [
+        Problem(
+            "deployment.maximum_execution_timeout",
+            f"{_number(timeout)} seconds given; it must be longer than termination_wait + "
+            f"traffic_routing.wait ({_number(termination_wait + wait)} seconds)",
+        )
+    ]
+
+
+def check_rolling(spec: EndpointSpec) -> list[Problem]:
+    """Rolling updates: batch sizes, wait and timeout."""
+    config = spec.deployment
+    if not isinstance(config, RollingDeployment):
+        return []
+    return [
+        *_capacity_problems(
+            "deployment.batch_size", config.batch_size, "a rolling batch", ROLLING_BATCH_PERCENT
+        ),
+        *_duration_problems("deployment.wait", config.wait, WAIT_SECONDS),
+        *_capacity_problems(
+            "deployment.rollback_batch_size",
+            config.rollback_batch_size,
+            "a rollback batch",
+            ROLLBACK_BATCH_PERCENT,
+        ),
+        *_duration_problems(
+            "deployment.maximum_execution_timeout",
+            config.maximum_execution_timeout,
+            EXECUTION_TIMEOUT_SECONDS,
+        ),
+    ]
+
+
+ENDPOINT_RULES: tuple[Rule, ...] = (
     check_container_count,
     check_mode,
     check_hostnames,
@@ -428,9 +575,73 @@ RULES: tuple[Rule, ...] = (
     check_kms_key_storage,
     check_vpc,
     check_vpc_options_need_a_vpc,
+    check_blue_green,
+    check_rolling,
+    check_rollback_alarms,
 )
 
 
 def validate(spec: EndpointSpec) -> list[Problem]:
     """Every problem with `spec`, in a stable order (empty when the endpoint is valid)."""
-    return [problem for rule in RULES for problem in rule(spec)]
+    return [problem for rule in ENDPOINT_RULES for problem in rule(spec)]
+
+
+# --- Rules of later calls: autoscaling, and a container named in a grant or a metric. --------
+
+
+def check_capacity_range(min_capacity: int, max_capacity: int) -> list[Problem]:
+    """Autoscaling bounds: at least one instance, and min <= max."""
+    problems = []
+    if not is_unresolved(min_capacity) and min_capacity < 1:
+        problems.append(
+            Problem(
+                "auto_scale_instance_count.min_capacity",
+                f"{min_capacity} given; a variant keeps at least 1 instance",
+            )
+        )
+    if not is_unresolved([min_capacity, max_capacity]) and max_capacity < min_capacity:
+        problems.append(
+            Problem(
+                "auto_scale_instance_count.max_capacity",
+                f"{max_capacity} given; at least min_capacity ({min_capacity})",
+            )
+        )
+    return problems
+
+
+def check_target_value(where: str, value: float) -> list[Problem]:
+    """A target-tracking target: a positive number."""
+    if is_unresolved(value) or value > 0:
+        return []
+    return [Problem(where, f"{value} given; a scaling target is a positive number")]
+
+
+def check_container_hostname(
+    hostname: str,
+    *,
+    where: str,
+    mode: InvocationMode | None,
+    hostnames: Sequence[str] | None,
+) -> list[Problem]:
+    """Whether one container of the endpoint can be named by `hostname` (compared
+    case-insensitively, like the uniqueness of hostnames).
+
+    `mode` and `hostnames` are None for an imported endpoint whose settings are not known:
+    then any valid hostname is accepted.
+    """
+    if is_unresolved(hostname):
+        return []
+    if mode is InvocationMode.SERIAL:
+        return [
+            Problem(
+                where,
+                f"{hostname!r} names a container, but this endpoint is a Serial pipeline; "
+                "only a Direct-mode endpoint invokes its containers by hostname",
+            )
+        ]
+    if hostnames is not None:
+        if hostname.lower() in {known.lower() for known in hostnames}:
+            return []
+        known = ", ".join(repr(name) for name in hostnames)
+        return [Problem(where, f"{hostname!r} is not a container of this endpoint ({known})")]
+    return name_problems(where, hostname, "hostname")

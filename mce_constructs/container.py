@@ -6,18 +6,27 @@ import abc
 import enum
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict, Unpack, cast
 
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._permissions import BucketKey, ModelDataAccess, ecr_repository_arn, s3_object_arn
+from ._permissions import (
+    ECR_PULL_ACTIONS,
+    BucketKey,
+    ModelDataAccess,
+    ecr_repository_arn,
+    s3_object_arn,
+)
 from ._tokens import aws_partition, is_unresolved
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
     from aws_cdk import aws_ecr as ecr
+    from aws_cdk import aws_ecr_assets as ecr_assets
     from aws_cdk import aws_s3 as s3
 
 
@@ -66,21 +75,58 @@ def s3_location(uri: str) -> tuple[str, str] | None:
 
 
 @dataclass(frozen=True)
-class BoundImage:
+class SourceResource:
+    """A repository or a bucket of the app that the execution role reads from: what its
+    resource policy must allow when it is in another account than the endpoint."""
+
+    resource: cdk.IResource
+    actions: tuple[str, ...]
+    resource_arns: tuple[str, ...]
+    add_to_resource_policy: Callable[[iam.PolicyStatement], iam.AddToResourcePolicyResult]
+
+
+@dataclass(frozen=True)
+class _BoundImage:
     """An image bound to an endpoint: its URI, and the ECR repository the role pulls from
     (None when the image is not in a known ECR repository: nothing is granted)."""
 
     uri: str
     repository_arn: str | None = None
+    sources: tuple[SourceResource, ...] = ()
 
 
 @dataclass(frozen=True)
-class BoundModelData:
+class _BoundModelData:
     """Model artifacts bound to an endpoint: their URL, and what reading them needs (None when
     they are not in a known S3 object: nothing is granted)."""
 
     url: str
     access: ModelDataAccess | None = None
+    sources: tuple[SourceResource, ...] = ()
+
+
+class DockerImageOptions(TypedDict, total=False):
+    """Options of `ContainerImage.from_asset`: those of `aws_ecr_assets.DockerImageAsset`."""
+
+    asset_name: str
+    build_args: Mapping[str, str]
+    build_contexts: Mapping[str, str]
+    build_secrets: Mapping[str, str]
+    build_ssh: str
+    cache_disabled: bool
+    cache_from: Sequence[ecr_assets.DockerCacheOption]
+    cache_to: ecr_assets.DockerCacheOption
+    display_name: str
+    file: str
+    invalidation: ecr_assets.DockerImageAssetInvalidationOptions
+    network_mode: ecr_assets.NetworkMode
+    outputs: Sequence[str]
+    platform: ecr_assets.Platform
+    target: str
+    extra_hash: str
+    exclude: Sequence[str]
+    follow_symlinks: cdk.SymlinkFollowMode
+    ignore_mode: cdk.IgnoreMode
 
 
 class ContainerImage(abc.ABC):
@@ -105,7 +151,7 @@ class ContainerImage(abc.ABC):
         return _EcrRepositoryImage(repository, tag)
 
     @staticmethod
-    def from_asset(directory: str, **docker_options: Any) -> ContainerImage:
+    def from_asset(directory: str, **docker_options: Unpack[DockerImageOptions]) -> ContainerImage:
         """An image built from a local directory with a Dockerfile (a `DockerImageAsset`).
 
         `docker_options` are passed to `DockerImageAsset` (`build_args`, `file`, `platform`,
@@ -120,8 +166,9 @@ class ContainerImage(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def bind(self, scope: Construct, id: str) -> BoundImage:
-        """Create what the image needs under `scope` (with `id`) and say where it is."""
+    def _bind(self, scope: Construct, id: str) -> _BoundImage:
+        """Create what the image needs under `scope` (with `id`) and say where it is (called
+        once per container by the endpoint)."""
 
 
 @dataclass(frozen=True)
@@ -132,13 +179,13 @@ class _RegistryImage(ContainerImage):
     def uri(self) -> str | None:
         return self.image_uri
 
-    def bind(self, scope: Construct, id: str) -> BoundImage:
+    def _bind(self, scope: Construct, id: str) -> _BoundImage:
         location = ecr_location(self.image_uri)
         if location is None:
-            return BoundImage(self.image_uri)
+            return _BoundImage(self.image_uri)
         account, region, repository = location
         arn = ecr_repository_arn(aws_partition(), region, account, repository)
-        return BoundImage(self.image_uri, arn)
+        return _BoundImage(self.image_uri, arn)
 
 
 @dataclass(frozen=True)
@@ -146,23 +193,28 @@ class _EcrRepositoryImage(ContainerImage):
     repository: ecr.IRepository
     tag_or_digest: str
 
-    def bind(self, scope: Construct, id: str) -> BoundImage:
+    def _bind(self, scope: Construct, id: str) -> _BoundImage:
         uri = self.repository.repository_uri_for_tag_or_digest(self.tag_or_digest)
-        return BoundImage(uri, self.repository.repository_arn)
+        arn = self.repository.repository_arn
+        # A repository policy names no resource: the policy is the repository's own.
+        source = SourceResource(
+            self.repository, ECR_PULL_ACTIONS, (), self.repository.add_to_resource_policy
+        )
+        return _BoundImage(uri, arn, (source,))
 
 
 @dataclass(frozen=True)
 class _AssetImage(ContainerImage):
     directory: str
-    docker_options: Mapping[str, Any]
+    docker_options: DockerImageOptions
 
-    def bind(self, scope: Construct, id: str) -> BoundImage:
+    def _bind(self, scope: Construct, id: str) -> _BoundImage:
         from aws_cdk import aws_ecr_assets as ecr_assets
 
         asset = ecr_assets.DockerImageAsset(
-            scope, id, directory=self.directory, **dict(self.docker_options)
+            scope, id, directory=self.directory, **self.docker_options
         )
-        return BoundImage(asset.image_uri, asset.repository.repository_arn)
+        return _BoundImage(asset.image_uri, asset.repository.repository_arn)
 
 
 class ModelData(abc.ABC):
@@ -203,8 +255,9 @@ class ModelData(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def bind(self, scope: Construct, id: str) -> BoundModelData:
-        """Create what the artifacts need under `scope` (with `id`) and say where they are."""
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
+        """Create what the artifacts need under `scope` (with `id`) and say where they are
+        (called once per container by the endpoint)."""
 
 
 @dataclass(frozen=True)
@@ -215,12 +268,12 @@ class _UriModelData(ModelData):
     def uri(self) -> str | None:
         return self.data_uri
 
-    def bind(self, scope: Construct, id: str) -> BoundModelData:
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         location = s3_location(self.data_uri)
         if location is None:
-            return BoundModelData(self.data_uri)
+            return _BoundModelData(self.data_uri)
         arn = s3_object_arn(aws_partition(), *location)
-        return BoundModelData(self.data_uri, ModelDataAccess(arn))
+        return _BoundModelData(self.data_uri, ModelDataAccess(arn))
 
 
 @dataclass(frozen=True)
@@ -228,13 +281,16 @@ class _BucketModelData(ModelData):
     bucket: s3.IBucket
     key: str
 
-    def bind(self, scope: Construct, id: str) -> BoundModelData:
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         encryption_key = self.bucket.encryption_key
         bucket_key = None
         if encryption_key is not None:
             bucket_key = BucketKey(encryption_key.key_arn, self.bucket.env.region)
         access = ModelDataAccess(self.bucket.arn_for_objects(self.key), bucket_key)
-        return BoundModelData(self.bucket.s3_url_for_object(self.key), access)
+        source = SourceResource(
+            self.bucket, ("s3:GetObject",), (access.object_arn,), self.bucket.add_to_resource_policy
+        )
+        return _BoundModelData(self.bucket.s3_url_for_object(self.key), access, (source,))
 
 
 @dataclass(frozen=True)
@@ -245,12 +301,12 @@ class _AssetModelData(ModelData):
     def asset_path(self) -> str | None:
         return self.path
 
-    def bind(self, scope: Construct, id: str) -> BoundModelData:
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         from aws_cdk import aws_s3_assets as s3_assets
 
         asset = s3_assets.Asset(scope, id, path=self.path)
         access = ModelDataAccess(asset.bucket.arn_for_objects(asset.s3_object_key))
-        return BoundModelData(asset.s3_object_url, access)
+        return _BoundModelData(asset.s3_object_url, access)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -268,12 +324,16 @@ class ContainerDefinition:
     """Environment variables of the container. @default no variables"""
 
     def __post_init__(self) -> None:
+        # A plain string is a registry URI, converted once. Values of a wrong type are kept as
+        # they are, for the endpoint's validation to name them.
+        if isinstance(self.image, str):
+            object.__setattr__(self, "image", ContainerImage.from_registry(self.image))
         # Keep the definition immutable: copy the caller's mapping into a read-only view.
-        object.__setattr__(self, "environment", types.MappingProxyType(dict(self.environment)))
+        if isinstance(self.environment, Mapping):
+            object.__setattr__(self, "environment", types.MappingProxyType(dict(self.environment)))
 
     @property
     def container_image(self) -> ContainerImage:
-        """The image as a `ContainerImage` (a plain string is a registry URI)."""
-        if isinstance(self.image, str):
-            return ContainerImage.from_registry(self.image)
-        return self.image
+        """The image as a `ContainerImage` (a plain string given as `image` is converted to
+        `ContainerImage.from_registry` when the definition is made)."""
+        return cast(ContainerImage, self.image)

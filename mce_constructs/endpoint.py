@@ -1,41 +1,308 @@
-"""`MultiContainerEndpoint`: several containers behind one SageMaker endpoint."""
+"""`MultiContainerEndpoint`: several containers behind one SageMaker endpoint, and
+`IMultiContainerEndpoint`, what it and an imported endpoint offer (invoke grants, metrics)."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, Unpack
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from . import _naming, _validation
-from ._deployment import check_deployment, render_deployment, rollback_alarm_arns
-from ._endpoint_base import (
-    DEFAULT_VARIANT_NAME,
-    ImportedEndpoint,
-    IMultiContainerEndpoint,
-    endpoint_arn_for,
-    endpoint_name_in,
+from . import _naming
+from ._deployment import render_deployment
+from ._permissions import (
+    Environment,
+    ModelDataAccess,
+    Network,
+    execution_statements,
+    rollback_alarm_statements,
 )
-from ._permissions import Environment, ModelDataAccess, Network, execution_statements
-from ._role import attach_execution_policy, create_execution_role
-from ._tokens import aws_partition, known_length
-from ._validation import EndpointSpec, MceValidationError
-from .container import ContainerDefinition, InvocationMode
+from ._role import allow_role_in_other_accounts, attach_execution_policy, create_execution_role
+from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
+from ._validation import (
+    EndpointSpec,
+    check_container_hostname,
+    check_rollback_alarms,
+    name_problems,
+    report,
+    validate,
+)
+from .container import ContainerDefinition, InvocationMode, SourceResource
 from .deployment import DeploymentConfig
+from .errors import MceValidationError, Problem
+from .metrics import EndpointMetrics, MetricOptions, endpoint_metric, metric_dimensions
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
+    from aws_cdk import aws_cloudwatch as cloudwatch
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_kms as kms
 
     from .scaling import ScalableInstanceCount
 
+DEFAULT_VARIANT_NAME = "AllTraffic"
+HOSTNAME_CONDITION_KEY = "sagemaker:TargetContainerHostname"
+INVOKE_ACTION = "sagemaker:InvokeEndpoint"
 
-class MultiContainerEndpoint(IMultiContainerEndpoint):
+
+class IMultiContainerEndpoint(cdk.IResource, Protocol):
+    """A multi-container endpoint, created here (`MultiContainerEndpoint`) or imported
+    (`MultiContainerEndpoint.from_endpoint_name` / `from_endpoint_arn`): grant invoke on it
+    and read its metrics, in its own account and region."""
+
+    @property
+    def endpoint_name(self) -> str:
+        """The endpoint's name (a token when CloudFormation generates it)."""
+        ...
+
+    @property
+    def endpoint_arn(self) -> str:
+        """The endpoint's ARN."""
+        ...
+
+    @property
+    def variant_name(self) -> str:
+        """The production variant that the metrics are about."""
+        ...
+
+    def grant_invoke(
+        self, grantee: iam.IGrantable, *, container_hostname: str | None = None
+    ) -> iam.Grant:
+        """Let `grantee` call `InvokeEndpoint` on this endpoint (on one container only, with
+        `container_hostname`)."""
+        ...
+
+    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Any `AWS/SageMaker` metric of this endpoint's variant."""
+        ...
+
+    def metric_invocations(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Requests sent to the endpoint."""
+        ...
+
+    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Requests the model answered with a 4xx status."""
+        ...
+
+    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Requests the model answered with a 5xx status."""
+        ...
+
+    def metric_invocations_per_instance(
+        self, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Requests per instance."""
+        ...
+
+    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Time the containers took to answer."""
+        ...
+
+    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Time SageMaker added to each request."""
+        ...
+
+    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """CPU use of the instances."""
+        ...
+
+    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Memory use of the instances."""
+        ...
+
+    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Disk use of the instances."""
+        ...
+
+    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """GPU use of the instances."""
+        ...
+
+    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """GPU memory use of the instances."""
+        ...
+
+    def metric_for_container(
+        self, container_hostname: str, metric_name: str, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Any `AWS/SageMaker` metric of one container (Direct mode)."""
+        ...
+
+    def metric_container_invocations(
+        self, container_hostname: str, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Requests sent to one container (Direct mode)."""
+        ...
+
+    def metric_container_invocation_4xx_errors(
+        self, container_hostname: str, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Requests one container answered with a 4xx status (Direct mode)."""
+        ...
+
+    def metric_container_invocation_5xx_errors(
+        self, container_hostname: str, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Requests one container answered with a 5xx status (Direct mode)."""
+        ...
+
+    def metric_container_latency(
+        self, container_hostname: str, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Time one container took to answer (Direct mode)."""
+        ...
+
+    def metric_container_cpu_utilization(
+        self, container_hostname: str, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """CPU use of one container (Direct mode)."""
+        ...
+
+    def metric_container_memory_utilization(
+        self, container_hostname: str, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Memory use of one container (Direct mode)."""
+        ...
+
+
+class _EndpointBase(cdk.Resource, EndpointMetrics):
+    """What every multi-container endpoint offers, deployed by this app or imported: invoke
+    grants and CloudWatch metrics. One implementation serves both."""
+
+    _endpoint_name: str
+    _endpoint_arn: str
+    variant_name: str
+    mode: InvocationMode | None = None
+    """How the endpoint invokes its containers (None for an imported endpoint: not known)."""
+    _container_hostnames: tuple[str, ...] | None = None
+
+    @property
+    def endpoint_name(self) -> str:
+        """The endpoint's name (a token when CloudFormation generates it)."""
+        return self._endpoint_name
+
+    @property
+    def endpoint_arn(self) -> str:
+        """The endpoint's ARN."""
+        return self._endpoint_arn
+
+    def grant_invoke(
+        self, grantee: iam.IGrantable, *, container_hostname: str | None = None
+    ) -> iam.Grant:
+        """Let `grantee` call `InvokeEndpoint` on this endpoint.
+
+        The grantee must be able to hold a policy (a role, a user, a group or a function);
+        a principal that cannot (an account or a service principal) is refused.
+
+        :param container_hostname: allow invoking only this container (Direct mode): the
+            statement carries the `sagemaker:TargetContainerHostname` condition, compared
+            case-insensitively as SageMaker compares hostnames. @default every container
+        """
+        conditions = None
+        if container_hostname is not None:
+            hostname = self._require_container(
+                container_hostname, "grant_invoke.container_hostname"
+            )
+            conditions = {"StringEqualsIgnoreCase": {HOSTNAME_CONDITION_KEY: hostname}}
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=[INVOKE_ACTION],
+            resource_arns=[self.endpoint_arn],
+            conditions=conditions,
+        )
+        if not grant.success:
+            report(
+                self,
+                [
+                    Problem(
+                        "grant_invoke.grantee",
+                        f"{grantee.grant_principal} cannot hold a policy; grant to a role, a "
+                        "user or a group, or allow the principal in a policy of its own",
+                    )
+                ],
+            )
+        return grant
+
+    def _metric(
+        self,
+        namespace: str,
+        metric_name: str,
+        container_hostname: str | None,
+        default_statistic: str,
+        options: MetricOptions,
+    ) -> cloudwatch.Metric:
+        hostname = None
+        if container_hostname is not None:
+            hostname = self._require_container(container_hostname, "metric.container_hostname")
+        dimensions = metric_dimensions(self.endpoint_name, self.variant_name, hostname)
+        return endpoint_metric(
+            self,
+            namespace,
+            metric_name,
+            dimensions=dimensions,
+            default_statistic=default_statistic,
+            options=options,
+        )
+
+    def _require_container(self, hostname: str, where: str) -> str:
+        """The hostname of the container `hostname` names (as it was configured: hostnames
+        are compared case-insensitively); refused when it names none of this endpoint's."""
+        report(
+            self,
+            check_container_hostname(
+                hostname, where=where, mode=self.mode, hostnames=self._container_hostnames
+            ),
+        )
+        for known in self._container_hostnames or ():
+            if known.lower() == hostname.lower():
+                return known
+        return hostname
+
+
+class _ImportedEndpoint(_EndpointBase):
+    """An endpoint deployed elsewhere, known by name and ARN (its account and region are
+    those of the ARN)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        endpoint_name: str,
+        endpoint_arn: str,
+        variant_name: str,
+        container_hostnames: Sequence[str] | None,
+    ) -> None:
+        super().__init__(scope, id, environment_from_arn=endpoint_arn)
+        self._endpoint_name = endpoint_name
+        self._endpoint_arn = endpoint_arn
+        self.variant_name = variant_name
+        self._container_hostnames = (
+            None if container_hostnames is None else tuple(container_hostnames)
+        )
+
+
+@dataclass(frozen=True)
+class _BoundContainers:
+    """The containers as the model declares them, and what the execution role needs to read
+    their images and model data."""
+
+    definitions: list[sagemaker.CfnModel.ContainerDefinitionProperty]
+    repository_arns: list[str]
+    model_data: list[ModelDataAccess]
+    sources: list[SourceResource]
+    """The repositories and buckets of the app the role reads from (their resource policies
+    must allow it when they are in another account)."""
+
+
+class MultiContainerEndpoint(_EndpointBase):
     """A SageMaker multi-container endpoint: one model with up to 15 containers, invoked as a
     Serial inference pipeline or Directly by container hostname, its endpoint config and the
     endpoint.
@@ -94,8 +361,8 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         :param tags: tags for the model, the endpoint config, the endpoint and the role;
             changing them updates the resources in place. @default no tags
         """
-        super().__init__(scope, id)
-        subnet_ids = vpc.select_subnets(**_subnet_kwargs(vpc_subnets)).subnet_ids if vpc else []
+        super().__init__(scope, id, physical_name=endpoint_name)
+        subnet_ids = _subnet_ids(vpc, vpc_subnets) if vpc else []
         spec = EndpointSpec(
             containers=tuple(containers),
             mode=mode,
@@ -110,10 +377,9 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             vpc_options_without_vpc=()
             if vpc
             else _given(vpc_subnets=vpc_subnets, security_groups=security_groups),
+            deployment=deployment,
         )
-        problems = [*_validation.validate(spec), *check_deployment(deployment)]
-        if problems:
-            raise MceValidationError(self.node.path, problems)
+        report(self, validate(spec))
 
         self.mode = mode
         self.containers = spec.containers
@@ -123,75 +389,54 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
             for container in spec.containers
             if container.container_hostname is not None
         )
-
-        self.role: iam.IRole = role or create_execution_role(self, "Role")
-        container_props = []
-        repository_arns: list[str] = []
-        model_data_accesses: list[ModelDataAccess] = []
-        for index, container in enumerate(spec.containers):
-            image = container.container_image.bind(self, f"Image{index}")
-            if image.repository_arn is not None:
-                repository_arns.append(image.repository_arn)
-            model_data_url = None
-            if container.model_data is not None:
-                model_data = container.model_data.bind(self, f"ModelData{index}")
-                model_data_url = model_data.url
-                if model_data.access is not None:
-                    model_data_accesses.append(model_data.access)
-            container_props.append(
-                sagemaker.CfnModel.ContainerDefinitionProperty(
-                    image=image.uri,
-                    container_hostname=container.container_hostname,
-                    model_data_url=model_data_url,
-                    environment=dict(container.environment) or None,
-                )
-            )
-
-        self.connections: ec2.Connections | None = None
-        vpc_config = None
-        network = None
-        if vpc is not None:
-            from aws_cdk import aws_ec2 as ec2
-
-            groups = list(security_groups or [ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc)])
-            self.connections = ec2.Connections(security_groups=groups)
-            network = Network(
-                subnet_ids=tuple(subnet_ids),
-                security_group_ids=tuple(group.security_group_id for group in groups),
-            )
-            vpc_config = sagemaker.CfnModel.VpcConfigProperty(
-                security_group_ids=list(network.security_group_ids),
-                subnets=list(network.subnet_ids),
-            )
-
         stack = cdk.Stack.of(self)
+        facts = stack_facts(stack)
+        self.role: iam.IRole = role or create_execution_role(self, "Role")
+        self._deployment = deployment
+        role_arn = self.role.role_arn
+        # The role it creates has no create-only property (name, path): its logical id is
+        # all a name must follow, so the namer skips looking it up.
+        self._own_tokens = [] if role else [role_arn]
+        bound = self._bind_containers(spec.containers)
+        network = self._place_in_vpc(vpc, security_groups, subnet_ids)
         statements = execution_statements(
-            Environment(aws_partition(), stack.region, stack.account),
+            Environment(aws_partition(), facts.region, facts.account),
             endpoint_name=endpoint_name,
-            repository_arns=repository_arns,
-            model_data=model_data_accesses,
+            repository_arns=bound.repository_arns,
+            model_data=bound.model_data,
             network=network,
-            rollback_alarm_arns=rollback_alarm_arns(deployment),
         )
-        policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements, stack)
-        namer = _ContentNamer(stack, _deployed_stack(stack).stack_name, self.node.path, id)
+        policy = attach_execution_policy(
+            self, "ExecutionPolicy", self.role, statements, stack, role_is_created=role is None
+        )
+        allow_role_in_other_accounts(self.role, facts.account, bound.sources)
+        self._execution_policy = policy
+        node = self.node
+        namer = _naming.ContentNamer(self, stack, id, path=node.path, own_tokens=self._own_tokens)
 
-        model_props: dict[str, Any] = {
-            "execution_role_arn": self.role.role_arn,
-            "containers": container_props,
-            "inference_execution_config": sagemaker.CfnModel.InferenceExecutionConfigProperty(
+        self.model = _naming.TrackedModel(
+            self,
+            "Model",
+            execution_role_arn=role_arn,
+            containers=bound.definitions,
+            inference_execution_config=sagemaker.CfnModel.InferenceExecutionConfigProperty(
                 mode=mode.value
             ),
-            "vpc_config": vpc_config,
-            "enable_network_isolation": enable_network_isolation or None,
-        }
-        self.model = sagemaker.CfnModel(self, "Model", **model_props)
-        self.model_name: str = namer.name(self.model, "Model")
-        self.model.model_name = self.model_name
+            vpc_config=None
+            if network is None
+            else sagemaker.CfnModel.VpcConfigProperty(
+                security_group_ids=list(network.security_group_ids),
+                subnets=list(network.subnet_ids),
+            ),
+            enable_network_isolation=enable_network_isolation or None,
+        )
         self.model.node.add_dependency(policy)
+        self.model_name: str = namer.name(self.model, _naming.MODEL, "Model")
 
-        config_props: dict[str, Any] = {
-            "production_variants": [
+        self.endpoint_config = _naming.TrackedEndpointConfig(
+            self,
+            "EndpointConfig",
+            production_variants=[
                 sagemaker.CfnEndpointConfig.ProductionVariantProperty(
                     variant_name=variant_name,
                     model_name=self.model_name,
@@ -200,26 +445,88 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
                     initial_variant_weight=1,
                 )
             ],
-            "kms_key_id": kms_key.key_arn if kms_key is not None else None,
-        }
-        self.endpoint_config = sagemaker.CfnEndpointConfig(self, "EndpointConfig", **config_props)
-        self.endpoint_config_name: str = namer.name(self.endpoint_config, "EndpointConfig")
-        self.endpoint_config.endpoint_config_name = self.endpoint_config_name
-        self.endpoint_config.add_resource_dependency(self.model)
+            kms_key_id=kms_key.key_arn if kms_key is not None else None,
+        )
+        namer.refer(self.endpoint_config, "ProductionVariants.0.ModelName", self.model)
+        self.endpoint_config_name: str = namer.name(
+            self.endpoint_config, _naming.ENDPOINT_CONFIG, "EndpointConfig"
+        )
 
         self.endpoint = sagemaker.CfnEndpoint(
             self,
             "Endpoint",
             endpoint_config_name=self.endpoint_config_name,
             endpoint_name=endpoint_name,
-            deployment_config=render_deployment(deployment) if deployment else None,
         )
-        self.endpoint.add_resource_dependency(self.endpoint_config)
-        self.endpoint_name: str = endpoint_name or self.endpoint.attr_endpoint_name
-        self.endpoint_arn: str = self.endpoint.ref
+        namer.refer(self.endpoint, "EndpointConfigName", self.endpoint_config)
+        self._spec = spec
+        self._rollback_alarms: list[cloudwatch.IAlarm] = []
+        self._deploy_with(deployment)
+        node.default_child = self.endpoint
+        self._given_name = endpoint_name
 
         for key, value in (tags or {}).items():
             cdk.Tags.of(self).add(key, value)
+
+    def add_rollback_alarm(self, alarm: cloudwatch.IAlarm) -> None:
+        """Roll a later update back when `alarm` fires, like `rollback_alarms` of `deployment`,
+        for an alarm made after the endpoint: one on its own metrics. Give the endpoint a fixed
+        `endpoint_name` for that, otherwise the alarm (on the generated name) and the endpoint
+        (which names the alarm) depend on each other. Without `deployment`, SageMaker's default
+        blue/green deployment (all at once) gets the alarm."""
+        deployment = self._deployment or DeploymentConfig.blue_green()
+        self._deploy_with(
+            dataclasses.replace(deployment, rollback_alarms=(*deployment.rollback_alarms, alarm))
+        )
+
+    def _deploy_with(self, deployment: DeploymentConfig | None) -> None:
+        """Set the endpoint's deployment configuration, and let the execution role describe its
+        rollback alarms (SageMaker reads them as that role while it updates the endpoint)."""
+        if deployment is None:
+            return
+        report(self, check_rollback_alarms(dataclasses.replace(self._spec, deployment=deployment)))
+        self._deployment = deployment
+        self.endpoint.deployment_config = render_deployment(deployment)
+        alarms = deployment.rollback_alarms
+        if alarms and not self._rollback_alarms:
+            # One string that resolves to the ARN, or to the list of ARNs: the statement then
+            # reads as if it had been written with the alarms it has when the template is.
+            arns = cdk.Token.as_string(cdk.Lazy.any(_AlarmArns(self._rollback_alarms)))
+            for statement in rollback_alarm_statements([arns]):
+                self._execution_policy.add_statements(
+                    iam.PolicyStatement.from_json(statement.to_json())
+                )
+        self._rollback_alarms[:] = alarms
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        """The execution role, as the principal that other resources grant to (e.g. a bucket
+        the containers read at run time)."""
+        return self.role.grant_principal
+
+    def add_to_role_policy(self, statement: iam.PolicyStatement) -> None:
+        """Add `statement` to the execution role (to its default policy, not to the endpoint's
+        own policy, whose cdk-nag acknowledgements stay limited to what the construct needs).
+        Nothing is added to an immutable role."""
+        self.role.add_to_principal_policy(statement)
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The containers' security groups (`vpc` given): allow them into a database with
+        `db.connections.allow_default_port_from(endpoint.connections)`."""
+        if self._connections is None:
+            report(
+                self,
+                [
+                    Problem(
+                        "connections",
+                        "the endpoint is not in a VPC, so it has no security groups; "
+                        "give vpc (and optionally security_groups) to connect it",
+                    )
+                ],
+            )
+        assert self._connections is not None  # report() raised otherwise
+        return self._connections
 
     def auto_scale_instance_count(
         self, *, min_capacity: int = 1, max_capacity: int
@@ -228,7 +535,7 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         `scale_on_invocations` or `scale_to_track_custom_metric` on the result.
 
         The endpoint then keeps its scaled count across deployments, and SageMaker refuses a
-        change of `instance_type` until autoscaling is removed (see the README).
+        change of `instance_type` until autoscaling is removed (see docs/operations.md).
 
         :param min_capacity: fewest instances. @default 1
         :param max_capacity: most instances.
@@ -260,11 +567,14 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         :param container_hostnames: its containers' hostnames (Direct mode); a per-container
             grant or metric must then name one of them. @default any valid hostname
         """
-        return ImportedEndpoint(
+        problems = name_problems("name", name, "endpoint name")
+        if problems:
+            raise MceValidationError(f"{scope.node.path}/{id}", problems)
+        return _ImportedEndpoint(
             scope,
             id,
             endpoint_name=name,
-            endpoint_arn=endpoint_arn_for(scope, name),
+            endpoint_arn=_endpoint_arn(cdk.Stack.of(scope), name),
             variant_name=variant_name,
             container_hostnames=container_hostnames,
         )
@@ -278,53 +588,132 @@ class MultiContainerEndpoint(IMultiContainerEndpoint):
         variant_name: str = DEFAULT_VARIANT_NAME,
         container_hostnames: Sequence[str] | None = None,
     ) -> IMultiContainerEndpoint:
-        """An endpoint deployed elsewhere, by its ARN `arn` (any account or region). Its name
-        is read from the ARN, where SageMaker writes it in lower case: import an endpoint whose name
-        has capitals with `from_endpoint_name` for its metrics to match.
+        """An endpoint deployed elsewhere, by its ARN `arn` (any account or region: grants and
+        metrics use those of the ARN). Its name is read from the ARN, where SageMaker writes it
+        in lower case: import an endpoint whose name has capitals with `from_endpoint_name` for
+        its metrics to match.
 
         :param variant_name: its production variant (for metrics). @default "AllTraffic"
         :param container_hostnames: its containers' hostnames (Direct mode); a per-container
             grant or metric must then name one of them. @default any valid hostname
         """
-        return ImportedEndpoint(
+        return _ImportedEndpoint(
             scope,
             id,
-            endpoint_name=endpoint_name_in(arn),
+            endpoint_name=_endpoint_name_in(arn, f"{scope.node.path}/{id}"),
             endpoint_arn=arn,
             variant_name=variant_name,
             container_hostnames=container_hostnames,
         )
 
+    def _bind_containers(self, containers: Sequence[ContainerDefinition]) -> _BoundContainers:
+        """Bind each container's image and model data under this endpoint."""
+        bound = _BoundContainers([], [], [], [])
+        for index, container in enumerate(containers):
+            image = container.container_image._bind(self, f"Image{index}")
+            if image.repository_arn is not None:
+                bound.repository_arns.append(image.repository_arn)
+            bound.sources.extend(image.sources)
+            model_data_url = None
+            if container.model_data is not None:
+                model_data = container.model_data._bind(self, f"ModelData{index}")
+                model_data_url = model_data.url
+                if model_data.access is not None:
+                    bound.model_data.append(model_data.access)
+                bound.sources.extend(model_data.sources)
+            bound.definitions.append(
+                sagemaker.CfnModel.ContainerDefinitionProperty(
+                    image=image.uri,
+                    container_hostname=container.container_hostname,
+                    model_data_url=model_data_url,
+                    environment=dict(container.environment) or None,
+                )
+            )
+        return bound
 
-@dataclass(frozen=True)
-class _ContentNamer:
-    """Names an endpoint's model and config after their content (read once per endpoint:
-    every read of a CDK attribute is a round trip to the jsii runtime)."""
+    def _place_in_vpc(
+        self,
+        vpc: ec2.IVpc | None,
+        security_groups: Sequence[ec2.ISecurityGroup] | None,
+        subnet_ids: Sequence[str],
+    ) -> Network | None:
+        """The subnets and security groups of the containers (one group is created when none
+        is given), or None outside a VPC."""
+        self._connections: ec2.Connections | None = None
+        if vpc is None:
+            return None
+        from aws_cdk import aws_ec2 as ec2
 
-    stack: cdk.Stack
-    stack_name: str
-    """The name of the CloudFormation stack that holds the resources (see `_deployed_stack`)."""
-    path: str
-    """The endpoint's construct path."""
-    construct_id: str
-
-    def name(self, resource: cdk.CfnResource, child_id: str) -> str:
-        """A name for `resource` (created without one, as child `child_id` of the endpoint)
-        that changes exactly when one of its create-only properties changes, as they will be
-        written to the template."""
-        properties = self.stack.resolve(resource._render_properties(resource._cfn_properties))
-        digest = _naming.content_hash(
-            stack_name=self.stack_name, path=f"{self.path}/{child_id}", properties=properties
+        groups = list(security_groups or ())
+        if not groups:
+            groups.append(ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc))
+        self._connections = ec2.Connections(security_groups=groups)
+        return Network(
+            subnet_ids=tuple(subnet_ids),
+            security_group_ids=tuple(group.security_group_id for group in groups),
         )
-        return _naming.physical_name(self.construct_id, digest)
+
+    @functools.cached_property
+    def endpoint_name(self) -> str:
+        """The endpoint's name: the given `endpoint_name`, else a token of the name
+        CloudFormation generates."""
+        return self._given_name or self.endpoint.attr_endpoint_name
+
+    @functools.cached_property
+    def endpoint_arn(self) -> str:
+        """The endpoint's ARN: built from a given name without a reference to the endpoint (so
+        that grants on it compose across stacks without a cycle), else its `Ref`."""
+        if self._given_name is not None and not is_unresolved(self._given_name):
+            return _endpoint_arn(self.stack, self._given_name)
+        return self.endpoint.ref
 
 
-def _deployed_stack(stack: cdk.Stack) -> cdk.Stack:
-    """The CloudFormation stack that holds `stack`'s resources: itself, or for a nested stack
-    (whose own name is known only at deploy time) its top-level parent."""
-    while stack.nested_stack_parent is not None:
-        stack = stack.nested_stack_parent
-    return stack
+@jsii.implements(cdk.IStableAnyProducer)
+class _AlarmArns:
+    """The ARNs of the rollback alarms, read when the template is written (alarms can be added
+    after the endpoint): one ARN as a string, several as a list, as IAM writes them."""
+
+    def __init__(self, alarms: Sequence[cloudwatch.IAlarm]) -> None:
+        self._alarms = alarms
+
+    def produce(self) -> str | list[str]:
+        arns = list(dict.fromkeys(alarm.alarm_arn for alarm in self._alarms))
+        return arns[0] if len(arns) == 1 else arns
+
+
+def _endpoint_arn(stack: cdk.Stack, endpoint_name: str) -> str:
+    """The ARN of the endpoint `endpoint_name` in `stack`'s account and region (SageMaker
+    lower-cases the name in its ARNs; a token is used as it is)."""
+    name = endpoint_name if is_unresolved(endpoint_name) else endpoint_name.lower()
+    return stack.format_arn(service="sagemaker", resource="endpoint", resource_name=name)
+
+
+def _endpoint_name_in(endpoint_arn: str, path: str) -> str:
+    """The endpoint name in an endpoint ARN (lower-case, as SageMaker writes it); an ARN that
+    is not a SageMaker endpoint's is refused."""
+    if is_unresolved(endpoint_arn):
+        name = cdk.Arn.split(endpoint_arn, cdk.ArnFormat.SLASH_RESOURCE_NAME).resource_name
+        return name or endpoint_arn
+    fields = endpoint_arn.split(":", 5) if isinstance(endpoint_arn, str) else []
+    resource = fields[5].split("/", 1) if len(fields) == 6 else []
+    if (
+        len(resource) != 2
+        or fields[0] != "arn"
+        or fields[2] != "sagemaker"
+        or resource[0] != "endpoint"
+        or name_problems("arn", resource[1], "endpoint name")
+    ):
+        raise MceValidationError(
+            path,
+            [
+                Problem(
+                    "arn",
+                    f"{endpoint_arn!r} is not the ARN of a SageMaker endpoint "
+                    "(arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>)",
+                )
+            ],
+        )
+    return resource[1]
 
 
 def _given(**options: object) -> tuple[str, ...]:
@@ -332,15 +721,15 @@ def _given(**options: object) -> tuple[str, ...]:
     return tuple(name for name, value in options.items() if value is not None)
 
 
-def _subnet_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:
-    """`SubnetSelection` as keyword arguments of `IVpc.select_subnets`."""
+def _subnet_ids(vpc: ec2.IVpc, selection: ec2.SubnetSelection | None) -> list[str]:
+    """The IDs of the subnets `selection` picks in `vpc` (its default selection when None)."""
     if selection is None:
-        return {}
-    return {
-        "availability_zones": selection.availability_zones,
-        "one_per_az": selection.one_per_az,
-        "subnet_filters": selection.subnet_filters,
-        "subnet_group_name": selection.subnet_group_name,
-        "subnets": selection.subnets,
-        "subnet_type": selection.subnet_type,
-    }
+        return vpc.select_subnets().subnet_ids
+    return vpc.select_subnets(
+        availability_zones=selection.availability_zones,
+        one_per_az=selection.one_per_az,
+        subnet_filters=selection.subnet_filters,
+        subnet_group_name=selection.subnet_group_name,
+        subnets=selection.subnets,
+        subnet_type=selection.subnet_type,
+    ).subnet_ids

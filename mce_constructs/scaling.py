@@ -3,7 +3,7 @@
 With autoscaling the endpoint keeps its scaled instance count across deployments
 (`RetainAllVariantProperties`). SageMaker refuses to change the instance type of a variant
 that has a scaling policy, so a scaled endpoint carries a warning that explains the safe
-procedure (see the README).
+procedure (see docs/operations.md, "Autoscaling").
 """
 
 from __future__ import annotations
@@ -14,13 +14,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._operations import (
-    SCALABLE_DIMENSION,
-    check_capacity_range,
-    check_target_value,
-    scalable_resource_id,
-)
-from ._validation import MceValidationError, Problem
+from ._validation import check_capacity_range, check_target_value, report
+from .errors import Problem
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not scale does not pay for them.
@@ -29,11 +24,17 @@ if TYPE_CHECKING:
     from aws_cdk import aws_sagemaker as sagemaker
 
 TARGET_ID = "InstanceCount"
+SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 SERVICE_LINKED_ROLE = (
     "aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
     "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
 )
 INSTANCE_TYPE_WARNING_ID = "mce-constructs:scaledInstanceType"
+
+
+def scalable_resource_id(endpoint_name: str, variant_name: str) -> str:
+    """Application Auto Scaling's id of a production variant."""
+    return f"endpoint/{endpoint_name}/variant/{variant_name}"
 
 
 def instance_type_warning(variant_name: str) -> str:
@@ -50,10 +51,10 @@ class ScalableInstanceCount:
     """The instance count of the endpoint's variant, scaled by Application Auto Scaling
     (made by `MultiContainerEndpoint.auto_scale_instance_count`)."""
 
-    def __init__(self, scalable_target: appscaling.ScalableTarget, endpoint_path: str) -> None:
+    def __init__(self, scalable_target: appscaling.ScalableTarget, endpoint: Construct) -> None:
         self.scalable_target = scalable_target
         """The `ScalableTarget` (for scheduled or step scaling, use it directly)."""
-        self._endpoint_path = endpoint_path
+        self._endpoint = endpoint
 
     def scale_on_invocations(
         self,
@@ -122,9 +123,7 @@ class ScalableInstanceCount:
         scale_out_cooldown: cdk.Duration | None,
         disable_scale_in: bool,
     ) -> appscaling.TargetTrackingScalingPolicy:
-        problems = check_target_value(where, target_value)
-        if problems:
-            raise MceValidationError(self._endpoint_path, problems)
+        report(self._endpoint, check_target_value(where, target_value))
         return self.scalable_target.scale_to_track_metric(
             id,
             target_value=target_value,
@@ -158,8 +157,7 @@ def scale_instance_count(
                 "already called; the variant's instance count has one scalable target",
             )
         )
-    if problems:
-        raise MceValidationError(scope.node.path, problems)
+    report(scope, problems)
     from aws_cdk import aws_applicationautoscaling as appscaling
 
     role_arn = cdk.Stack.of(scope).format_arn(
@@ -180,4 +178,4 @@ def scale_instance_count(
     cdk.Annotations.of(scope).add_warning_v2(
         INSTANCE_TYPE_WARNING_ID, instance_type_warning(variant_name)
     )
-    return ScalableInstanceCount(target, scope.node.path)
+    return ScalableInstanceCount(target, scope)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import subprocess
 import sys
 from typing import Any
@@ -27,14 +30,10 @@ PROPERTIES: dict[str, Any] = {
     "InferenceExecutionConfig": {"Mode": "Serial"},
 }
 
-# Run in a fresh interpreter: load _naming.py by its path (stdlib only, no jsii), hash
-# properties whose environment is built by iterating a set (its order follows the hash seed),
-# and print that order and the hash.
+# Run in a fresh interpreter: hash properties whose environment is built by iterating a set
+# (its order follows the hash seed), and print that order and the hash.
 _CHILD = """
-import importlib.util, sys
-spec = importlib.util.spec_from_file_location("naming", sys.argv[1])
-naming = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(naming)
+from mce_constructs import _naming as naming
 keys = list({"ALPHA", "BRAVO", "CHARLIE", "DELTA", "ECHO", "FOXTROT", "GOLF", "HOTEL"})
 props = {"Containers": [{"Image": "a:1", "Environment": {k: k.lower() for k in keys}}]}
 print(",".join(keys))
@@ -44,8 +43,8 @@ print(naming.content_hash(stack_name="S", path="S/Mce/Model", properties=props))
 
 def _in_child_process(hash_seed: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", _CHILD, _naming.__file__],
-        env={"PYTHONHASHSEED": hash_seed},
+        [sys.executable, "-c", _CHILD],
+        env={**os.environ, "PYTHONHASHSEED": hash_seed},
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -127,10 +126,17 @@ def test_tags_are_not_hashed_because_cloudformation_updates_them_in_place() -> N
     assert content_hash(stack_name="S", path="S/Mce/Model", properties=tagged) == base
 
 
-def test_non_ascii_content_hashes_deterministically() -> None:
+def test_non_ascii_content_is_hashed_as_escaped_ascii_json() -> None:
+    """Unicode is hashed as JSON's `\\u` escapes: the same bytes on every machine, whatever
+    its locale, and distinct from the ASCII look-alike."""
     properties = _with(Containers=[{"Image": "a:1", "Environment": {"GREETING": "こんにちは"}}])
     first = content_hash(stack_name="S", path="S/Modèle/Model", properties=properties)
-    assert first == content_hash(stack_name="S", path="S/Modèle/Model", properties=properties)
+    payload = json.dumps(
+        {"path": "S/Modèle/Model", "properties": properties, "stack": "S"},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    assert first == hashlib.sha256(payload.encode("ascii")).hexdigest()[:HASH_LENGTH]
     assert first != content_hash(stack_name="S", path="S/Modele/Model", properties=properties)
 
 

@@ -23,13 +23,12 @@ from mce_constructs import (
     CapacitySize,
     ContainerDefinition,
     DeploymentConfig,
-    IMultiContainerEndpoint,
     InvocationMode,
     MultiContainerEndpoint,
     TrafficRouting,
 )
 
-from .conftest import REGISTRY, Template, assert_lint_clean, resources_of_type
+from .conftest import REGISTRY, Template, assert_lint_clean, logical_id, resources_of_type
 
 ALARM_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:recommender-5xx"
 SERIAL = [
@@ -153,9 +152,8 @@ class Built:
 
     @staticmethod
     def logical_id(construct: IConstruct | None) -> str:
-        """The logical id of an L1 resource (or of an L2's default child)."""
-        assert isinstance(construct, cdk.CfnElement)
-        return str(cdk.Stack.of(construct).resolve(construct.logical_id))
+        assert construct is not None
+        return logical_id(construct)
 
 
 @pytest.fixture(scope="module")
@@ -355,12 +353,30 @@ def client_statements(built: Built) -> list[dict[str, Any]]:
     return statements
 
 
+def arn_of(endpoint_name: str) -> dict[str, Any]:
+    """The ARN of an endpoint with a known name in the test stack, built without a reference."""
+    return {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":sagemaker:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                f":endpoint/{endpoint_name}",
+            ],
+        ]
+    }
+
+
 def test_grant_invoke_on_one_container_carries_the_hostname_condition(built: Built) -> None:
     assert client_statements(built)[0] == {
         "Action": "sagemaker:InvokeEndpoint",
-        "Condition": {"StringEquals": {"sagemaker:TargetContainerHostname": "ranker"}},
+        "Condition": {"StringEqualsIgnoreCase": {"sagemaker:TargetContainerHostname": "ranker"}},
         "Effect": "Allow",
-        "Resource": {"Ref": built.logical_id(built.scaled.endpoint)},
+        "Resource": arn_of("recommender"),
     }
 
 
@@ -376,22 +392,11 @@ def test_imported_endpoints_grant_on_their_arn(built: Built) -> None:
     assert client_statements(built)[2:] == [
         {
             "Action": "sagemaker:InvokeEndpoint",
-            "Condition": {"StringEquals": {"sagemaker:TargetContainerHostname": "scorer"}},
-            "Effect": "Allow",
-            "Resource": {
-                "Fn::Join": [
-                    "",
-                    [
-                        "arn:",
-                        {"Ref": "AWS::Partition"},
-                        ":sagemaker:",
-                        {"Ref": "AWS::Region"},
-                        ":",
-                        {"Ref": "AWS::AccountId"},
-                        ":endpoint/fraud-scorer",
-                    ],
-                ]
+            "Condition": {
+                "StringEqualsIgnoreCase": {"sagemaker:TargetContainerHostname": "scorer"}
             },
+            "Effect": "Allow",
+            "Resource": arn_of("fraud-scorer"),
         },
         {
             "Action": "sagemaker:InvokeEndpoint",
@@ -543,8 +548,8 @@ def test_rollback_alarm_on_a_container_metric_renders_its_dimensions(built: Buil
 
 
 def test_imported_endpoints_share_the_grant_and_metric_code(built: Built) -> None:
-    assert isinstance(built.imported, IMultiContainerEndpoint)
-    assert isinstance(built.scaled, IMultiContainerEndpoint)
+    assert isinstance(built.imported, cdk.Resource)
+    assert isinstance(built.scaled, cdk.Resource)
     assert built.imported.endpoint_name == "Fraud-Scorer"
     assert metric_json(built, built.imported.metric_container_latency("scorer")) == {
         "namespace": "AWS/SageMaker",

@@ -22,7 +22,7 @@ from mce_constructs import (
     MultiContainerEndpoint,
     TrafficRouting,
 )
-from mce_constructs._deployment import check_deployment
+from mce_constructs._validation import EndpointSpec, validate
 
 from .conftest import REGISTRY
 
@@ -38,7 +38,16 @@ SERIAL = [
 
 
 def messages(config: DeploymentConfig) -> list[str]:
-    return [str(problem) for problem in check_deployment(config)]
+    """The problems the rules find in `config` (on an otherwise valid endpoint)."""
+    spec = EndpointSpec(
+        containers=SERIAL,
+        mode=InvocationMode.SERIAL,
+        instance_type="ml.m5.large",
+        initial_instance_count=1,
+        variant_name="AllTraffic",
+        deployment=config,
+    )
+    return [str(problem) for problem in validate(spec)]
 
 
 def canary(percent: int) -> DeploymentConfig:
@@ -248,10 +257,10 @@ def test_container_grants_and_metrics_need_a_direct_endpoint_and_a_known_hostnam
     )
     client = iam.Role(stack, "Client", assumed_by=iam.AccountRootPrincipal())
     with pytest.raises(MceValidationError) as caught:
-        direct.grant_invoke(client, container_hostname="Ranker")
+        direct.grant_invoke(client, container_hostname="scorer")
     assert str(caught.value) == (
         "TestStack/Direct: 1 problem in the multi-container endpoint:\n"
-        "  - grant_invoke.container_hostname: 'Ranker' is not a container of this endpoint "
+        "  - grant_invoke.container_hostname: 'scorer' is not a container of this endpoint "
         "('ranker', 'embedder')"
     )
     with pytest.raises(MceValidationError) as caught:

@@ -18,17 +18,18 @@ from aws_cdk import aws_s3 as s3
 from mce_constructs import (
     ContainerDefinition,
     ContainerImage,
+    MceValidationError,
     ModelData,
     MultiContainerEndpoint,
 )
 from mce_constructs._permissions import (
     ECR_PULL_ACTIONS,
     LOG_ACTIONS,
-    METRICS_NAMESPACE,
     VPC_DESCRIBE_ACTIONS,
 )
+from mce_constructs.metrics import INSTANCE_NAMESPACE as METRICS_NAMESPACE
 
-from .conftest import REGISTRY, Template, assert_lint_clean, resources_of_type
+from .conftest import REGISTRY, Template, assert_lint_clean, logical_id, resources_of_type
 
 PARTITION = {"Ref": "AWS::Partition"}
 REGION = {"Ref": "AWS::Region"}
@@ -226,9 +227,9 @@ class Built:
         self.assembly = app.synth()
         self.template: Template = self.assembly.get_stack_by_name("Security").template
 
-    def logical_id(self, construct: Any) -> str:
-        stack = cdk.Stack.of(construct)
-        return str(stack.resolve(stack.get_logical_id(construct)))
+    @staticmethod
+    def logical_id(construct: Any) -> str:
+        return logical_id(construct)
 
     def policy(self, endpoint: MultiContainerEndpoint) -> dict[str, Any] | None:
         """The endpoint's own policy resource, or None when it was not synthesized."""
@@ -419,11 +420,34 @@ def policy_construct(endpoint: MultiContainerEndpoint) -> Any:
     return endpoint.node.find_child("ExecutionPolicy").node.default_child
 
 
-def test_imported_mutable_role_gets_the_policy_by_name(built: Built) -> None:
-    policy = built.policy(built.with_mutable)
-    assert policy is not None
-    assert policy["Properties"]["Roles"] == ["mutable-role"]
-    assert built.statements(built.with_mutable) == built.statements(built.with_created)
+def test_imported_role_of_a_known_account_gets_the_policy_by_name() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "InAccount", env=cdk.Environment(account="123456789012"))
+    role = iam.Role.from_role_arn(stack, "Mutable", "arn:aws:iam::123456789012:role/mutable-role")
+    with_role = MultiContainerEndpoint(
+        stack, "WithRole", containers=[ContainerDefinition(image=f"{REGISTRY}/a:1")], role=role
+    )
+    template = app.synth().get_stack_by_name("InAccount").template
+    policies = resources_of_type(template, "AWS::IAM::Policy")
+    assert policies[logical_id(with_role.node.find_child("ExecutionPolicy"))]["Properties"][
+        "Roles"
+    ] == ["mutable-role"]
+    assert with_role.role is role
+
+
+def test_imported_role_in_an_environment_agnostic_stack_gets_no_policy_and_a_warning(
+    built: Built,
+) -> None:
+    """CloudFormation would attach it by name in whatever account deploys the stack."""
+    assert built.policy(built.with_mutable) is None
+    warnings = [
+        str(entry.data)
+        for entry in built.with_mutable.node.metadata
+        if entry.type == "aws:cdk:warning"
+    ]
+    assert len(warnings) == 1
+    assert "The role of account 123456789012 receives no policy" in warnings[0]
+    assert "[ack: mce-constructs:roleOfOtherAccount]" in warnings[0]
 
 
 def test_imported_immutable_role_is_used_as_is_with_nothing_added(built: Built) -> None:
@@ -533,7 +557,8 @@ def test_without_vpc_there_is_no_vpc_config_isolation_kms_or_network_statement(
     model = built.model(endpoint)["Properties"]
     assert "VpcConfig" not in model
     assert "EnableNetworkIsolation" not in model
-    assert endpoint.connections is None
+    with pytest.raises(MceValidationError, match="connections: the endpoint is not in a VPC"):
+        _ = endpoint.connections
     config = built.template["Resources"][built.logical_id(endpoint.endpoint_config)]
     assert "KmsKeyId" not in config["Properties"]
     assert not any(s["Sid"].endswith("Network") for s in built.statements(endpoint))

@@ -66,8 +66,8 @@ CPU_ONLY = (
     "endpoints run on CPU instances only (the ml.t, ml.m, ml.c and ml.r families)"
 )
 
-# One refused example per rule, with the exact line a user sees. The README's table shows
-# these same lines (test_readme_shows_every_example).
+# One refused example per rule, with the exact line a user sees. The table in docs/refusals.md
+# shows these same lines (test_docs_show_every_example).
 EXAMPLES: list[tuple[dict[str, Any], str]] = [
     (
         {"containers": with_hostnames(*[None] * 16)},
@@ -191,9 +191,9 @@ def test_each_rule_refuses_with_its_message(changes: dict[str, Any], line: str) 
     assert lines(**changes) == [line]
 
 
-def test_readme_shows_every_example() -> None:
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("## What it refuses", 1)[1].split("\n## ", 1)[0]
+def test_docs_show_every_example() -> None:
+    refusals = (REPO / "docs" / "refusals.md").read_text()
+    section = refusals.split("## What it refuses", 1)[1].split("\n## ", 1)[0]
     shown = re.findall(r"^\| [^|]+ \| `(.+)` \|$", section, re.MULTILINE)
     assert shown == [line for _, line in EXAMPLES]
 
