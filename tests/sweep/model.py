@@ -1062,14 +1062,15 @@ def expected_problems_after(case: Case) -> list[Where]:
 def build(case: Case, ctx: Context) -> MultiContainerEndpoint:
     """The endpoint of `case` in `ctx`'s stack (then call `finish`). Raises what the construct
     raises."""
-    options: dict[str, Any] = {}
-    for option in case.options:
-        options.update(option.kwargs(ctx))
+    # The containers first: a changed option then shifts no construct id of theirs.
     containers: Any = (
         case.containers.value
         if isinstance(case.containers, Wrong)
         else [container.build(ctx) for container in case.containers]
     )
+    options: dict[str, Any] = {}
+    for option in case.options:
+        options.update(option.kwargs(ctx))
     mode = case.mode.value if isinstance(case.mode, Wrong) else case.mode
     return MultiContainerEndpoint(ctx.stack, ENDPOINT, containers=containers, mode=mode, **options)
 

@@ -182,10 +182,9 @@ CASES = [
         id="asset-twice",
     ),
     # A fixed ModelName with an image from a CfnParameter: a new value at deploy time
-    # replaces the model under the same name, which CloudFormation refuses.
+    # replaces the model under the same name, which CloudFormation refuses (fixed in issue 11).
     pytest.param(
         Case(one(image=RegistryImage(Tok(TokKind.PARAMETER)))),
-        marks=issue_11("fixed names with deploy-time values"),
         id="image-parameter",
     ),
 ]
@@ -197,8 +196,9 @@ def test_regression(assets: Assets, case: Case) -> None:
 
 
 NAME_CASES = [
-    # The model keeps its name when a given role's name changes, which replaces the role and
-    # changes ExecutionRoleArn: the stack update fails on the custom-named model.
+    # The model kept its name when a given role's name changed, which replaces the role and
+    # changes ExecutionRoleArn: the stack update failed on the custom-named model (fixed in
+    # issue 11).
     pytest.param(
         Mutation(
             "the name of the given role (the role is replaced)",
@@ -206,19 +206,19 @@ NAME_CASES = [
             Case(one(), options=(Role(RoleKind.IN_APP, "executor0"),)),
         ),
         Case(one(), options=(Role(RoleKind.IN_APP, "executor"),)),
-        marks=issue_11("names do not follow a replaced role"),
         id="role-renamed",
     ),
-    # The model keeps its name when an escape hatch changes a property after the construct.
+    # The model kept its name when an escape hatch changed a property after the construct
+    # (fixed in issue 11).
     pytest.param(
         Mutation(
             "a value set by an escape hatch", Scope.MODEL, Case(one(), options=(EscapeHatch("b"),))
         ),
         Case(one(), options=(EscapeHatch("a"),)),
-        marks=issue_11("names do not follow an escape hatch"),
         id="escape-hatch",
     ),
-    # The model keeps its name when a Lazy set after the construct changes the image.
+    # The model kept its name when a Lazy set after the construct changed the image (fixed in
+    # issue 11).
     pytest.param(
         Mutation(
             "an image from a Lazy set after the construct",
@@ -226,7 +226,6 @@ NAME_CASES = [
             Case(one(image=RegistryImage(Tok(TokKind.LATE, ECR + "1")))),
         ),
         Case(one(image=RegistryImage(Tok(TokKind.LATE, ECR)))),
-        marks=issue_11("names do not follow a late value"),
         id="late-lazy",
     ),
     # A Direct-mode pair whose mode flips to Serial renames both (passes: kept as an example).
