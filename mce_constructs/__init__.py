@@ -4,6 +4,7 @@ from ._validation import MceValidationError
 from .container import ContainerDefinition, ContainerImage, InvocationMode, ModelData
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
 from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
+from .instance_type import InstanceType
 from .scaling import ScalableInstanceCount
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "ContainerImage",
     "DeploymentConfig",
     "IMultiContainerEndpoint",
+    "InstanceType",
     "InvocationMode",
     "MceValidationError",
     "ModelData",

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._permissions import Statement, acknowledgements, flatten_reference
-from ._tokens import is_unresolved
+from ._permissions import (
+    Statement,
+    acknowledgements,
+    flatten_reference,
+    without_repeated_resources,
+)
+from ._tokens import is_unresolved, known_length
 
 
 def create_execution_role(scope: Construct, id: str) -> iam.Role:
@@ -33,23 +39,38 @@ def attach_execution_policy(
     An immutable or another account's role attaches nothing: the policy is then not
     synthesized, and the role is used as it is.
     """
+    resolved = _resolve_resources(statements, stack)
+
+    def render(resource: str) -> Any:
+        return resolved.get(resource, resource)
+
+    statements = without_repeated_resources(statements, render)
     document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
     policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
     role.attach_inline_policy(policy)
-    # Resolve the wildcard resources that hold tokens in one round trip to the jsii runtime.
-    tokens = [
-        resource
-        for statement in statements
-        if statement.wildcard_reason is not None
-        for resource in statement.resources
-        if is_unresolved(resource)
-    ]
-    resolved = dict(zip(tokens, stack.resolve(tokens), strict=True)) if tokens else {}
-    found = acknowledgements(
-        statements, lambda value: flatten_reference(resolved.get(value, value))
-    )
+    found = acknowledgements(statements, lambda value: flatten_reference(render(value)))
     if found:
         cdk.Validations.of(policy).acknowledge(
             *(cdk.Acknowledgment(id=finding, reason=reason) for finding, reason in found.items())
         )
     return policy
+
+
+def _resolve_resources(statements: Sequence[Statement], stack: cdk.Stack) -> dict[str, Any]:
+    """Each resource that holds a token -> its CloudFormation value, in one round trip to the
+    jsii runtime. Each is resolved as a list of one, as a list token must stand alone."""
+    tokens = list(
+        dict.fromkeys(
+            resource
+            for statement in statements
+            for resource in statement.resources
+            if is_unresolved(resource)
+        )
+    )
+    if not tokens:
+        return {}
+    values = stack.resolve([[token] for token in tokens])
+    return {
+        token: value if known_length([token]) is None else value[0]
+        for token, value in zip(tokens, values, strict=True)
+    }
