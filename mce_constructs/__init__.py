@@ -1,9 +1,15 @@
 """mce_constructs: an AWS CDK construct for SageMaker multi-container endpoints."""
 
-from ._validation import MceValidationError
-from .container import ContainerDefinition, ContainerImage, InvocationMode, ModelData
+from .container import (
+    ContainerDefinition,
+    ContainerImage,
+    DockerImageOptions,
+    InvocationMode,
+    ModelData,
+)
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
 from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
+from .errors import MceValidationError, Problem
 from .instance_type import InstanceType
 from .scaling import ScalableInstanceCount
 
@@ -12,12 +18,14 @@ __all__ = [
     "ContainerDefinition",
     "ContainerImage",
     "DeploymentConfig",
+    "DockerImageOptions",
     "IMultiContainerEndpoint",
     "InstanceType",
     "InvocationMode",
     "MceValidationError",
     "ModelData",
     "MultiContainerEndpoint",
+    "Problem",
     "ScalableInstanceCount",
     "TrafficRouting",
 ]

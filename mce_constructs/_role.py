@@ -16,6 +16,8 @@ from ._permissions import (
     without_repeated_resources,
 )
 from ._tokens import is_unresolved, known_length
+from ._validation import check_role_account, report
+from .container import SourceResource
 
 
 def create_execution_role(scope: Construct, id: str) -> iam.Role:
@@ -26,7 +28,30 @@ def create_execution_role(scope: Construct, id: str) -> iam.Role:
         id,
         assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
         description="Execution role of a SageMaker multi-container endpoint",
+        # A name only when a repository or bucket of another account must name the role.
+        role_name=cdk.PhysicalName.GENERATE_IF_NEEDED,
     )
+
+
+def allow_role_in_other_accounts(
+    role: iam.IRole, stack: cdk.Stack, sources: Sequence[SourceResource]
+) -> None:
+    """Let `role` read the repositories and buckets of the app that are in another account
+    than the endpoint: cross-account access needs the resource's policy too (what
+    `repository.grant_pull` and `bucket.grant_read` add)."""
+    for source in sources:
+        if _in_other_account(source.resource.env.account, stack.account):
+            source.add_to_resource_policy(
+                iam.PolicyStatement(
+                    actions=list(source.actions),
+                    resources=list(source.resource_arns) or None,
+                    principals=[iam.ArnPrincipal(role.role_arn)],
+                )
+            )
+
+
+def _in_other_account(account: str, stack_account: str) -> bool:
+    return not is_unresolved([account, stack_account]) and account != stack_account
 
 
 def attach_execution_policy(
@@ -47,7 +72,12 @@ def attach_execution_policy(
     statements = without_repeated_resources(statements, render)
     document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
     policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
-    role.attach_inline_policy(policy)
+    # CloudFormation would attach the policy by the role's name in whatever account deploys an
+    # environment-agnostic stack: a role of a known account gets none, but a warning.
+    unattached = check_role_account(stack.account, role.env.account)
+    report(scope, unattached)
+    if not unattached:
+        role.attach_inline_policy(policy)
     found = acknowledgements(statements, lambda value: flatten_reference(render(value)))
     if found:
         cdk.Validations.of(policy).acknowledge(

@@ -40,6 +40,7 @@ from .deployment import (
     RollingDeployment,
     TrafficRoutingType,
 )
+from .errors import MceValidationError, Problem
 from .instance_type import InstanceType
 
 MAX_CONTAINERS = 15
@@ -103,6 +104,7 @@ accelerated families (g7, g7e, p6) are not in that table, so they are left out."
 GPU_DIRECT_WARNING = "mce-constructs:gpuDirect"
 INF1_WARNING = "mce-constructs:inf1"
 KMS_INSTANCE_STORAGE_WARNING = "mce-constructs:kmsInstanceStorage"
+OTHER_ACCOUNT_ROLE_WARNING = "mce-constructs:roleOfOtherAccount"
 
 _NAME_RULE = (
     f"1 to {NAME_MAX_LENGTH} letters, digits and hyphens, "
@@ -141,35 +143,7 @@ class EndpointSpec:
     """The options that only their type rule reads (CDK objects and flags), by name."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One rule broken: where (a field path a user recognises) and what is allowed.
-
-    A problem with a `warning_id` is a warning: the sources do not say that the service
-    refuses it, so the construct is still created and the user can acknowledge the warning.
-    """
-
-    where: str
-    message: str
-    warning_id: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
 Rule = Callable[[EndpointSpec], list[Problem]]
-
-
-class MceValidationError(ValueError):
-    """A multi-container endpoint's settings break one or more of the service's rules."""
-
-    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
-        self.path = path
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        lines = "\n".join(f"  - {problem}" for problem in self.problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{path}: {count} {noun} in the multi-container endpoint:\n{lines}")
 
 
 def report(scope: Construct, problems: Sequence[Problem]) -> None:
@@ -1053,6 +1027,23 @@ def check_scalable_instance_type(instance_type: str | InstanceType) -> list[Prob
     ]
 
 
+def check_role_account(stack_account: str, role_account: str) -> list[Problem]:
+    """An environment-agnostic stack cannot attach a policy to a role of a known account
+    (CloudFormation would look the role up by name in whatever account deploys): a warning."""
+    if not is_unresolved(stack_account) or is_unresolved(role_account):
+        return []
+    return [
+        Problem(
+            "role",
+            f"The role of account {role_account} receives no policy from an "
+            "environment-agnostic stack (the stack's account is known only at deploy time): it "
+            "must already allow what the endpoint needs (docs/security.md), or give the stack "
+            "an account.",
+            warning_id=OTHER_ACCOUNT_ROLE_WARNING,
+        )
+    ]
+
+
 def check_target_value(where: str, value: float) -> list[Problem]:
     """A target-tracking target: a positive number."""
     if is_unresolved(value):
@@ -1071,13 +1062,16 @@ def check_container_hostname(
     mode: InvocationMode | None,
     hostnames: Sequence[str] | None,
 ) -> list[Problem]:
-    """Whether one container of the endpoint can be named by `hostname`.
+    """Whether one container of the endpoint can be named by `hostname` (compared
+    case-insensitively, like the uniqueness of hostnames).
 
     `mode` and `hostnames` are None for an imported endpoint whose settings are not known:
     then any valid hostname is accepted.
     """
     if is_unresolved(hostname):
         return []
+    if not isinstance(hostname, str):
+        return name_problems(where, hostname, "hostname")
     if mode is InvocationMode.SERIAL:
         return [
             Problem(
@@ -1087,7 +1081,7 @@ def check_container_hostname(
             )
         ]
     if hostnames is not None:
-        if hostname in hostnames:
+        if hostname.lower() in {known.lower() for known in hostnames}:
             return []
         known = ", ".join(repr(name) for name in hostnames)
         return [Problem(where, f"{hostname!r} is not a container of this endpoint ({known})")]

@@ -6,18 +6,27 @@ import abc
 import enum
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, Unpack, cast
 
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._permissions import BucketKey, ModelDataAccess, ecr_repository_arn, s3_object_arn
+from ._permissions import (
+    ECR_PULL_ACTIONS,
+    BucketKey,
+    ModelDataAccess,
+    ecr_repository_arn,
+    s3_object_arn,
+)
 from ._tokens import aws_partition, is_unresolved
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
     from aws_cdk import aws_ecr as ecr
+    from aws_cdk import aws_ecr_assets as ecr_assets
     from aws_cdk import aws_s3 as s3
 
 
@@ -87,12 +96,24 @@ def s3_location(uri: str) -> S3Location | None:
 
 
 @dataclass(frozen=True)
+class SourceResource:
+    """A repository or a bucket of the app that the execution role reads from: what its
+    resource policy must allow when it is in another account than the endpoint."""
+
+    resource: cdk.IResource
+    actions: tuple[str, ...]
+    resource_arns: tuple[str, ...]
+    add_to_resource_policy: Callable[[iam.PolicyStatement], iam.AddToResourcePolicyResult]
+
+
+@dataclass(frozen=True)
 class _BoundImage:
     """An image bound to an endpoint: its URI, and the ECR repository the role pulls from
     (None when the image is not in a known ECR repository: nothing is granted)."""
 
     uri: str
     repository_arn: str | None = None
+    sources: tuple[SourceResource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +123,31 @@ class _BoundModelData:
 
     url: str
     access: ModelDataAccess | None = None
+    sources: tuple[SourceResource, ...] = ()
+
+
+class DockerImageOptions(TypedDict, total=False):
+    """Options of `ContainerImage.from_asset`: those of `aws_ecr_assets.DockerImageAsset`."""
+
+    asset_name: str
+    build_args: Mapping[str, str]
+    build_contexts: Mapping[str, str]
+    build_secrets: Mapping[str, str]
+    build_ssh: str
+    cache_disabled: bool
+    cache_from: Sequence[ecr_assets.DockerCacheOption]
+    cache_to: ecr_assets.DockerCacheOption
+    display_name: str
+    file: str
+    invalidation: ecr_assets.DockerImageAssetInvalidationOptions
+    network_mode: ecr_assets.NetworkMode
+    outputs: Sequence[str]
+    platform: ecr_assets.Platform
+    target: str
+    extra_hash: str
+    exclude: Sequence[str]
+    follow_symlinks: cdk.SymlinkFollowMode
+    ignore_mode: cdk.IgnoreMode
 
 
 class ContainerImage(abc.ABC):
@@ -126,7 +172,7 @@ class ContainerImage(abc.ABC):
         return _EcrRepositoryImage(repository, tag)
 
     @staticmethod
-    def from_asset(directory: str, **docker_options: Any) -> ContainerImage:
+    def from_asset(directory: str, **docker_options: Unpack[DockerImageOptions]) -> ContainerImage:
         """An image built from a local directory with a Dockerfile (a `DockerImageAsset`).
 
         `docker_options` are passed to `DockerImageAsset` (`build_args`, `file`, `platform`,
@@ -183,13 +229,18 @@ class _EcrRepositoryImage(ContainerImage):
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         uri = self.repository.repository_uri_for_tag_or_digest(self.tag_or_digest)
-        return _BoundImage(uri, self.repository.repository_arn)
+        arn = self.repository.repository_arn
+        # A repository policy names no resource: the policy is the repository's own.
+        source = SourceResource(
+            self.repository, ECR_PULL_ACTIONS, (), self.repository.add_to_resource_policy
+        )
+        return _BoundImage(uri, arn, (source,))
 
 
 @dataclass(frozen=True)
 class _AssetImage(ContainerImage):
     directory: str
-    docker_options: Mapping[str, Any]
+    docker_options: DockerImageOptions
 
     @property
     def asset_build(self) -> tuple[str, str] | None:
@@ -199,7 +250,7 @@ class _AssetImage(ContainerImage):
         from aws_cdk import aws_ecr_assets as ecr_assets
 
         asset = ecr_assets.DockerImageAsset(
-            scope, id, directory=self.directory, **dict(self.docker_options)
+            scope, id, directory=self.directory, **self.docker_options
         )
         return _BoundImage(asset.image_uri, asset.repository.repository_arn)
 
@@ -274,7 +325,10 @@ class _BucketModelData(ModelData):
         if encryption_key is not None:
             bucket_key = BucketKey(encryption_key.key_arn, self.bucket.env.region)
         access = ModelDataAccess(self.bucket.arn_for_objects(self.key), bucket_key)
-        return _BoundModelData(self.bucket.s3_url_for_object(self.key), access)
+        source = SourceResource(
+            self.bucket, ("s3:GetObject",), (access.object_arn,), self.bucket.add_to_resource_policy
+        )
+        return _BoundModelData(self.bucket.s3_url_for_object(self.key), access, (source,))
 
 
 @dataclass(frozen=True)

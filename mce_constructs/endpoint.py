@@ -3,32 +3,40 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, Unpack
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from . import _naming
-from ._deployment import render_deployment, rollback_alarm_arns
-from ._permissions import Environment, ModelDataAccess, Network, execution_statements
-from ._role import attach_execution_policy, create_execution_role
+from ._deployment import render_deployment
+from ._permissions import (
+    Environment,
+    ModelDataAccess,
+    Network,
+    execution_statements,
+    rollback_alarm_statements,
+)
+from ._role import allow_role_in_other_accounts, attach_execution_policy, create_execution_role
 from ._tokens import aws_partition, is_unresolved, known_length
 from ._validation import (
     EndpointSpec,
-    MceValidationError,
-    Problem,
     check_container_hostname,
+    check_rollback_alarms,
     has_type,
     name_problems,
     report,
     validate,
 )
-from .container import ContainerDefinition, InvocationMode
+from .container import ContainerDefinition, InvocationMode, SourceResource
 from .deployment import DeploymentConfig
+from .errors import MceValidationError, Problem
 from .instance_type import InstanceType, instance_type_name
 from .metrics import EndpointMetrics, MetricOptions, endpoint_metric, metric_dimensions
 
@@ -280,6 +288,9 @@ class _BoundContainers:
     definitions: list[sagemaker.CfnModel.ContainerDefinitionProperty]
     repository_arns: list[str]
     model_data: list[ModelDataAccess]
+    sources: list[SourceResource]
+    """The repositories and buckets of the app the role reads from (their resource policies
+    must allow it when they are in another account)."""
 
 
 class MultiContainerEndpoint(_EndpointBase):
@@ -395,6 +406,10 @@ class MultiContainerEndpoint(_EndpointBase):
         )
         self._instance_type = instance_type
         self.role: iam.IRole = role or create_execution_role(self, "Role")
+        self._deployment = deployment
+        # The role it creates has no create-only property (name, path): its logical id is
+        # all a name must follow, so the namer skips looking it up.
+        self._own_tokens = [] if role else [self.role.role_arn]
         bound = self._bind_containers(spec.containers)
         network = self._place_in_vpc(vpc, security_groups, subnet_ids)
         statements = execution_statements(
@@ -403,12 +418,13 @@ class MultiContainerEndpoint(_EndpointBase):
             repository_arns=bound.repository_arns,
             model_data=bound.model_data,
             network=network,
-            rollback_alarm_arns=rollback_alarm_arns(deployment),
         )
         policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements, stack)
-        namer = _naming.ContentNamer.for_endpoint(self, stack, id)
+        allow_role_in_other_accounts(self.role, stack, bound.sources)
+        self._execution_policy = policy
+        namer = _naming.ContentNamer(self, stack, id, own_tokens=self._own_tokens)
 
-        self.model = sagemaker.CfnModel(
+        self.model = _naming.TrackedModel(
             self,
             "Model",
             execution_role_arn=self.role.role_arn,
@@ -424,11 +440,10 @@ class MultiContainerEndpoint(_EndpointBase):
             ),
             enable_network_isolation=enable_network_isolation or None,
         )
-        self.model_name: str = namer.name(self.model, "Model")
-        self.model.model_name = self.model_name
         self.model.node.add_dependency(policy)
+        self.model_name: str = namer.name(self.model, _naming.MODEL, "Model")
 
-        self.endpoint_config = sagemaker.CfnEndpointConfig(
+        self.endpoint_config = _naming.TrackedEndpointConfig(
             self,
             "EndpointConfig",
             production_variants=[
@@ -442,24 +457,57 @@ class MultiContainerEndpoint(_EndpointBase):
             ],
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
         )
-        self.endpoint_config_name: str = namer.name(self.endpoint_config, "EndpointConfig")
-        self.endpoint_config.endpoint_config_name = self.endpoint_config_name
-        self.endpoint_config.add_resource_dependency(self.model)
+        namer.refer(self.endpoint_config, "ProductionVariants.0.ModelName", self.model)
+        self.endpoint_config_name: str = namer.name(
+            self.endpoint_config, _naming.ENDPOINT_CONFIG, "EndpointConfig"
+        )
 
         self.endpoint = sagemaker.CfnEndpoint(
             self,
             "Endpoint",
             endpoint_config_name=self.endpoint_config_name,
             endpoint_name=endpoint_name,
-            deployment_config=render_deployment(deployment) if deployment else None,
         )
-        self.endpoint.add_resource_dependency(self.endpoint_config)
+        namer.refer(self.endpoint, "EndpointConfigName", self.endpoint_config)
+        self._spec = spec
+        self._rollback_alarms: list[cloudwatch.IAlarm] = []
+        self._deploy_with(deployment)
         self.node.default_child = self.endpoint
         self.endpoint_name = endpoint_name or self.endpoint.attr_endpoint_name
         self.endpoint_arn = self._arn(endpoint_name, stack)
 
         for key, value in (tags or {}).items():
             cdk.Tags.of(self).add(key, value)
+
+    def add_rollback_alarm(self, alarm: cloudwatch.IAlarm) -> None:
+        """Roll a later update back when `alarm` fires, like `rollback_alarms` of `deployment`,
+        for an alarm made after the endpoint: one on its own metrics. Give the endpoint a fixed
+        `endpoint_name` for that, otherwise the alarm (on the generated name) and the endpoint
+        (which names the alarm) depend on each other. Without `deployment`, SageMaker's default
+        blue/green deployment (all at once) gets the alarm."""
+        deployment = self._deployment or DeploymentConfig.blue_green()
+        self._deploy_with(
+            dataclasses.replace(deployment, rollback_alarms=(*deployment.rollback_alarms, alarm))
+        )
+
+    def _deploy_with(self, deployment: DeploymentConfig | None) -> None:
+        """Set the endpoint's deployment configuration, and let the execution role describe its
+        rollback alarms (SageMaker reads them as that role while it updates the endpoint)."""
+        if deployment is None:
+            return
+        report(self, check_rollback_alarms(dataclasses.replace(self._spec, deployment=deployment)))
+        self._deployment = deployment
+        self.endpoint.deployment_config = render_deployment(deployment)
+        alarms = deployment.rollback_alarms
+        if alarms and not self._rollback_alarms:
+            # One string that resolves to the ARN, or to the list of ARNs: the statement then
+            # reads as if it had been written with the alarms it has when the template is.
+            arns = cdk.Token.as_string(cdk.Lazy.any(_AlarmArns(self._rollback_alarms)))
+            for statement in rollback_alarm_statements([arns]):
+                self._execution_policy.add_statements(
+                    iam.PolicyStatement.from_json(statement.to_json())
+                )
+        self._rollback_alarms[:] = alarms
 
     @property
     def grant_principal(self) -> iam.IPrincipal:
@@ -572,17 +620,19 @@ class MultiContainerEndpoint(_EndpointBase):
 
     def _bind_containers(self, containers: Sequence[ContainerDefinition]) -> _BoundContainers:
         """Bind each container's image and model data under this endpoint."""
-        bound = _BoundContainers([], [], [])
+        bound = _BoundContainers([], [], [], [])
         for index, container in enumerate(containers):
             image = container.container_image._bind(self, f"Image{index}")
             if image.repository_arn is not None:
                 bound.repository_arns.append(image.repository_arn)
+            bound.sources.extend(image.sources)
             model_data_url = None
             if container.model_data is not None:
                 model_data = container.model_data._bind(self, f"ModelData{index}")
                 model_data_url = model_data.url
                 if model_data.access is not None:
                     bound.model_data.append(model_data.access)
+                bound.sources.extend(model_data.sources)
             bound.definitions.append(
                 sagemaker.CfnModel.ContainerDefinitionProperty(
                     image=image.uri,
@@ -606,7 +656,9 @@ class MultiContainerEndpoint(_EndpointBase):
             return None
         from aws_cdk import aws_ec2 as ec2
 
-        groups = list(security_groups or [ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc)])
+        groups = list(security_groups or ())
+        if not groups:
+            groups.append(ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc))
         self._connections = ec2.Connections(security_groups=groups)
         return Network(
             subnet_ids=tuple(subnet_ids),
@@ -619,6 +671,19 @@ class MultiContainerEndpoint(_EndpointBase):
         if endpoint_name is not None and not is_unresolved(endpoint_name):
             return _endpoint_arn(stack, endpoint_name)
         return self.endpoint.ref
+
+
+@jsii.implements(cdk.IStableAnyProducer)
+class _AlarmArns:
+    """The ARNs of the rollback alarms, read when the template is written (alarms can be added
+    after the endpoint): one ARN as a string, several as a list, as IAM writes them."""
+
+    def __init__(self, alarms: Sequence[cloudwatch.IAlarm]) -> None:
+        self._alarms = alarms
+
+    def produce(self) -> str | list[str]:
+        arns = list(dict.fromkeys(alarm.alarm_arn for alarm in self._alarms))
+        return arns[0] if len(arns) == 1 else arns
 
 
 def _endpoint_arn(stack: cdk.Stack, endpoint_name: str) -> str:

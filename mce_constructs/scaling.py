@@ -15,12 +15,12 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ._validation import (
-    Problem,
     check_capacity_range,
     check_scalable_instance_type,
     check_target_value,
     report,
 )
+from .errors import Problem
 from .instance_type import InstanceType
 
 if TYPE_CHECKING:

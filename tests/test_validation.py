@@ -33,6 +33,7 @@ from mce_constructs import (
     TrafficRouting,
 )
 from mce_constructs._instance_types import INSTANCE_TYPES
+from mce_constructs._naming import late_change_warning
 from mce_constructs._tokens import known_length
 from mce_constructs._validation import (
     ENDPOINT_RULES,
@@ -40,11 +41,12 @@ from mce_constructs._validation import (
     EndpointSpec,
     check_capacity_range,
     check_container_hostname,
+    check_role_account,
     check_scalable_instance_type,
     check_target_value,
     validate,
 )
-from mce_constructs.scaling import INSTANCE_TYPE_WARNING_ID, instance_type_warning
+from mce_constructs.scaling import instance_type_warning
 
 from ._service_model import sagemaker_model
 from .conftest import REGISTRY, REPO, Template, assert_lint_clean
@@ -434,12 +436,12 @@ CALL_EXAMPLES: list[tuple[Any, str]] = [
     ),
     (
         lambda: check_container_hostname(
-            "Ranker",
+            "ranker-v2",
             where="metric.container_hostname",
             mode=InvocationMode.DIRECT,
             hostnames=("ranker", "embedder"),
         ),
-        "metric.container_hostname: 'Ranker' is not a container of this endpoint ('ranker', "
+        "metric.container_hostname: 'ranker-v2' is not a container of this endpoint ('ranker', "
         "'embedder')",
     ),
 ]
@@ -470,17 +472,37 @@ def test_docs_show_every_refusal_with_its_source() -> None:
         assert all(len(row) == 3 and row[1] for row in rows), heading
 
 
+# The warnings made outside the endpoint's rules, with an example of each message.
+OTHER_WARNINGS: list[tuple[str, str]] = [
+    ("mce-constructs:scaledInstanceType", instance_type_warning("AllTraffic")),
+    (
+        "mce-constructs:roleOfOtherAccount",
+        str(check_role_account(cdk.Aws.ACCOUNT_ID, "123456789012")[0]),
+    ),
+    (
+        "mce-constructs:nameFollowsLateChange",
+        late_change_warning(
+            "Inference/Recommender/Model",
+            "Recommender-0123456789abcdef",
+            "Recommender-fedcba9876543210",
+        ),
+    ),
+]
+
+
 def test_docs_show_every_warning_with_its_id_and_source() -> None:
     rows = table_rows("## Warnings")
     documented = [(row[0], row[-1]) for row in rows]
-    expected = [(f"`{warning_id}`", f"`{line}`") for _, warning_id, line in WARNING_EXAMPLES]
-    scaled = f"`{instance_type_warning('AllTraffic')}`"
-    assert documented == [*expected, (f"`{INSTANCE_TYPE_WARNING_ID}`", scaled)]
+    expected = [
+        *((warning_id, line) for _, warning_id, line in WARNING_EXAMPLES),
+        *OTHER_WARNINGS,
+    ]
+    assert documented == [(f"`{warning_id}`", f"`{line}`") for warning_id, line in expected]
     assert all(len(row) == 4 and row[2] for row in rows)
     # Every warning id in the code is documented.
     source = "".join(path.read_text() for path in (REPO / "mce_constructs").glob("*.py"))
-    assert {f"`{found}`" for found in re.findall(r'"(mce-constructs:\w+)"', source)} == {
-        warning_id for warning_id, _ in documented
+    assert set(re.findall(r'"(mce-constructs:\w+)"', source)) == {
+        warning_id for warning_id, _ in expected
     }
 
 
