@@ -275,32 +275,31 @@ def _containers(spec: EndpointSpec) -> list[tuple[int, ContainerDefinition]]:
     ]
 
 
+def _literal(value: object, max_length: int, pattern: re.Pattern[str]) -> str | None:
+    """`value` when it is a literal `str` of at most `max_length` characters that `pattern`
+    matches, else None."""
+    if (
+        not isinstance(value, str)
+        or is_unresolved(value)
+        or len(value) > max_length
+        or pattern.fullmatch(value) is None
+    ):
+        return None
+    return value
+
+
 def _image_uri(container: ContainerDefinition) -> str | None:
     """The container's image URI when it is a literal that `check_images` accepts."""
     image = container.image
     uri = image.uri if isinstance(image, ContainerImage) else None
-    if (
-        not isinstance(uri, str)
-        or is_unresolved(uri)
-        or len(uri) > IMAGE_MAX_LENGTH
-        or IMAGE_PATTERN.fullmatch(uri) is None
-    ):
-        return None
-    return uri
+    return _literal(uri, IMAGE_MAX_LENGTH, IMAGE_PATTERN)
 
 
 def _model_data_url(container: ContainerDefinition) -> str | None:
     """The container's model data URL when it is a literal that `check_model_data` accepts."""
     model_data = container.model_data
     uri = model_data.uri if isinstance(model_data, ModelData) else None
-    if (
-        not isinstance(uri, str)
-        or is_unresolved(uri)
-        or len(uri) > MODEL_DATA_URL_MAX_LENGTH
-        or MODEL_DATA_URL_PATTERN.fullmatch(uri) is None
-    ):
-        return None
-    return uri
+    return _literal(uri, MODEL_DATA_URL_MAX_LENGTH, MODEL_DATA_URL_PATTERN)
 
 
 def _instance_type_name(value: object) -> str | None:
@@ -403,7 +402,7 @@ def check_images(spec: EndpointSpec) -> list[Problem]:
             continue
         if not isinstance(uri, str):
             problems.append(Problem(where, f"{shown(uri)} is not a str (an image URI)"))
-        elif len(uri) > IMAGE_MAX_LENGTH or IMAGE_PATTERN.fullmatch(uri) is None:
+        elif _literal(uri, IMAGE_MAX_LENGTH, IMAGE_PATTERN) is None:
             problems.append(
                 Problem(
                     where,
@@ -477,7 +476,7 @@ def check_model_data(spec: EndpointSpec) -> list[Problem]:
         if uri is not None and not is_unresolved(uri):
             if not isinstance(uri, str):
                 problems.append(Problem(where, f"{shown(uri)} is not a str (a model data URL)"))
-            elif len(uri) > MODEL_DATA_URL_MAX_LENGTH or not MODEL_DATA_URL_PATTERN.fullmatch(uri):
+            elif _literal(uri, MODEL_DATA_URL_MAX_LENGTH, MODEL_DATA_URL_PATTERN) is None:
                 problems.append(
                     Problem(
                         where,
