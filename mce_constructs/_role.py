@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import functools
+from collections.abc import Callable, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -15,7 +15,7 @@ from ._permissions import (
     flatten_reference,
     without_repeated_resources,
 )
-from ._tokens import is_unresolved, known_length
+from ._tokens import StackFacts, is_unresolved, known_length, stack_facts
 from ._validation import check_role_account, report
 from .container import SourceResource
 
@@ -29,18 +29,23 @@ def create_execution_role(scope: Construct, id: str) -> iam.Role:
         assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
         description="Execution role of a SageMaker multi-container endpoint",
         # A name only when a repository or bucket of another account must name the role.
-        role_name=cdk.PhysicalName.GENERATE_IF_NEEDED,
+        role_name=_generate_if_needed(),
     )
 
 
+@functools.cache
+def _generate_if_needed() -> str:
+    return cdk.PhysicalName.GENERATE_IF_NEEDED
+
+
 def allow_role_in_other_accounts(
-    role: iam.IRole, stack: cdk.Stack, sources: Sequence[SourceResource]
+    role: iam.IRole, account: str, sources: Sequence[SourceResource]
 ) -> None:
     """Let `role` read the repositories and buckets of the app that are in another account
     than the endpoint: cross-account access needs the resource's policy too (what
     `repository.grant_pull` and `bucket.grant_read` add)."""
     for source in sources:
-        if _in_other_account(source.resource.env.account, stack.account):
+        if _in_other_account(source.resource.env.account, account):
             source.add_to_resource_policy(
                 iam.PolicyStatement(
                     actions=list(source.actions),
@@ -55,7 +60,13 @@ def _in_other_account(account: str, stack_account: str) -> bool:
 
 
 def attach_execution_policy(
-    scope: Construct, id: str, role: iam.IRole, statements: Sequence[Statement], stack: cdk.Stack
+    scope: Construct,
+    id: str,
+    role: iam.IRole,
+    statements: Sequence[Statement],
+    stack: cdk.Stack,
+    *,
+    role_is_created: bool,
 ) -> iam.Policy:
     """Attach `statements` to `role` as a policy of the endpoint's own.
 
@@ -64,21 +75,18 @@ def attach_execution_policy(
     An immutable or another account's role attaches nothing: the policy is then not
     synthesized, and the role is used as it is.
     """
-    resolved = _resolve_resources(statements, stack)
-
-    def render(resource: str) -> Any:
-        return resolved.get(resource, resource)
-
-    statements = without_repeated_resources(statements, render)
+    facts = stack_facts(stack)
+    spelling = _as_cdk_nag_spells(statements, facts, stack)
+    statements = without_repeated_resources(statements, spelling)
     document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
     policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
     # CloudFormation would attach the policy by the role's name in whatever account deploys an
-    # environment-agnostic stack: a role of a known account gets none, but a warning.
-    unattached = check_role_account(stack.account, role.env.account)
+    # environment-agnostic stack: a given role of a known account gets none, but a warning.
+    unattached = [] if role_is_created else check_role_account(facts.account, role.env.account)
     report(scope, unattached)
     if not unattached:
         role.attach_inline_policy(policy)
-    found = acknowledgements(statements, lambda value: flatten_reference(render(value)))
+    found = acknowledgements(statements, spelling)
     if found:
         cdk.Validations.of(policy).acknowledge(
             *(cdk.Acknowledgment(id=finding, reason=reason) for finding, reason in found.items())
@@ -86,21 +94,26 @@ def attach_execution_policy(
     return policy
 
 
-def _resolve_resources(statements: Sequence[Statement], stack: cdk.Stack) -> dict[str, Any]:
-    """Each resource that holds a token -> its CloudFormation value, in one round trip to the
-    jsii runtime. Each is resolved as a list of one, as a list token must stand alone."""
-    tokens = list(
-        dict.fromkeys(
-            resource
-            for statement in statements
-            for resource in statement.resources
-            if is_unresolved(resource)
-        )
-    )
-    if not tokens:
-        return {}
-    values = stack.resolve([[token] for token in tokens])
-    return {
-        token: value if known_length([token]) is None else value[0]
-        for token, value in zip(tokens, values, strict=True)
-    }
+def _as_cdk_nag_spells(
+    statements: Sequence[Statement], facts: StackFacts, stack: cdk.Stack
+) -> Callable[[str], str]:
+    """Each resource of the statements as cdk-nag spells it in a finding (and as the template
+    writes it, up to that spelling): the partition, the region and the account are replaced by
+    their spelling (read once per stack); the resources with any other token are resolved
+    together, in one round trip to the jsii runtime, each as a list of one (a list token must
+    stand alone)."""
+    spelled: dict[str, str] = {}
+    for statement in statements:
+        for resource in statement.resources:
+            value = resource
+            for token, resolved in facts.resolved.items():
+                value = value.replace(token, flatten_reference(resolved))
+            spelled[resource] = value
+    others = [resource for resource, value in spelled.items() if is_unresolved(value)]
+    if others:
+        values = stack.resolve([[resource] for resource in others])
+        for resource, value in zip(others, values, strict=True):
+            spelled[resource] = flatten_reference(
+                value if known_length([resource]) is None else value[0]
+            )
+    return lambda resource: spelled.get(resource, resource)

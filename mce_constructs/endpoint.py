@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, Unpack
@@ -24,7 +25,7 @@ from ._permissions import (
     rollback_alarm_statements,
 )
 from ._role import allow_role_in_other_accounts, attach_execution_policy, create_execution_role
-from ._tokens import aws_partition, is_unresolved, known_length
+from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
 from ._validation import (
     EndpointSpec,
     check_container_hostname,
@@ -177,12 +178,22 @@ class _EndpointBase(cdk.Resource, EndpointMetrics):
     """What every multi-container endpoint offers, deployed by this app or imported: invoke
     grants and CloudWatch metrics. One implementation serves both."""
 
-    endpoint_name: str
-    endpoint_arn: str
+    _endpoint_name: str
+    _endpoint_arn: str
     variant_name: str
     mode: InvocationMode | None = None
     """How the endpoint invokes its containers (None for an imported endpoint: not known)."""
     _container_hostnames: tuple[str, ...] | None = None
+
+    @property
+    def endpoint_name(self) -> str:
+        """The endpoint's name (a token when CloudFormation generates it)."""
+        return self._endpoint_name
+
+    @property
+    def endpoint_arn(self) -> str:
+        """The endpoint's ARN."""
+        return self._endpoint_arn
 
     def grant_invoke(
         self, grantee: iam.IGrantable, *, container_hostname: str | None = None
@@ -272,8 +283,8 @@ class _ImportedEndpoint(_EndpointBase):
         container_hostnames: Sequence[str] | None,
     ) -> None:
         super().__init__(scope, id, environment_from_arn=endpoint_arn)
-        self.endpoint_name = endpoint_name
-        self.endpoint_arn = endpoint_arn
+        self._endpoint_name = endpoint_name
+        self._endpoint_arn = endpoint_arn
         self.variant_name = variant_name
         self._container_hostnames = (
             None if container_hostnames is None else tuple(container_hostnames)
@@ -359,7 +370,7 @@ class MultiContainerEndpoint(_EndpointBase):
             scope, id, physical_name=endpoint_name if isinstance(endpoint_name, str) else None
         )
         stack = cdk.Stack.of(self)
-        region = stack.region
+        facts = stack_facts(stack)
         objects = {
             "role": role,
             "vpc": vpc,
@@ -382,7 +393,7 @@ class MultiContainerEndpoint(_EndpointBase):
             initial_instance_count=initial_instance_count,
             variant_name=variant_name,
             endpoint_name=endpoint_name,
-            region=None if is_unresolved(region) else region,
+            region=None if is_unresolved(facts.region) else facts.region,
             has_kms_key=kms_key is not None,
             # With no security group given, one is created.
             security_group_count=max(len(security_groups or ()), 1) if in_vpc else None,
@@ -407,27 +418,31 @@ class MultiContainerEndpoint(_EndpointBase):
         self._instance_type = instance_type
         self.role: iam.IRole = role or create_execution_role(self, "Role")
         self._deployment = deployment
+        role_arn = self.role.role_arn
         # The role it creates has no create-only property (name, path): its logical id is
         # all a name must follow, so the namer skips looking it up.
-        self._own_tokens = [] if role else [self.role.role_arn]
+        self._own_tokens = [] if role else [role_arn]
         bound = self._bind_containers(spec.containers)
         network = self._place_in_vpc(vpc, security_groups, subnet_ids)
         statements = execution_statements(
-            Environment(aws_partition(), region, stack.account),
+            Environment(aws_partition(), facts.region, facts.account),
             endpoint_name=endpoint_name,
             repository_arns=bound.repository_arns,
             model_data=bound.model_data,
             network=network,
         )
-        policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements, stack)
-        allow_role_in_other_accounts(self.role, stack, bound.sources)
+        policy = attach_execution_policy(
+            self, "ExecutionPolicy", self.role, statements, stack, role_is_created=role is None
+        )
+        allow_role_in_other_accounts(self.role, facts.account, bound.sources)
         self._execution_policy = policy
-        namer = _naming.ContentNamer(self, stack, id, own_tokens=self._own_tokens)
+        node = self.node
+        namer = _naming.ContentNamer(self, stack, id, path=node.path, own_tokens=self._own_tokens)
 
         self.model = _naming.TrackedModel(
             self,
             "Model",
-            execution_role_arn=self.role.role_arn,
+            execution_role_arn=role_arn,
             containers=bound.definitions,
             inference_execution_config=sagemaker.CfnModel.InferenceExecutionConfigProperty(
                 mode=mode.value
@@ -472,9 +487,8 @@ class MultiContainerEndpoint(_EndpointBase):
         self._spec = spec
         self._rollback_alarms: list[cloudwatch.IAlarm] = []
         self._deploy_with(deployment)
-        self.node.default_child = self.endpoint
-        self.endpoint_name = endpoint_name or self.endpoint.attr_endpoint_name
-        self.endpoint_arn = self._arn(endpoint_name, stack)
+        node.default_child = self.endpoint
+        self._given_name = endpoint_name
 
         for key, value in (tags or {}).items():
             cdk.Tags.of(self).add(key, value)
@@ -665,11 +679,18 @@ class MultiContainerEndpoint(_EndpointBase):
             security_group_ids=tuple(group.security_group_id for group in groups),
         )
 
-    def _arn(self, endpoint_name: str | None, stack: cdk.Stack) -> str:
-        """The endpoint's ARN: built from a given name without a reference to the endpoint
-        (so that grants on it compose across stacks without a cycle), else its `Ref`."""
-        if endpoint_name is not None and not is_unresolved(endpoint_name):
-            return _endpoint_arn(stack, endpoint_name)
+    @functools.cached_property
+    def endpoint_name(self) -> str:
+        """The endpoint's name: the given `endpoint_name`, else a token of the name
+        CloudFormation generates."""
+        return self._given_name or self.endpoint.attr_endpoint_name
+
+    @functools.cached_property
+    def endpoint_arn(self) -> str:
+        """The endpoint's ARN: built from a given name without a reference to the endpoint (so
+        that grants on it compose across stacks without a cycle), else its `Ref`."""
+        if self._given_name is not None and not is_unresolved(self._given_name):
+            return _endpoint_arn(self.stack, self._given_name)
         return self.endpoint.ref
 
 

@@ -26,7 +26,14 @@ from mce_constructs import (
 )
 from mce_constructs.scaling import refers_to
 
-from .conftest import REGISTRY, Template, assert_lint_clean, resource_schema, resources_of_type
+from .conftest import (
+    REGISTRY,
+    Template,
+    assert_lint_clean,
+    logical_id,
+    resource_schema,
+    resources_of_type,
+)
 
 ALARM_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:recommender-5xx"
 SERIAL = [
@@ -156,9 +163,8 @@ class Built:
 
     @staticmethod
     def logical_id(construct: IConstruct | None) -> str:
-        """The logical id of an L1 resource (or of an L2's default child)."""
-        assert isinstance(construct, cdk.CfnElement)
-        return str(cdk.Stack.of(construct).resolve(construct.logical_id))
+        assert construct is not None
+        return logical_id(construct)
 
 
 @pytest.fixture(scope="module")

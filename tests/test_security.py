@@ -271,9 +271,9 @@ class Built:
         self.assembly = app.synth()
         self.template: Template = self.assembly.get_stack_by_name("Security").template
 
-    def logical_id(self, construct: Any) -> str:
-        stack = cdk.Stack.of(construct)
-        return str(stack.resolve(stack.get_logical_id(construct)))
+    @staticmethod
+    def logical_id(construct: Any) -> str:
+        return logical_id(construct)
 
     def policy(self, endpoint: MultiContainerEndpoint) -> dict[str, Any] | None:
         """The endpoint's own policy resource, or None when it was not synthesized."""
