@@ -421,7 +421,7 @@ def check_image_registries(spec: EndpointSpec) -> list[Problem]:
     for index, container in _containers(spec):
         uri = _image_uri(container)
         image = container.container_image
-        if uri is None or image.repository_access_mode != "Platform" or ecr_location(uri):
+        if uri is None or image.pulled_through_vpc or ecr_location(uri):
             continue
         problems.append(
             Problem(

@@ -187,11 +187,9 @@ class ContainerImage(abc.ABC):
         return None
 
     @property
-    def repository_access_mode(self) -> str:
-        """How SageMaker reaches the image's registry (`ImageConfig.RepositoryAccessMode`):
-        `"Platform"`, its own access, which reaches only ECR; a source that pulls through the
-        model's VPC says `"Vpc"`."""
-        return "Platform"
+    def pulled_through_vpc(self) -> bool:
+        """Whether SageMaker pulls the image through the endpoint's VPC (used for validation)."""
+        return False
 
     @property
     def asset_build(self) -> tuple[str, str] | None:

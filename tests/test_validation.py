@@ -612,8 +612,8 @@ def test_images_outside_ecr_are_refused_unless_pulled_through_the_vpc(image: str
             return self.image_uri
 
         @property
-        def repository_access_mode(self) -> str:
-            return "Vpc"
+        def pulled_through_vpc(self) -> bool:
+            return True
 
         def _bind(self, scope: Any, id: str) -> Any:
             raise NotImplementedError
