@@ -10,6 +10,7 @@ from .container import (
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
 from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
 from .errors import MceValidationError, Problem
+from .instance_type import InstanceType
 from .scaling import ScalableInstanceCount
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "DeploymentConfig",
     "DockerImageOptions",
     "IMultiContainerEndpoint",
+    "InstanceType",
     "InvocationMode",
     "MceValidationError",
     "ModelData",

@@ -29,6 +29,7 @@ from mce_constructs._permissions import (
     METRICS_REASON,
     NAMED_LOGS_REASON,
     NETWORK_INTERFACE_REASON,
+    SUBNET_LIST_REASON,
     TOKEN_REASON,
     flatten_reference,
 )
@@ -40,6 +41,13 @@ ANY = f"{IAM5}[Resource::*]"
 INTERFACES = (
     f"{IAM5}[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]"
 )
+
+LISTED_SUBNETS = (
+    f"{IAM5}[Resource::"
+    '{"Fn::Split":[",",{"Fn::Join":["",["arn:*:ec2:*:*:subnet/",'
+    '{"Fn::Join":[",arn:*:ec2:*:*:subnet/",{"Ref":"Subnets"}]}]]}]}]'
+)
+"""How cdk-nag spells a resource that is an `Fn::Split`: as compact JSON."""
 
 
 def logs(group: str) -> str:
@@ -68,6 +76,12 @@ FULL_ACKNOWLEDGED = {
     ),
     ("Full/CreatedRole/ExecutionPolicy", logs("created-role")): NAMED_LOGS_REASON,
     ("Full/CreatedRole/ExecutionPolicy", INTERFACES): NETWORK_INTERFACE_REASON,
+    ("Full/ListedSubnets/ExecutionPolicy", ANY): joined(
+        TOKEN_REASON, METRICS_REASON, DESCRIBE_REASON
+    ),
+    ("Full/ListedSubnets/ExecutionPolicy", logs("listed")): NAMED_LOGS_REASON,
+    ("Full/ListedSubnets/ExecutionPolicy", INTERFACES): NETWORK_INTERFACE_REASON,
+    ("Full/ListedSubnets/ExecutionPolicy", LISTED_SUBNETS): SUBNET_LIST_REASON,
 }
 SAMPLE_WILDCARDS = {
     ANY: {"GetEcrToken", "PutMetrics"},
@@ -78,7 +92,9 @@ FULL_WILDCARDS = {
     ANY: {"GetEcrToken", "PutMetrics", "DescribeNetwork"},
     logs("*"): {"WriteLogs"},
     logs("created-role"): {"WriteLogs"},
+    logs("listed"): {"WriteLogs"},
     INTERFACES: {"CreateNetworkInterfaces", "ManageNetworkInterfaces"},
+    LISTED_SUBNETS: {"CreateNetworkInterfacesInSubnets"},
 }
 """Which statements (by Sid) make each wildcard finding: a new wildcard changes this, even one
 that an existing acknowledgement (`Resource::*`) would cover."""
@@ -86,7 +102,8 @@ that an existing acknowledgement (`Resource::*`) would cover."""
 
 def full_app(outdir: Path, assets: Path) -> cdk.App:
     """Every option at once: VPC, isolation, KMS, asset image and model data, an ECR image by
-    digest, a KMS-encrypted bucket, a given role; and a second endpoint with a created role."""
+    digest, a KMS-encrypted bucket, a given role; a second endpoint with a created role; and a
+    third in subnets from a list parameter."""
     (assets / "image").mkdir()
     (assets / "image" / "Dockerfile").write_text("FROM scratch\n")
     with tarfile.open(assets / "model.tar.gz", "w:gz") as archive:
@@ -131,6 +148,17 @@ def full_app(outdir: Path, assets: Path) -> cdk.App:
     )
     MultiContainerEndpoint(
         stack, "CreatedRole", containers=containers, vpc=vpc, endpoint_name="created-role"
+    )
+    subnets = cdk.CfnParameter(stack, "Subnets", type="List<AWS::EC2::Subnet::Id>")
+    listed_vpc = ec2.Vpc.from_vpc_attributes(
+        stack,
+        "ListedVpc",
+        vpc_id="vpc-0123456789abcdef0",
+        availability_zones=["us-east-1a"],
+        private_subnet_ids=subnets.value_as_list,
+    )
+    MultiContainerEndpoint(
+        stack, "ListedSubnets", containers=containers, vpc=listed_vpc, endpoint_name="listed"
     )
     return app
 
