@@ -346,7 +346,7 @@ def check_policy_scope(built: Synthesized) -> None:
                     problems.append(
                         f"{sid}: PutMetricData without a cloudwatch:namespace condition"
                     )
-            for resource in literals.resolve(resources):
+            for resource in as_list(literals.resolve(statement["Resource"])):
                 if resource == "*":
                     continue
                 services = {action.split(":")[0] for action in actions}

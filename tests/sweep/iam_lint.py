@@ -158,9 +158,32 @@ def execution_policies(template: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def merged(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document with the Allow statements of the same actions and conditions merged into
+    one (their resources together): the same permissions for IAM, which allows a request when
+    each of its resources is allowed by some statement. parliament checks each statement
+    alone: an action that needs two resource types (`ec2:CreateNetworkInterface` needs a
+    subnet and a network interface) would be a RESOURCE_MISMATCH in each of two statements."""
+    statements = document["Statement"]
+    groups: dict[str, dict[str, Any]] = {}
+    for statement in statements if isinstance(statements, list) else [statements]:
+        key = json.dumps(
+            [statement.get("Effect"), statement.get("Action"), statement.get("Condition")],
+            sort_keys=True,
+        )
+        resources = statement.get("Resource", [])
+        resources = resources if isinstance(resources, list) else [resources]
+        if key in groups:
+            groups[key]["Resource"] = [*groups[key]["Resource"], *resources]
+        else:
+            groups[key] = {**statement, "Resource": list(resources)}
+    return {**document, "Statement": list(groups.values())}
+
+
 def parliament_findings(document: Mapping[str, Any]) -> list[str]:
-    """parliament's failing findings on a policy document (with literal ARNs)."""
-    policy = parliament.analyze_policy_string(json.dumps(document))
+    """parliament's failing findings on a policy document (with literal ARNs), its statements
+    `merged`."""
+    policy = parliament.analyze_policy_string(json.dumps(merged(document)))
     return [
         f"{finding.issue}: {finding.detail}"
         for finding in policy.findings

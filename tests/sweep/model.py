@@ -338,9 +338,7 @@ class RepositoryImage:
         return ContainerImage.from_ecr_repository(repository, self.tag)
 
     def problems(self, case: Case, where: Where) -> list[Where]:
-        if self.kind is RepositoryKind.OTHER_ACCOUNT and case.region is None:
-            return [where]  # an ECR image in another region than the stack (us-east-1)
-        return []
+        return []  # in the stack's region (us-east-1 for an environment-agnostic stack)
 
 
 @dataclass(frozen=True)

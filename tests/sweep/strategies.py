@@ -406,7 +406,7 @@ def instance_count(pick: Picker) -> InstanceCount:
 
 def endpoint_name(pick: Picker) -> EndpointName:
     valid = NAMES | text_tokens(NAMES, TokKind.PARAMETER, TokKind.IMPORT, TokKind.LAZY)
-    return EndpointName(pick(valid, BAD_NAMES | wrong(5, None)))
+    return EndpointName(pick(valid, BAD_NAMES | wrong(5, b"endpoint")))  # None: the default
 
 
 def variant_name(pick: Picker) -> VariantName:

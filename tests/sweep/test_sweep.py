@@ -90,7 +90,7 @@ def test_valid_configurations_are_accepted_with_a_clean_template(
     check_case(case, assets)
 
 
-@settings(max_examples=examples(2.0))
+@settings(max_examples=examples(4.0))
 @given(case=faulty_cases())
 def test_faulty_configurations_are_refused_naming_each_problem(assets: Assets, case: Case) -> None:
     note(f"expected problems: {expected_problems(case) or expected_problems_after(case)}")
@@ -115,7 +115,7 @@ def names_of(
     return model_name, config_name, model_rest, config_rest
 
 
-@settings(max_examples=examples(0.5))
+@settings(max_examples=examples(1.0))
 @given(data=st.data())
 def test_names_change_exactly_when_a_create_only_value_changes(
     assets: Assets, data: st.DataObject
