@@ -73,6 +73,29 @@ def endpoint_metric(
     )
 
 
+def variant_metric(
+    endpoint: cdk.IResource,
+    namespace: str,
+    metric_name: str,
+    *,
+    endpoint_name: str,
+    variant_name: str,
+    container_hostname: str | None,
+    default_statistic: str,
+    options: MetricOptions,
+) -> cloudwatch.Metric:
+    """A metric of one variant of `endpoint` (named `endpoint_name`), or of one of its
+    containers."""
+    return endpoint_metric(
+        endpoint,
+        namespace,
+        metric_name,
+        dimensions=metric_dimensions(endpoint_name, variant_name, container_hostname),
+        default_statistic=default_statistic,
+        options=options,
+    )
+
+
 class EndpointMetrics:
     """The metric helpers of an endpoint (created here or imported), for one variant.
 
