@@ -11,7 +11,7 @@ STACK := MceSampleStack
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: synth test lint bench clean
+.PHONY: synth test lint bench bench-smoke clean
 
 $(PY_STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,13 @@ lint: $(PY_STAMP)
 
 ## bench: synthesis time and memory against hand-written L1 and the alpha L2
 ## (options: make bench BENCH_ARGS="--repetitions 5"; see --help)
-bench: $(PY_STAMP) $(NODE_STAMP)
+bench: $(PY_STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
-	$(PY) benchmarks/synth_benchmark.py $(BENCH_ARGS)
+	$(PY) -m benchmarks.synth_benchmark $(BENCH_ARGS)
+
+## bench-smoke: one sample of a few small cases, end to end (CI; no timing is judged)
+bench-smoke: $(PY_STAMP)
+	$(PY) -m benchmarks.synth_benchmark --smoke
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out

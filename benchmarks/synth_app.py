@@ -2,38 +2,49 @@
 
     python -m benchmarks.synth_app VARIANT ENDPOINTS OUTDIR [--count-jsii FILE]
 
-Variants: `empty` (an app with nothing in it: the floor), `l1` (hand-written `Cfn*` resources
-and the same least-privilege role the construct makes), `construct` (`MultiContainerEndpoint`)
-and `alpha` (the `aws_sagemaker_alpha` L2). Every module is imported inside the variant that
-uses it, so a process pays only for its own variant's imports, as a real app would.
+Variants: `empty` (the stacks the endpoints would go in, with nothing in them: the floor),
+`l1` (hand-written `Cfn*` resources and the same least-privilege role the construct makes),
+`construct` (`MultiContainerEndpoint`), `alpha` (the `aws_sagemaker_alpha` L2) and
+`construct-ab` (the construct with two variants and data capture). Every module is imported
+inside the variant that uses it, so a process pays only for its own variant's imports, as a
+real app would. A variant that cannot be built here (a package not installed, an API not there
+yet) exits with `UNAVAILABLE_EXIT_CODE` and says why on the last line of stderr.
 """
 
 from __future__ import annotations
 
 import argparse
-import collections
+import contextlib
 import json
 import os
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from .workload import (
+    AB_VARIANTS,
     ACCOUNT,
+    CAPTURE_SAMPLING_PERCENTAGE,
+    CAPTURE_URI,
     CONTAINERS,
     INSTANCE_TYPE,
     MODEL_BUCKET,
     REGION,
     VARIANT_NAME,
+    ContainerSpec,
     stack_sizes,
 )
 
 if TYPE_CHECKING:
     import aws_cdk as cdk
 
+    from mce_constructs import ContainerDefinition
+
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+UNAVAILABLE_EXIT_CODE = 3
+"""Exit code of an app process whose variant cannot be built here (`VariantUnavailableError`)."""
 LOG_ACTIONS = [
     "logs:CreateLogGroup",
     "logs:CreateLogStream",
@@ -47,6 +58,14 @@ ECR_PULL_ACTIONS = [
 ]
 
 EndpointBuilder = Callable[["cdk.Stack", str], None]
+Phase = Callable[[str], AbstractContextManager[object]]
+"""Marks what the app is doing (`stacks`, `first endpoint`, `further endpoints`) for the
+jsii round-trip count (`benchmarks/jsii_calls.py`)."""
+
+
+class VariantUnavailableError(Exception):
+    """The variant cannot be built in this environment: an optional package is not installed
+    or the API it uses has not landed. The harness skips the variant with this message."""
 
 
 def add_l1_endpoint(stack: cdk.Stack, name: str) -> None:
@@ -129,15 +148,24 @@ def add_l1_endpoint(stack: cdk.Stack, name: str) -> None:
     )
 
 
+def construct_containers(specs: tuple[ContainerSpec, ...]) -> list[ContainerDefinition]:
+    """The construct's container definitions for `specs`."""
+    from mce_constructs import ContainerDefinition, ContainerImage, ModelData
+
+    return [
+        ContainerDefinition(
+            image=ContainerImage.from_registry(spec.image_uri),
+            container_hostname=spec.hostname,
+            model_data=ModelData.from_uri(spec.model_data_uri),
+            environment=spec.environment,
+        )
+        for spec in specs
+    ]
+
+
 def add_construct_endpoint(stack: cdk.Stack, name: str) -> None:
     """This library's construct, as its README shows it."""
-    from mce_constructs import (
-        ContainerDefinition,
-        ContainerImage,
-        InvocationMode,
-        ModelData,
-        MultiContainerEndpoint,
-    )
+    from mce_constructs import InvocationMode, MultiContainerEndpoint
 
     MultiContainerEndpoint(
         stack,
@@ -145,15 +173,46 @@ def add_construct_endpoint(stack: cdk.Stack, name: str) -> None:
         mode=InvocationMode.DIRECT,
         instance_type=INSTANCE_TYPE,
         variant_name=VARIANT_NAME,
-        containers=[
-            ContainerDefinition(
-                image=ContainerImage.from_registry(spec.image_uri),
-                container_hostname=spec.hostname,
-                model_data=ModelData.from_uri(spec.model_data_uri),
-                environment=spec.environment,
+        containers=construct_containers(CONTAINERS),
+    )
+
+
+def add_construct_ab_endpoint(stack: cdk.Stack, name: str) -> None:
+    """The construct with a champion and a challenger variant (Serial pipelines of the same
+    three containers, where data capture is supported without a warning) and data capture.
+    Unavailable until those production options land in `mce_constructs`."""
+    from mce_constructs import InvocationMode, MultiContainerEndpoint
+
+    try:
+        from mce_constructs import (  # type: ignore[attr-defined,unused-ignore]
+            DataCapture,
+            VariantDefinition,
+        )
+    except ImportError as missing:
+        if missing.name != "mce_constructs":
+            raise
+        raise VariantUnavailableError(
+            "mce_constructs has no VariantDefinition or DataCapture yet "
+            "(the production options: variants=, data_capture=)"
+        ) from missing
+    # For mypy while the options are missing: remove when they land, so that it checks the call.
+    MultiContainerEndpoint(  # type: ignore[call-arg,unused-ignore]
+        stack,
+        name,
+        variants=[
+            VariantDefinition(
+                name=variant.name,
+                containers=construct_containers(variant.containers),
+                mode=InvocationMode.SERIAL,
+                instance_type=INSTANCE_TYPE,
+                initial_instance_count=1,
+                initial_weight=variant.initial_weight,
             )
-            for spec in CONTAINERS
+            for variant in AB_VARIANTS
         ],
+        data_capture=DataCapture.to_uri(
+            CAPTURE_URI, sampling_percentage=CAPTURE_SAMPLING_PERCENTAGE
+        ),
     )
 
 
@@ -162,7 +221,14 @@ def add_alpha_endpoint(stack: cdk.Stack, name: str) -> None:
     data, so the images are repositories imported by ARN (it grants pull) and the artifacts
     objects of an imported bucket (it grants read on the bucket); it cannot set
     `InferenceExecutionConfig`, so Direct mode is set with a property override."""
-    import aws_cdk.aws_sagemaker_alpha as alpha
+    try:
+        import aws_cdk.aws_sagemaker_alpha as alpha
+    except ModuleNotFoundError as missing:
+        if missing.name != "aws_cdk.aws_sagemaker_alpha":
+            raise
+        raise VariantUnavailableError(
+            "the alpha L2 is not installed (pip install -r benchmarks/requirements.txt)"
+        ) from missing
     from aws_cdk import aws_ecr as ecr
     from aws_cdk import aws_s3 as s3
     from aws_cdk import aws_sagemaker as sagemaker
@@ -206,71 +272,57 @@ def add_alpha_endpoint(stack: cdk.Stack, name: str) -> None:
     alpha.Endpoint(stack, f"{name}Endpoint", endpoint_config=config)
 
 
-BUILDERS: dict[str, EndpointBuilder | None] = {
-    "empty": None,
+def _add_nothing(stack: cdk.Stack, name: str) -> None:
+    """The floor: the stacks are there, with no endpoint in them."""
+
+
+BUILDERS: dict[str, EndpointBuilder] = {
+    "empty": _add_nothing,
     "l1": add_l1_endpoint,
     "construct": add_construct_endpoint,
     "alpha": add_alpha_endpoint,
+    "construct-ab": add_construct_ab_endpoint,
 }
 VARIANTS = tuple(BUILDERS)
 
 
-def add_endpoints(app: cdk.App, variant: str, endpoints: int, stack_prefix: str = "Bench") -> None:
+def _no_phase(_: str) -> AbstractContextManager[object]:
+    return contextlib.nullcontext()
+
+
+def add_endpoints(
+    app: cdk.App,
+    variant: str,
+    endpoints: int,
+    *,
+    stack_prefix: str = "Bench",
+    phase: Phase = _no_phase,
+) -> None:
     """Add `endpoints` endpoints built by `variant` to `app`, in stacks of at most
-    `ENDPOINTS_PER_STACK` named `<stack_prefix><n>`; the empty variant adds nothing."""
+    `ENDPOINTS_PER_STACK` named `<stack_prefix><n>` (for `empty`, the stacks alone)."""
     import aws_cdk as cdk
 
     add_endpoint = BUILDERS[variant]
-    if add_endpoint is None:
-        return
     index = 0
     for stack_index, size in enumerate(stack_sizes(endpoints)):
-        stack = cdk.Stack(app, f"{stack_prefix}{stack_index}")
+        with phase("stacks"):
+            stack = cdk.Stack(app, f"{stack_prefix}{stack_index}")
         for _ in range(size):
-            add_endpoint(stack, f"Endpoint{index}")
+            with phase("first endpoint" if index == 0 else "further endpoints"):
+                add_endpoint(stack, f"Endpoint{index}")
             index += 1
 
 
-def build_app(variant: str, endpoints: int, outdir: str | None = None) -> cdk.App:
-    """A new app with `endpoints` endpoints built by `variant` (no stack for `empty`)."""
+def build_app(
+    variant: str, endpoints: int, outdir: str | None = None, *, phase: Phase = _no_phase
+) -> cdk.App:
+    """A new app with `endpoints` endpoints built by `variant`."""
     import aws_cdk as cdk
 
-    app = cdk.App(outdir=outdir)
-    add_endpoints(app, variant, endpoints)
+    with phase("app"):
+        app = cdk.App(outdir=outdir)
+    add_endpoints(app, variant, endpoints, phase=phase)
     return app
-
-
-def _label(request: Any) -> str:
-    """What a jsii request asks for: its kind and the type, method or property named."""
-    kind = type(request).__name__.removesuffix("Request")
-    target = getattr(request, "fqn", "")
-    member = getattr(request, "method", None) or getattr(request, "property", None)
-    return " ".join(part for part in (kind, target, member) if part)
-
-
-@contextmanager
-def counting_jsii_round_trips() -> Iterator[dict[str, list[float]]]:
-    """Count every request Python sends to the jsii runtime (each is one round trip) and the
-    seconds spent waiting for its answer, by what it asks for."""
-    from jsii._kernel.providers import process
-
-    calls: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0])
-    send = process._NodeProcess.send
-
-    def counted_send(self: Any, request: Any, response_type: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return send(self, request, response_type)
-        finally:
-            entry = calls[_label(request)]
-            entry[0] += 1
-            entry[1] += time.perf_counter() - start
-
-    process._NodeProcess.send = counted_send  # type: ignore[method-assign]
-    try:
-        yield calls
-    finally:
-        process._NodeProcess.send = send  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -278,23 +330,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("variant", choices=VARIANTS)
     parser.add_argument("endpoints", type=int)
     parser.add_argument("outdir")
-    parser.add_argument("--count-jsii", metavar="FILE", help="write jsii round trips as JSON")
+    parser.add_argument(
+        "--count-jsii", metavar="FILE", help="write the jsii round trips, by phase, as JSON"
+    )
     args = parser.parse_args(argv)
-    if args.count_jsii is None:
-        build_app(args.variant, args.endpoints, args.outdir).synth()
-        return
-    with counting_jsii_round_trips() as calls:
-        build_app(args.variant, args.endpoints, args.outdir).synth()
-    ranked = sorted(calls.items(), key=lambda item: -item[1][1])
-    report = {
-        "round_trips": sum(int(count) for count, _ in calls.values()),
-        "calls": {
-            label: {"count": int(count), "seconds": round(seconds, 4)}
-            for label, (count, seconds) in ranked
-        },
-    }
+    try:
+        if args.count_jsii is None:
+            build_app(args.variant, args.endpoints, args.outdir).synth()
+            return
+        from .jsii_calls import counting_round_trips
+
+        with counting_round_trips() as trips:
+            app = build_app(args.variant, args.endpoints, args.outdir, phase=trips.phase)
+            with trips.phase("synth"):
+                app.synth()
+    except VariantUnavailableError as reason:
+        print(reason, file=sys.stderr)
+        sys.exit(UNAVAILABLE_EXIT_CODE)
     with open(args.count_jsii, "w", encoding="utf-8") as file:
-        json.dump(report, file, indent=2)
+        json.dump(trips.to_json(), file, indent=2)
 
 
 if __name__ == "__main__":

@@ -1,22 +1,26 @@
-"""The one endpoint every benchmark variant builds: three containers in Direct mode.
+"""The endpoints every benchmark variant builds, as plain values.
 
 Hand-written L1, the construct and the alpha L2 all read this description, so they build the
-same endpoint (same images, hostnames, model artifacts and environment) and differ only in
-the code that turns it into CloudFormation.
+same endpoint (three containers in Direct mode: same images, hostnames, model artifacts and
+environment) and differ only in the code that turns it into CloudFormation. The two-variant
+case (`construct-ab`) serves the same containers as a champion and a challenger pipeline.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 REGISTRY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
 MODEL_BUCKET = "benchmark-model-artifacts"
+CAPTURE_URI = "s3://benchmark-data-capture/endpoints"
+CAPTURE_SAMPLING_PERCENTAGE = 20
 INSTANCE_TYPE = "ml.m5.large"
 VARIANT_NAME = "AllTraffic"
-ENDPOINTS_PER_STACK = 25
-"""Endpoints per stack: 5 resources each keeps a stack far below CloudFormation's 500."""
+ENDPOINTS_PER_STACK = 50
+"""Endpoints per stack, for every variant alike: at most 6 resources each (two models with
+two variants) keeps a stack at 300, below CloudFormation's 500."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,28 @@ CONTAINERS = (
         tag="1.4",
         model_key="reranker/model.tar.gz",
         environment={"SAGEMAKER_PROGRAM": "rerank.py", "LOG_LEVEL": "INFO"},
+    ),
+)
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """One production variant of the two-variant case."""
+
+    name: str
+    containers: tuple[ContainerSpec, ...]
+    initial_weight: int
+
+
+AB_VARIANTS = (
+    VariantSpec("champion", CONTAINERS, initial_weight=90),
+    VariantSpec(
+        "challenger",
+        tuple(
+            replace(spec, tag=f"{spec.tag}-rc", model_key=f"challenger/{spec.model_key}")
+            for spec in CONTAINERS
+        ),
+        initial_weight=10,
     ),
 )
 

@@ -1,24 +1,41 @@
-"""Deterministic physical names for the model and the endpoint config.
+"""Physical names for the models and the endpoint config, and when to let CloudFormation name.
 
 CloudFormation replaces a SageMaker model or endpoint config on any change to a create-only
 property, and a custom-named resource cannot be replaced under the same name. So each name is a
-readable prefix plus a hash of exactly those properties, the deployed stack and the construct
-path: the name changes exactly when a replacement is due, and never otherwise. The hash is
-computed from JSON with sorted keys, so it is the same in every process, whatever
+readable prefix plus a hash of what decides a replacement: the resource's create-only
+properties as they will be written to the template, the create-only properties of the
+resources of the app they refer to (a role replaced under a new name gives a new ARN), the
+deployed stack and the construct path. The name changes exactly when a replacement is due.
+The hash is computed from JSON with sorted keys: the same in every process, whatever
 `PYTHONHASHSEED`, the machine or the order in which the properties were built.
+
+Some values are not in the template: a `CfnParameter` (an SSM parameter too), a dynamic
+reference, a reference to a resource the endpoint cannot follow. A synth-time name cannot
+change with them, so such a resource gets no name and CloudFormation generates one on every
+replacement; the resources that refer to it use `Fn::GetAtt`. A `Lazy` value is read when the
+template is written, and so is the name that hashes it. A change made to the model or the
+config after the construct was created (an escape hatch, an aspect) is seen before the
+template is written, and the names follow it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import aws_cdk as cdk
-from constructs import Construct
+import jsii
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct, IValidation
+
+from ._tokens import is_unresolved
 
 NAME_MAX_LENGTH = 63
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
@@ -30,21 +47,48 @@ UPDATABLE_PROPERTIES = frozenset({"Tags"})
 """Properties of `AWS::SageMaker::Model` and `AWS::SageMaker::EndpointConfig` that CloudFormation
 updates in place (every other one is create-only, per the resource schemas): not hashed, so that
 changing them does not rename, and so replace, the resource."""
+FIXED_PSEUDO_PARAMETERS = frozenset(
+    {
+        "AWS::AccountId",
+        "AWS::NoValue",
+        "AWS::Partition",
+        "AWS::Region",
+        "AWS::StackId",
+        "AWS::StackName",
+        "AWS::URLSuffix",
+    }
+)
+"""Pseudo parameters whose value never changes for a deployed stack (`AWS::NotificationARNs`
+can: it is a deploy-time value)."""
+_DYNAMIC_REFERENCE = "{{resolve:"
+_PINNED_SSM_REFERENCE = re.compile(r"\{\{resolve:ssm:[^{}]+:\d+\}\}")
+"""An SSM dynamic reference with a version: its value is fixed."""
+_SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
+NAME_CHANGED_WARNING = "mce-constructs:nameFollowsLateChange"
 
 
-def content_hash(*, stack_name: str, path: str, properties: Mapping[str, Any]) -> str:
+def content_hash(
+    *,
+    stack_name: str,
+    path: str,
+    properties: Mapping[str, Any],
+    references: Mapping[str, Any] | None = None,
+    overrides: Sequence[Any] | None = None,
+) -> str:
     """A short hash of a resource's create-only CloudFormation properties (resolved, tokens as
-    their intrinsic JSON), the name of the stack it is deployed in and its construct path."""
+    their intrinsic JSON), the create-only properties of the resources they refer to (when any
+    has some), the property overrides applied to it (when there are some), the name of the stack
+    it is deployed in and its construct path."""
     create_only = {
         key: value for key, value in properties.items() if key not in UPDATABLE_PROPERTIES
     }
-    payload = json.dumps(
-        {"stack": stack_name, "path": path, "properties": create_only},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
-    )
-    return hashlib.sha256(payload.encode("ascii")).hexdigest()[:HASH_LENGTH]
+    payload: dict[str, Any] = {"stack": stack_name, "path": path, "properties": create_only}
+    if references:
+        payload["references"] = references
+    if overrides:
+        payload["overrides"] = overrides
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:HASH_LENGTH]
 
 
 def readable_prefix(construct_id: str) -> str:
@@ -60,33 +104,375 @@ def physical_name(construct_id: str, digest: str) -> str:
     return f"{readable_prefix(construct_id)}-{digest}"
 
 
+@functools.cache
+def create_only_properties(resource_type: str) -> frozenset[str] | None:
+    """The top-level create-only properties of a CloudFormation resource type (from the
+    resource schemas shipped with cfn-lint; `tests/test_naming_values.py` checks they agree),
+    or None for a type the schemas do not know (a custom resource)."""
+    table: dict[str, list[str]] = json.loads(
+        resources.files(__package__).joinpath("_create_only.json").read_text()
+    )
+    if resource_type not in table and not resource_type.startswith("AWS::"):
+        return None
+    return frozenset(table.get(resource_type, ()))
+
+
+@dataclass
+class Values:
+    """What a resolved CloudFormation value depends on besides its own text."""
+
+    logical_ids: set[str] = field(default_factory=set)
+    """Resources (or parameters) it refers to with `Ref`, `Fn::GetAtt` or `Fn::Sub`."""
+    deploy_time: list[str] = field(default_factory=list)
+    """The values in it known only at deploy time, as they are written in the template."""
+
+
+def find_values(value: Any, found: Values | None = None) -> Values:
+    """The references and deploy-time values in a resolved CloudFormation value."""
+    found = Values() if found is None else found
+    if isinstance(value, str):
+        if _DYNAMIC_REFERENCE in _PINNED_SSM_REFERENCE.sub("", value):
+            found.deploy_time.append(value)
+    elif isinstance(value, list):
+        for item in value:
+            find_values(item, found)
+    elif isinstance(value, Mapping):
+        if len(value) == 1:
+            ((key, argument),) = value.items()
+            if key == "Ref":
+                _add_reference(str(argument), found)
+                return found
+            if key == "Fn::GetAtt":
+                target = argument[0] if isinstance(argument, list) else str(argument)
+                _add_reference(str(target).split(".")[0], found)
+                return found
+            if key == "Fn::Sub":
+                template, variables = (argument, {}) if isinstance(argument, str) else argument
+                for name in _SUB_VARIABLE.findall(template):
+                    if name not in variables:
+                        _add_reference(name.split(".")[0], found)
+                find_values(variables, found)
+                return found
+            if key in ("Fn::FindInMap", "Fn::If", "Condition"):
+                # A mapping or a condition can change what this resolves to with no change
+                # to this text.
+                found.deploy_time.append(json.dumps(value, sort_keys=True))
+                return found
+        for item in value.values():
+            find_values(item, found)
+    return found
+
+
+def _add_reference(name: str, found: Values) -> None:
+    if name.startswith("AWS::"):
+        if name not in FIXED_PSEUDO_PARAMETERS:
+            found.deploy_time.append(f"{{Ref: {name}}}")
+    else:
+        found.logical_ids.add(name)
+
+
 @dataclass(frozen=True)
+class NameKind:
+    """How a named SageMaker resource spells its name: the property in the template, in
+    jsii's property map, and the attribute that reads it back."""
+
+    cfn_property: str
+    jsii_property: str
+    attribute: Callable[[cdk.CfnResource], str]
+
+
+MODEL = NameKind("ModelName", "modelName", lambda r: r.get_att("ModelName").to_string())
+ENDPOINT_CONFIG = NameKind(
+    "EndpointConfigName",
+    "endpointConfigName",
+    lambda r: r.get_att("EndpointConfigName").to_string(),
+)
+
+
+@dataclass
+class _Named:
+    """One resource named by content, and where others refer to its name."""
+
+    resource: cdk.CfnResource
+    kind: NameKind
+    child_id: str
+    name: str | None = None
+    """The name in the template; None when CloudFormation generates it."""
+    referrers: list[tuple[cdk.CfnResource, str]] = field(default_factory=list)
+    """(resource, property path) of each place that refers to the name."""
+    overrides: list[tuple[str, Any]] = field(default_factory=list)
+    """Escape hatches applied to the resource, in order."""
+    late: bool = False
+    """It holds a value read only when the template is written (a `Lazy`): it is named then."""
+    stale: bool = False
+    """Its name is to be computed (again) before the template is written: it is late, or it
+    was changed after it was named."""
+
+
 class ContentNamer:
-    """Names an endpoint's model and config after their content (read once per endpoint:
-    every read of a CDK attribute is a round trip to the jsii runtime)."""
+    """Names an endpoint's models and config after their content.
 
-    stack: cdk.Stack
-    stack_name: str
-    """The name of the CloudFormation stack that holds the resources (see `deployed_stack`)."""
-    path: str
-    """The endpoint's construct path."""
-    construct_id: str
+    Call `name` for each resource in the order they refer to each other (models, then the
+    config) and put what it returns where another resource refers to the name; `depend` then
+    adds the `DependsOn` that a literal name does not imply.
+    """
 
-    @staticmethod
-    def for_endpoint(endpoint: Construct, stack: cdk.Stack, construct_id: str) -> ContentNamer:
-        return ContentNamer(
-            stack, deployed_stack(stack).stack_name, endpoint.node.path, construct_id
+    def __init__(
+        self, endpoint: Construct, stack: cdk.Stack, construct_id: str, own_tokens: Sequence[str]
+    ) -> None:
+        """:param own_tokens: values of resources the endpoint created itself with no
+        create-only property (its role): they are followed by their logical id alone."""
+        self._endpoint = endpoint
+        self._stack = stack
+        self._stack_name = deployed_stack(stack).stack_name
+        self._path = endpoint.node.path
+        self._construct_id = construct_id
+        self._own_tokens = tuple(own_tokens)
+        self._own_ids: set[str] | None = None
+        self._targets: dict[str, cdk.CfnResource] = {}
+        self._named: list[_Named] = []
+        self._checking = False
+
+    def name(self, resource: cdk.CfnResource, kind: NameKind, child_id: str) -> str:
+        """Name `resource` (child `child_id` of the endpoint) and return how other resources
+        refer to its name: the name itself, a token for a name that is computed when the
+        template is written, or `Fn::GetAtt` for a name CloudFormation generates."""
+        if not isinstance(resource, _Tracked):
+            raise TypeError(f"{resource.node.path}: create it as a TrackedModel or ...Config")
+        named = _Named(resource, kind, child_id)
+        self._named.append(named)
+        properties = self._properties(resource, kind)
+        named.late = named.stale = self._discover(properties)
+        if named.late:
+            self._check_before_synthesis()
+            reference = self._late_reference(named)
+        else:
+            named.name = self._compute(named, properties)
+            if named.name is not None:
+                setattr(resource, _python_name(kind.jsii_property), named.name)
+            reference = named.name or kind.attribute(resource)
+        object.__setattr__(resource, "_on_change", lambda change: self._on_change(named, change))
+        return reference
+
+    def refer(self, referrer: cdk.CfnResource, path: str, target: cdk.CfnResource) -> None:
+        """Record that `referrer` refers to `target`'s name at `path` (dotted, as in
+        `add_property_override`), and make `referrer` wait for `target` where the reference
+        itself does not say so."""
+        named = self._find(target)
+        named.referrers.append((referrer, path))
+        if named.late or named.name is not None:
+            referrer.add_resource_dependency(target)
+
+    def _properties(self, resource: cdk.CfnResource, kind: NameKind) -> Mapping[str, Any]:
+        """The resource's properties as the template will hold them (tokens unresolved),
+        without its name."""
+        properties = {
+            key: value
+            for key, value in resource._cfn_properties.items()
+            if key != kind.jsii_property
+        }
+        rendered: Mapping[str, Any] = resource._render_properties(properties)
+        return rendered
+
+    def _discover(self, properties: Mapping[str, Any]) -> bool:
+        """Find the app's resources that `properties` refer to (beyond the endpoint's own);
+        True when a value in them is only known when the template is written (a `Lazy`)."""
+        late = False
+        for text in _token_strings(properties):
+            if text in self._own_tokens:
+                continue
+            for token in cdk.Tokenization.reverse_string(text).tokens:
+                if isinstance(token, cdk.Reference):
+                    target = token.target
+                    if isinstance(target, cdk.CfnResource):
+                        self._targets[cdk.Stack.of(target).get_logical_id(target)] = target
+                elif not isinstance(token, cdk.Intrinsic):
+                    late = True
+        return late
+
+    def _compute(self, named: _Named, properties: Mapping[str, Any]) -> str | None:
+        """The content name of a resource, or None when a value in it is known only at deploy
+        time or refers to what cannot be followed (CloudFormation must then name it)."""
+        resolved, overrides, *own = self._stack.resolve(
+            [properties, [[path, value] for path, value in named.overrides], *self._own_tokens]
         )
-
-    def name(self, resource: cdk.CfnResource, child_id: str) -> str:
-        """A name for `resource` (created without one, as child `child_id` of the endpoint)
-        that changes exactly when one of its create-only properties changes, as they will be
-        written to the template."""
-        properties = self.stack.resolve(resource._render_properties(resource._cfn_properties))
+        if self._own_ids is None:
+            self._own_ids = find_values(own).logical_ids
+        found = find_values([resolved, overrides])
+        references = self._references(found)
+        if found.deploy_time or references is None:
+            return None
         digest = content_hash(
-            stack_name=self.stack_name, path=f"{self.path}/{child_id}", properties=properties
+            stack_name=self._stack_name,
+            path=f"{self._path}/{named.child_id}",
+            properties=resolved,
+            references=references,
+            overrides=overrides,
         )
-        return physical_name(self.construct_id, digest)
+        return physical_name(self._construct_id, digest)
+
+    def _references(self, found: Values) -> dict[str, Any] | None:
+        """The create-only properties of the app's resources that `found` refers to (only those
+        that have some), or None when it refers to something that cannot be followed: a
+        parameter, or a resource of unknown replacement rules."""
+        references: dict[str, Any] = {}
+        pending = sorted(found.logical_ids)
+        seen: set[str] = set()
+        while pending:
+            logical_id = pending.pop()
+            if logical_id in seen or logical_id in (self._own_ids or ()):
+                continue
+            seen.add(logical_id)
+            target = self._targets.get(logical_id)
+            if target is None:
+                return None
+            create_only = create_only_properties(target.cfn_resource_type)
+            if create_only is None:
+                return None
+            # jsii spells a property like the template but for the first letter's case.
+            template_names = {name.lower(): name for name in create_only}
+            values = {
+                template_names[key.lower()]: value
+                for key, value in target._cfn_properties.items()
+                if key.lower() in template_names and value is not None
+            }
+            resolved = cdk.Stack.of(target).resolve(values) if values else {}
+            if not resolved:
+                continue
+            inner = find_values(resolved)
+            if inner.deploy_time:
+                return None
+            references[logical_id] = {"Type": target.cfn_resource_type, "Properties": resolved}
+            pending.extend(inner.logical_ids)
+        return references
+
+    def _late_reference(self, named: _Named) -> str:
+        """Name a resource that holds a `Lazy` when the template is written; return how others
+        refer to it (the name, or `Fn::GetAtt` when CloudFormation generates it)."""
+        resource, kind = named.resource, named.kind
+        setattr(
+            resource,
+            _python_name(kind.jsii_property),
+            cdk.Lazy.string(_Producer(lambda: self._final(named))),
+        )
+        return cdk.Lazy.string(_Producer(lambda: self._final(named) or kind.attribute(resource)))
+
+    def _final(self, named: _Named) -> str | None:
+        """The name a late or changed resource has in the template (computed once, when the
+        template is about to be written)."""
+        if named.stale:
+            named.name = self._compute(named, self._properties(named.resource, named.kind))
+            named.stale = False
+        return named.name
+
+    def _on_change(self, named: _Named, override: tuple[str, Any] | None) -> None:
+        """A named resource changed after it was named: compute its name again before the
+        template is written."""
+        if override is not None:
+            named.overrides.append(override)
+        named.stale = True
+        self._check_before_synthesis()
+
+    def _check_before_synthesis(self) -> None:
+        if not self._checking:
+            self._checking = True
+            self._endpoint.node.add_validation(_BeforeSynthesis(self._settle))
+
+    def _settle(self) -> None:
+        """Give each late or changed resource its final name, in the order they refer to each
+        other, and make the references follow (with escape hatches of the construct's own)."""
+        for named in self._named:
+            before = named.name
+            after = self._final(named)
+            if named.late:
+                if after is None:
+                    for referrer, _ in named.referrers:
+                        referrer.remove_resource_dependency(named.resource)
+                continue
+            if after == before:
+                continue
+            with _unwatched(named.resource):
+                setattr(named.resource, _python_name(named.kind.jsii_property), after)
+            for referrer, path in named.referrers:
+                referrer.add_property_override(path, after or named.kind.attribute(named.resource))
+                if after is None:
+                    referrer.remove_resource_dependency(named.resource)
+            cdk.Annotations.of(self._endpoint).add_warning_v2(
+                NAME_CHANGED_WARNING,
+                f"{named.resource.node.path} was changed after the construct was created (an "
+                "escape hatch or an aspect): its name in the template follows the change"
+                + (f" ({after})" if after else " (CloudFormation generates it)")
+                + f"; a name read from the construct before ({before}) is out of date.",
+            )
+
+    def _find(self, resource: cdk.CfnResource) -> _Named:
+        for named in self._named:
+            if named.resource is resource:
+                return named
+        raise ValueError(f"{resource.node.path} was not named by this namer")
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class _Producer:
+    """A `Lazy` value computed by a Python function."""
+
+    def __init__(self, produce: Callable[[], str | None]) -> None:
+        self._produce = produce
+
+    def produce(self) -> str | None:
+        return self._produce()
+
+
+@jsii.implements(IValidation)
+class _BeforeSynthesis:
+    """Runs a Python function when the app is validated: after every aspect, before the
+    templates are written."""
+
+    def __init__(self, settle: Callable[[], None]) -> None:
+        self._settle = settle
+
+    def validate(self) -> list[str]:
+        self._settle()
+        return []
+
+
+class _Tracked:
+    """A CloudFormation resource that tells its namer when it is changed after it was named:
+    a property set or a property override (jsii calls `add_override` here for every override,
+    `add_property_override` and the deletion overrides included)."""
+
+    _on_change: Callable[[tuple[str, Any] | None], None] | None = None
+
+    def add_override(self, path: str, value: Any) -> None:
+        super().add_override(path, value)  # type: ignore[misc]
+        is_property = path.startswith("Properties.") and not path.startswith("Properties.Tags")
+        if self._on_change is not None and is_property:
+            self._on_change((path, value))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if self._on_change is not None and not name.startswith("_"):
+            self._on_change(None)
+
+
+class TrackedModel(_Tracked, sagemaker.CfnModel):
+    """A `CfnModel` whose name follows changes made to it after the endpoint named it."""
+
+
+class TrackedEndpointConfig(_Tracked, sagemaker.CfnEndpointConfig):
+    """A `CfnEndpointConfig` whose name follows changes made to it after the endpoint named
+    it."""
+
+
+@contextlib.contextmanager
+def _unwatched(resource: cdk.CfnResource) -> Iterator[None]:
+    """Change a tracked resource without telling its namer (the namer's own changes)."""
+    callback = resource._on_change if isinstance(resource, _Tracked) else None
+    object.__setattr__(resource, "_on_change", None)
+    try:
+        yield
+    finally:
+        object.__setattr__(resource, "_on_change", callback)
 
 
 def deployed_stack(stack: cdk.Stack) -> cdk.Stack:
@@ -95,3 +481,21 @@ def deployed_stack(stack: cdk.Stack) -> cdk.Stack:
     while stack.nested_stack_parent is not None:
         stack = stack.nested_stack_parent
     return stack
+
+
+def _token_strings(value: Any) -> Iterator[str]:
+    """The strings in a rendered value that hold an unresolved CDK token."""
+    if isinstance(value, str):
+        if is_unresolved(value):
+            yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _token_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _token_strings(item)
+
+
+def _python_name(jsii_name: str) -> str:
+    """`modelName` -> `model_name`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", jsii_name).lower()

@@ -434,6 +434,10 @@ class MultiContainerEndpoint(_EndpointBase):
         self._container_hostnames = hostnames_of(first)
         stack = cdk.Stack.of(self)
         self.role: iam.IRole = role or create_execution_role(self, "Role")
+        role_arn = self.role.role_arn
+        # The role it creates has no create-only property (name, path): its logical id is
+        # all a name must follow, so the namer skips looking it up.
+        self._own_tokens = [] if role else [role_arn]
         suffixes = [
             id_suffix(definition.name, index, single=variants is None)
             for index, definition in enumerate(definitions)
@@ -456,9 +460,8 @@ class MultiContainerEndpoint(_EndpointBase):
             capture=None if capture is None else capture[1],
         )
         policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements, stack)
-        namer = _naming.ContentNamer.for_endpoint(self, stack, id)
+        namer = _naming.ContentNamer(self, stack, id, own_tokens=self._own_tokens)
 
-        role_arn = self.role.role_arn
         vpc_config = None
         if network is not None:
             vpc_config = sagemaker.CfnModel.VpcConfigProperty(
@@ -478,9 +481,8 @@ class MultiContainerEndpoint(_EndpointBase):
                 vpc_config=vpc_config,
                 enable_network_isolation=enable_network_isolation,
             )
-            model_name = namer.name(model, f"Model{suffix}")
-            model.model_name = model_name
             model.node.add_dependency(policy)
+            model_name = namer.name(model, _naming.MODEL, f"Model{suffix}")
             self._variants[definition.name] = EndpointVariant(
                 self, definition, model, model_name, suffix
             )
@@ -488,7 +490,7 @@ class MultiContainerEndpoint(_EndpointBase):
         """The model of the (first) variant; `variant(name).model` for each variant's."""
         self.model_name: str = self._variants[first.name].model_name
 
-        self.endpoint_config = sagemaker.CfnEndpointConfig(
+        self.endpoint_config = _naming.TrackedEndpointConfig(
             self,
             "EndpointConfig",
             production_variants=[
@@ -498,10 +500,13 @@ class MultiContainerEndpoint(_EndpointBase):
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
             data_capture_config=None if capture is None else capture[0],
         )
-        self.endpoint_config_name: str = namer.name(self.endpoint_config, "EndpointConfig")
-        self.endpoint_config.endpoint_config_name = self.endpoint_config_name
-        for variant in self._variants.values():
-            self.endpoint_config.add_resource_dependency(variant.model)
+        for index, variant in enumerate(self._variants.values()):
+            namer.refer(
+                self.endpoint_config, f"ProductionVariants.{index}.ModelName", variant.model
+            )
+        self.endpoint_config_name: str = namer.name(
+            self.endpoint_config, _naming.ENDPOINT_CONFIG, "EndpointConfig"
+        )
 
         self.endpoint = sagemaker.CfnEndpoint(
             self,
@@ -510,7 +515,7 @@ class MultiContainerEndpoint(_EndpointBase):
             endpoint_name=endpoint_name,
             deployment_config=render_deployment(deployment) if deployment else None,
         )
-        self.endpoint.add_resource_dependency(self.endpoint_config)
+        namer.refer(self.endpoint, "EndpointConfigName", self.endpoint_config)
         self.node.default_child = self.endpoint
         self.endpoint_name = endpoint_name or self.endpoint.attr_endpoint_name
         self.endpoint_arn = self._arn(endpoint_name, stack)
@@ -740,7 +745,9 @@ class MultiContainerEndpoint(_EndpointBase):
             return None
         from aws_cdk import aws_ec2 as ec2
 
-        groups = list(security_groups or [ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc)])
+        groups = list(security_groups or ())
+        if not groups:
+            groups.append(ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc))
         self._connections = ec2.Connections(security_groups=groups)
         return Network(
             subnet_ids=tuple(subnet_ids),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 
+from . import _naming
 from ._tokens import is_unresolved
 from .container import ContainerDefinition, InvocationMode
 from .metrics import EndpointMetrics, MetricOptions, variant_metric
@@ -100,10 +101,10 @@ def create_model(
     mode: InvocationMode,
     vpc_config: sagemaker.CfnModel.VpcConfigProperty | None,
     enable_network_isolation: bool,
-) -> sagemaker.CfnModel:
+) -> _naming.TrackedModel:
     """A variant's model: its containers and mode (never `PrimaryContainer`), unnamed (the
     endpoint names it after its content)."""
-    return sagemaker.CfnModel(
+    return _naming.TrackedModel(
         endpoint,
         id,
         execution_role_arn=role_arn,

@@ -21,12 +21,14 @@ from typing import Any
 
 import aws_cdk as cdk
 import cfnlint
+import jsii
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct, IConstruct
 
 from mce_constructs import ContainerDefinition, InvocationMode, ModelData, MultiContainerEndpoint
 from mce_constructs._naming import (
@@ -34,8 +36,10 @@ from mce_constructs._naming import (
     NAME_PATTERN,
     UPDATABLE_PROPERTIES,
     content_hash,
+    find_values,
     physical_name,
 )
+from mce_constructs._naming import create_only_properties as create_only_in_package
 
 from .conftest import REGISTRY, REPO, Template, offline_prefix
 
@@ -50,34 +54,71 @@ PARTS = {MODEL: "Model", CONFIG: "EndpointConfig", ENDPOINT: "Endpoint"}
 
 @dataclass(frozen=True)
 class Shared:
-    """What the scenarios refer to in their stack: two roles, a VPC, a key."""
+    """What the scenarios refer to in their stack: two roles, a VPC, a key, and resources that
+    the new version replaces (a role and a bucket renamed, a security group redescribed)."""
 
     role_a: iam.IRole
     role_b: iam.IRole
     vpc: ec2.IVpc
     key: kms.IKey
+    named_role: iam.IRole
+    group: ec2.ISecurityGroup
+    bucket: s3.IBucket
+    late_image: LateValue
+    """The value of a `Lazy` image, set after the constructs are created."""
 
     @staticmethod
-    def create(stack: cdk.Stack) -> Shared:
+    def create(stack: cdk.Stack, *, changed: bool) -> Shared:
         scope = Construct(stack, "Shared")
         principal = iam.ServicePrincipal("sagemaker.amazonaws.com")
+        version = "green" if changed else "blue"
+        vpc = ec2.Vpc.from_vpc_attributes(
+            scope,
+            "Vpc",
+            vpc_id="vpc-0123456789abcdef0",
+            availability_zones=["us-east-1a", "us-east-1b"],
+            private_subnet_ids=["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+            private_subnet_route_table_ids=["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"],
+        )
         return Shared(
             role_a=iam.Role(scope, "RoleA", assumed_by=principal),
             role_b=iam.Role(scope, "RoleB", assumed_by=principal),
-            vpc=ec2.Vpc.from_vpc_attributes(
-                scope,
-                "Vpc",
-                vpc_id="vpc-0123456789abcdef0",
-                availability_zones=["us-east-1a", "us-east-1b"],
-                private_subnet_ids=["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
-                private_subnet_route_table_ids=["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"],
-            ),
+            vpc=vpc,
             key=kms.Key.from_key_arn(
                 scope,
                 "Key",
                 "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             ),
+            named_role=iam.Role(
+                scope, "NamedRole", assumed_by=principal, role_name=f"mce-role-{version}"
+            ),
+            group=ec2.SecurityGroup(scope, "Group", vpc=vpc, description=f"mce {version}"),
+            bucket=s3.Bucket(scope, "Bucket", bucket_name=f"mce-models-{version}"),
+            late_image=LateValue(),
         )
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class LateValue:
+    """A value known only after the constructs are created (read when the template is written)."""
+
+    def __init__(self) -> None:
+        self.value: str | None = None
+
+    def produce(self) -> str | None:
+        return self.value
+
+    def as_string(self) -> str:
+        return cdk.Lazy.string(self)
+
+
+@jsii.implements(cdk.IAspect)
+class SetEnvironment:
+    """An aspect that adds a variable to every model (after the constructs are created)."""
+
+    def visit(self, node: IConstruct) -> None:
+        if isinstance(node, sagemaker.CfnModel):
+            node.add_property_override("Containers.0.Environment.FROM_ASPECT", "1")
 
 
 Options = dict[str, Any]
@@ -118,6 +159,8 @@ class Scenario:
     replaced: frozenset[str]
     updated: frozenset[str] = field(default_factory=lambda: frozenset({"Endpoint"}))
     base: Callable[[Shared], Options] = lambda _: BASE
+    after: Callable[[MultiContainerEndpoint], None] | None = None
+    """A change made in the new version after the construct is created."""
 
     def options(self, shared: Shared, *, changed: bool) -> Options:
         return {**self.base(shared), **(self.change(shared) if changed else {})}
@@ -213,6 +256,54 @@ SCENARIOS = [
         replaced=frozenset(),
         updated=frozenset({"Model", "EndpointConfig", "Endpoint"}),
     ),
+    # What replaces the model with no change to the construct's options.
+    Scenario(
+        "RoleReplaced",
+        base=lambda shared: {**BASE, "role": shared.named_role},
+        change=lambda _: {},
+        replaced=REPLACED_BOTH,
+    ),
+    Scenario(
+        "GroupReplaced",
+        base=lambda shared: {**BASE, "vpc": shared.vpc, "security_groups": [shared.group]},
+        change=lambda _: {},
+        replaced=REPLACED_BOTH,
+    ),
+    Scenario(
+        "BucketRenamed",
+        base=lambda shared: {
+            "containers": [
+                ContainerDefinition(
+                    image=f"{REGISTRY}/a:1",
+                    model_data=ModelData.from_bucket(shared.bucket, "m.tar.gz"),
+                )
+            ]
+        },
+        change=lambda _: {},
+        replaced=REPLACED_BOTH,
+    ),
+    Scenario(
+        "LazyImage",
+        base=lambda shared: {
+            "containers": [ContainerDefinition(image=shared.late_image.as_string())]
+        },
+        change=lambda _: {},
+        replaced=REPLACED_BOTH,
+    ),
+    Scenario(
+        "EscapeHatch",
+        change=lambda _: {},
+        after=lambda endpoint: endpoint.model.add_property_override(
+            "Containers.1.Environment", {"EXTRA": "1"}
+        ),
+        replaced=REPLACED_BOTH,
+    ),
+    Scenario(
+        "Aspect",
+        change=lambda _: {},
+        after=lambda endpoint: cdk.Aspects.of(endpoint).add(SetEnvironment()),
+        replaced=REPLACED_BOTH,
+    ),
     # Unchanged while the stack around it changes.
     Scenario("Unchanged", change=lambda _: {}, replaced=frozenset(), updated=frozenset()),
 ]
@@ -225,13 +316,17 @@ class Version:
         # The CLI adds path metadata to templates; so do these apps, to read each resource's path.
         app = cdk.App(outdir=str(outdir), context={"aws:cdk:enable-path-metadata": True})
         stack = cdk.Stack(app, SCENARIOS_STACK)
-        shared = Shared.create(stack)
+        shared = self.shared = Shared.create(stack, changed=changed)
         self.endpoints = {
             scenario.id: MultiContainerEndpoint(
                 stack, scenario.id, **scenario.options(shared, changed=changed)
             )
             for scenario in SCENARIOS
         }
+        for scenario in SCENARIOS:
+            if changed and scenario.after is not None:
+                scenario.after(self.endpoints[scenario.id])
+        shared.late_image.value = f"{REGISTRY}/late:{2 if changed else 1}"
         # An unrelated resource is removed from the stack, another one added.
         s3.Bucket(stack, "Reports" if changed else "Archive")
         # Copies of the unchanged endpoint: in a stack of its own, re-synthesized as it was ...
@@ -254,6 +349,12 @@ class Version:
             name: assembly.get_stack_by_name(name).template
             for name in (SCENARIOS_STACK, RESYNTH_STACK)
         }
+
+    def logical_id(self, construct: IConstruct) -> str:
+        """The logical id of a construct's CloudFormation resource in the scenarios' stack."""
+        element = construct.node.default_child
+        assert isinstance(element, cdk.CfnElement)
+        return str(cdk.Stack.of(element).resolve(element.logical_id))
 
     def resources(self, scenario_id: str) -> dict[str, tuple[str, dict[str, Any]]]:
         """Part ("Model", ...) -> (logical id, resource) of one scenario's SageMaker resources."""
@@ -370,11 +471,28 @@ def changed_properties(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
 def test_names_change_exactly_when_their_resource_is_replaced(
     updates: Updates, scenario: Scenario
 ) -> None:
-    old, new = updates.old.endpoints[scenario.id], updates.new.endpoints[scenario.id]
-    assert (old.model_name != new.model_name) == ("Model" in scenario.replaced)
-    assert (old.endpoint_config_name != new.endpoint_config_name) == (
-        "EndpointConfig" in scenario.replaced
-    )
+    """The names in the templates (what CloudFormation sees, whatever changed them)."""
+    old, new = updates.old.resources(scenario.id), updates.new.resources(scenario.id)
+    for part, name_property in (("Model", "ModelName"), ("EndpointConfig", "EndpointConfigName")):
+        before = old[part][1]["Properties"][name_property]
+        after = new[part][1]["Properties"][name_property]
+        assert (before != after) == (part in scenario.replaced), part
+
+
+def test_names_read_from_the_construct_are_the_template_names(updates: Updates) -> None:
+    """Plain strings, except where the template is written with a value read later (a `Lazy`)
+    or the resource is changed after the construct (then a warning says the name read before
+    is out of date)."""
+    for scenario in SCENARIOS:
+        endpoint = updates.new.endpoints[scenario.id]
+        _, model = updates.new.resources(scenario.id)["Model"]
+        stack = cdk.Stack.of(endpoint)
+        if scenario.id == "LazyImage":
+            assert stack.resolve(endpoint.model_name) == model["Properties"]["ModelName"]
+        elif scenario.after is None:
+            assert endpoint.model_name == model["Properties"]["ModelName"], scenario.id
+        else:
+            assert endpoint.model_name != model["Properties"]["ModelName"], scenario.id
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.id)
@@ -398,20 +516,62 @@ def test_given_endpoint_name_is_used_as_is_and_none_is_generated_otherwise(
 
 def test_names_hash_exactly_the_templates_create_only_properties(updates: Updates) -> None:
     """Each name is the hash of its resource's properties as written to the template (without
-    the name and the in-place Tags), the stack name and the resource's construct path."""
+    the name and the in-place Tags), the create-only properties of the resources of the
+    template they refer to, the stack name and the resource's construct path. (The names of
+    resources changed by an escape hatch also hash the overrides: not checked here.)"""
+    template = updates.new.templates[SCENARIOS_STACK]["Resources"]
+    overridden = {f"{SCENARIOS_STACK}/{s.id}/" for s in SCENARIOS if s.after is not None}
     checked = 0
-    for resource in updates.new.templates[SCENARIOS_STACK]["Resources"].values():
+    for resource in template.values():
         name_property = {MODEL: "ModelName", CONFIG: "EndpointConfigName"}.get(resource["Type"])
-        if name_property is None:
+        path = resource.get("Metadata", {}).get("aws:cdk:path", "")
+        if name_property is None or any(path.startswith(prefix) for prefix in overridden):
             continue
         properties = dict(resource["Properties"])
         name = properties.pop(name_property)
-        path = resource["Metadata"]["aws:cdk:path"]
         construct_id = path.split("/")[-2]
-        digest = content_hash(stack_name=SCENARIOS_STACK, path=path, properties=properties)
-        assert name == physical_name(construct_id, digest)
+        digest = content_hash(
+            stack_name=SCENARIOS_STACK,
+            path=path,
+            properties=properties,
+            references=template_references(template, properties),
+        )
+        assert name == physical_name(construct_id, digest), path
         checked += 1
-    assert checked == 2 * (len(SCENARIOS) + 2)
+    assert checked == 2 * (len(SCENARIOS) - len(overridden) + 2)
+
+
+def template_references(template: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    """The create-only properties (per the schemas) of the template's resources that
+    `properties` refer to, directly or through them, for those that have some."""
+    references: dict[str, Any] = {}
+    pending = set(find_values(properties).logical_ids)
+    while pending:
+        resource = template.get(pending.pop())
+        if resource is None:
+            continue
+        create_only = create_only_properties(resource["Type"])
+        values = {
+            key: value
+            for key, value in resource.get("Properties", {}).items()
+            if key in create_only
+        }
+        logical_id = next(key for key, value in template.items() if value is resource)
+        if values and logical_id not in references:
+            references[logical_id] = {"Type": resource["Type"], "Properties": values}
+            pending |= find_values(values).logical_ids
+    return references
+
+
+def test_a_replaced_role_is_in_the_hash_of_the_model_that_refers_to_it(updates: Updates) -> None:
+    template = updates.new.templates[SCENARIOS_STACK]["Resources"]
+    _, model = updates.new.resources("RoleReplaced")["Model"]
+    assert template_references(template, model["Properties"]) == {
+        updates.new.logical_id(updates.new.shared.named_role): {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"RoleName": "mce-role-green"},
+        }
+    }
 
 
 def test_an_odd_construct_id_gives_valid_names(updates: Updates) -> None:
@@ -420,6 +580,18 @@ def test_an_odd_construct_id_gives_valid_names(updates: Updates) -> None:
         assert NAME_PATTERN.fullmatch(name), name
         assert len(name) == NAME_MAX_LENGTH
         assert name.rsplit("-", 1)[0] == "Mod-le-de-recommandation-Mod-le-de-recommandat"
+
+
+def test_the_packaged_create_only_table_is_the_schemas() -> None:
+    """The table the namer follows references with (no cfn-lint at run time) is cfn-lint's."""
+    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
+    types = json.loads((schemas / "providers" / "us-east-1.json").read_text())
+    assert len(types) > 1000
+    for resource_type in types:
+        assert create_only_in_package(resource_type) == frozenset(
+            create_only_properties(resource_type)
+        )
+    assert create_only_in_package("Custom::Anything") is None
 
 
 def test_hashed_properties_are_exactly_the_create_only_ones_in_the_schemas() -> None:
