@@ -32,7 +32,7 @@ from ._validation import (
 )
 from .container import ContainerDefinition, InvocationMode
 from .deployment import DeploymentConfig
-from .metrics import EndpointMetrics, MetricOptions, variant_metric
+from .metrics import EndpointMetrics, MetricOptions
 from .variants import (
     DEFAULT_INSTANCE_TYPE,
     EndpointVariant,
@@ -225,29 +225,15 @@ class _EndpointBase(cdk.Resource, EndpointMetrics):
             )
         return grant
 
-    def _metric(
-        self,
-        namespace: str,
-        metric_name: str,
-        container_hostname: str | None,
-        default_statistic: str,
-        options: MetricOptions,
-    ) -> cloudwatch.Metric:
-        variant_name, hostname = self.variant_name, None
-        if container_hostname is not None:
-            hostname, variant_name = self._locate_container(
-                container_hostname, "metric.container_hostname", one_variant=True
-            )
-        return variant_metric(
-            self,
-            namespace,
-            metric_name,
-            endpoint_name=self.endpoint_name,
-            variant_name=variant_name,
-            container_hostname=hostname,
-            default_statistic=default_statistic,
-            options=options,
+    def _metric_target(
+        self, container_hostname: str | None
+    ) -> tuple[cdk.IResource, str, str, str | None]:
+        if container_hostname is None:
+            return self, self.endpoint_name, self.variant_name, None
+        hostname, variant_name = self._locate_container(
+            container_hostname, "metric.container_hostname", one_variant=True
         )
+        return self, self.endpoint_name, variant_name, hostname
 
     def _locate_container(self, hostname: str, where: str, *, one_variant: bool) -> tuple[str, str]:
         """The container `hostname` names (its hostname as configured) and its variant;

@@ -73,34 +73,11 @@ def endpoint_metric(
     )
 
 
-def variant_metric(
-    endpoint: cdk.IResource,
-    namespace: str,
-    metric_name: str,
-    *,
-    endpoint_name: str,
-    variant_name: str,
-    container_hostname: str | None,
-    default_statistic: str,
-    options: MetricOptions,
-) -> cloudwatch.Metric:
-    """A metric of one variant of `endpoint` (named `endpoint_name`), or of one of its
-    containers."""
-    return endpoint_metric(
-        endpoint,
-        namespace,
-        metric_name,
-        dimensions=metric_dimensions(endpoint_name, variant_name, container_hostname),
-        default_statistic=default_statistic,
-        options=options,
-    )
-
-
 class EndpointMetrics:
     """The metric helpers of an endpoint (created here or imported), for one variant.
 
-    A class that mixes this in makes each metric in `_metric`: with its endpoint's and
-    variant's dimensions, and the container's, which it checks is one of its own.
+    A class that mixes this in says in `_metric_target` what its metrics are about: the
+    endpoint, the variant and the container, which it checks is one of its own.
     """
 
     def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
@@ -236,4 +213,20 @@ class EndpointMetrics:
         default_statistic: str,
         options: MetricOptions,
     ) -> cloudwatch.Metric:
+        owner, endpoint_name, variant_name, hostname = self._metric_target(container_hostname)
+        return endpoint_metric(
+            owner,
+            namespace,
+            metric_name,
+            dimensions=metric_dimensions(endpoint_name, variant_name, hostname),
+            default_statistic=default_statistic,
+            options=options,
+        )
+
+    def _metric_target(
+        self, container_hostname: str | None
+    ) -> tuple[cdk.IResource, str, str, str | None]:
+        """What a metric is about: the endpoint resource (its account and region), its name,
+        the variant, and the container's hostname as configured (checked to be one of the
+        variant's; None for a metric of the whole variant)."""
         raise NotImplementedError

@@ -20,12 +20,10 @@ from aws_cdk import aws_sagemaker as sagemaker
 from . import _naming
 from ._tokens import is_unresolved
 from .container import ContainerDefinition, InvocationMode
-from .metrics import EndpointMetrics, MetricOptions, variant_metric
+from .metrics import EndpointMetrics
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
-    from aws_cdk import aws_cloudwatch as cloudwatch
-
     from .endpoint import MultiContainerEndpoint
     from .scaling import ScalableInstanceCount
 
@@ -203,26 +201,13 @@ class EndpointVariant(EndpointMetrics):
             max_capacity=max_capacity,
         )
 
-    def _metric(
-        self,
-        namespace: str,
-        metric_name: str,
-        container_hostname: str | None,
-        default_statistic: str,
-        options: MetricOptions,
-    ) -> cloudwatch.Metric:
+    def _metric_target(
+        self, container_hostname: str | None
+    ) -> tuple[cdk.IResource, str, str, str | None]:
+        endpoint = self._endpoint
         hostname = None
         if container_hostname is not None:
-            hostname = self._endpoint._require_container_of(
+            hostname = endpoint._require_container_of(
                 self.definition, container_hostname, "metric.container_hostname"
             )
-        return variant_metric(
-            self._endpoint,
-            namespace,
-            metric_name,
-            endpoint_name=self._endpoint.endpoint_name,
-            variant_name=self.variant_name,
-            container_hostname=hostname,
-            default_statistic=default_statistic,
-            options=options,
-        )
+        return endpoint, endpoint.endpoint_name, self.variant_name, hostname
