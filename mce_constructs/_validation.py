@@ -691,10 +691,16 @@ def check_variants(spec: EndpointSpec) -> list[Problem]:
     single-variant options beside them."""
     if spec.variants is None:
         return []
-    problems = [
-        Problem(option, "given together with variants; set it on each VariantDefinition instead")
-        for option in spec.single_variant_options
-    ]
+    problems = []
+    if spec.single_variant_options:
+        options = ", ".join(spec.single_variant_options)
+        problems.append(
+            Problem(
+                "variants",
+                f"given together with {options}, options of the single-variant form; set them "
+                "on each VariantDefinition instead",
+            )
+        )
     count = len(spec.variants)
     if not 1 <= count <= MAX_VARIANTS:
         problems.append(

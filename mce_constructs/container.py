@@ -56,6 +56,9 @@ _S3_URIS = (
 )
 
 
+_S3_BUCKET_ONLY = re.compile(r"^s3://[^/]+$")
+
+
 def ecr_location(uri: str) -> tuple[str, str, str] | None:
     """(account, region, repository) of an ECR image URI; None for another registry or a token."""
     match = None if is_unresolved(uri) else _ECR_URI.match(uri)
@@ -331,7 +334,10 @@ class _UriPrefixModelData(ModelData):
     @property
     def prefix(self) -> str | None:
         location = s3_prefix_location(self.prefix_uri)
-        return None if location is None else location[1]
+        if location is not None:
+            return location[1]
+        # `s3://bucket` names no prefix at all.
+        return "" if _S3_BUCKET_ONLY.match(self.prefix_uri) else None
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         location = s3_prefix_location(self.prefix_uri)

@@ -153,8 +153,9 @@ def scale_instance_count(
     """Register the variant's instance count as a scalable target under `scope` (its ids end
     with `id_suffix`, one per variant).
 
-    The target waits for the endpoint (its name may be a literal, which makes no dependency),
-    and the endpoint keeps the scaled counts when a deployment updates it.
+    The target waits for the endpoint: through its name when CloudFormation generates it
+    (`Fn::GetAtt`), else (a given name) with a `DependsOn`. The endpoint keeps the scaled counts
+    when a deployment updates it.
     """
     problems = check_capacity_range(min_capacity, max_capacity)
     if scope.node.try_find_child(TARGET_ID + id_suffix) is not None:
@@ -180,7 +181,8 @@ def scale_instance_count(
         max_capacity=max_capacity,
         role=iam.Role.from_role_arn(scope, ROLE_ID + id_suffix, role_arn),
     )
-    target.node.add_dependency(endpoint)
+    if endpoint.endpoint_name is not None:
+        target.node.add_dependency(endpoint)
     endpoint.retain_all_variant_properties = True
     endpoint.exclude_retained_variant_properties = [
         sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=property_type)

@@ -18,17 +18,28 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks
 
 from app import build_app
-from mce_constructs import ContainerDefinition, ContainerImage, ModelData, MultiContainerEndpoint
+from mce_constructs import (
+    ContainerDefinition,
+    ContainerImage,
+    DataCapture,
+    InvocationMode,
+    ModelData,
+    MultiContainerEndpoint,
+    VariantDefinition,
+)
 from mce_constructs._permissions import (
+    CAPTURE_REASON,
     DESCRIBE_REASON,
     GENERATED_LOGS_REASON,
     METRICS_REASON,
     NAMED_LOGS_REASON,
     NETWORK_INTERFACE_REASON,
+    PREFIX_REASON,
     TOKEN_REASON,
     flatten_reference,
 )
@@ -47,6 +58,10 @@ def logs(group: str) -> str:
         f"{IAM5}[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>"
         f":log-group:/aws/sagemaker/Endpoints/{group}:*]"
     )
+
+
+def objects(bucket_and_prefix: str) -> str:
+    return f"{IAM5}[Resource::arn:<AWS::Partition>:s3:::{bucket_and_prefix}]"
 
 
 def joined(*reasons: str) -> str:
@@ -68,6 +83,12 @@ FULL_ACKNOWLEDGED = {
     ),
     ("Full/CreatedRole/ExecutionPolicy", logs("created-role")): NAMED_LOGS_REASON,
     ("Full/CreatedRole/ExecutionPolicy", INTERFACES): NETWORK_INTERFACE_REASON,
+    ("Full/Production/ExecutionPolicy", ANY): joined(TOKEN_REASON, METRICS_REASON, DESCRIBE_REASON),
+    ("Full/Production/ExecutionPolicy", logs("production")): NAMED_LOGS_REASON,
+    ("Full/Production/ExecutionPolicy", INTERFACES): NETWORK_INTERFACE_REASON,
+    ("Full/Production/ExecutionPolicy", objects("models/llm/v1/*")): PREFIX_REASON,
+    ("Full/Production/ExecutionPolicy", objects("weights/ranker/*")): PREFIX_REASON,
+    ("Full/Production/ExecutionPolicy", objects("models/captured/*")): CAPTURE_REASON,
 }
 SAMPLE_WILDCARDS = {
     ANY: {"GetEcrToken", "PutMetrics"},
@@ -78,7 +99,11 @@ FULL_WILDCARDS = {
     ANY: {"GetEcrToken", "PutMetrics", "DescribeNetwork"},
     logs("*"): {"WriteLogs"},
     logs("created-role"): {"WriteLogs"},
+    logs("production"): {"WriteLogs"},
     INTERFACES: {"CreateNetworkInterfaces", "ManageNetworkInterfaces"},
+    objects("models/llm/v1/*"): {"ReadModelDataPrefixes"},
+    objects("weights/ranker/*"): {"ReadModelDataPrefixes"},
+    objects("models/captured/*"): {"WriteCapturedData"},
 }
 """Which statements (by Sid) make each wildcard finding: a new wildcard changes this, even one
 that an existing acknowledgement (`Resource::*`) would cover."""
@@ -86,7 +111,8 @@ that an existing acknowledgement (`Resource::*`) would cover."""
 
 def full_app(outdir: Path, assets: Path) -> cdk.App:
     """Every option at once: VPC, isolation, KMS, asset image and model data, an ECR image by
-    digest, a KMS-encrypted bucket, a given role; and a second endpoint with a created role."""
+    digest, a KMS-encrypted bucket, a given role; a second endpoint with a created role; and an
+    A/B endpoint with a private-registry image, model data under prefixes and data capture."""
     (assets / "image").mkdir()
     (assets / "image" / "Dockerfile").write_text("FROM scratch\n")
     with tarfile.open(assets / "model.tar.gz", "w:gz") as archive:
@@ -131,6 +157,43 @@ def full_app(outdir: Path, assets: Path) -> cdk.App:
     )
     MultiContainerEndpoint(
         stack, "CreatedRole", containers=containers, vpc=vpc, endpoint_name="created-role"
+    )
+    credentials = lambda_.Function.from_function_arn(
+        stack,
+        "RegistryCredentials",
+        "arn:aws:lambda:us-east-1:123456789012:function:registry-credentials",
+    )
+    MultiContainerEndpoint(
+        stack,
+        "Production",
+        endpoint_name="production",
+        vpc=vpc,
+        variants=[
+            VariantDefinition(
+                name="champion",
+                containers=[
+                    ContainerDefinition(
+                        image=ContainerImage.from_private_registry(
+                            "registry.example.com/llm:1", credentials_provider=credentials
+                        ),
+                        model_data=ModelData.from_bucket_prefix(bucket, "llm/v1/"),
+                    ),
+                    containers[1],
+                ],
+            ),
+            VariantDefinition(
+                name="challenger",
+                mode=InvocationMode.DIRECT,
+                containers=[
+                    ContainerDefinition(
+                        image=containers[1].image,
+                        container_hostname="ranker",
+                        model_data=ModelData.from_s3_prefix("s3://weights/ranker/"),
+                    )
+                ],
+            ),
+        ],
+        data_capture=DataCapture.to_bucket(bucket, "captured", sampling_percentage=10),
     )
     return app
 

@@ -16,7 +16,6 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from botocore.exceptions import ParamValidationError
-from botocore.validate import validate_parameters
 
 from mce_constructs import (
     ContainerDefinition,
@@ -30,7 +29,7 @@ from mce_constructs._instance_types import INSTANCE_TYPES
 from mce_constructs._tokens import known_length
 from mce_constructs._validation import CPU_INSTANCE_TYPE, EndpointSpec, validate
 
-from ._service_model import sagemaker_model
+from ._service_model import ROLE_ARN, STAND_INS, api_parameters, botocore_validate
 from .conftest import REGISTRY, REPO, Template, assert_lint_clean
 
 IMAGE = f"{REGISTRY}/img:1"
@@ -504,28 +503,6 @@ def make_tarball(path: Path) -> Path:
     return path
 
 
-ROLE_ARN = "arn:aws:iam::123456789012:role/mce-execution"
-STAND_INS = {
-    # Intrinsic functions in a template, replaced by what they resolve to at deploy time.
-    "ExecutionRoleArn": ROLE_ARN,
-    "SecurityGroupIds": "sg-0123456789abcdef0",
-    "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    "ModelDataUrl": "s3://cdk-hnb659fds-assets-123456789012-us-east-1/0123abcd.tar.gz",
-}
-
-
-def api_parameters(value: Any, field: str = "") -> Any:
-    """CloudFormation properties as API parameters: the same shape and PascalCase names, with
-    each intrinsic function replaced by a plausible value of its field."""
-    if isinstance(value, dict):
-        if len(value) == 1 and next(iter(value)).startswith(("Fn::", "Ref")):
-            return STAND_INS[field]
-        return {key: api_parameters(item, key) for key, item in value.items()}
-    if isinstance(value, list):
-        return [api_parameters(item, field) for item in value]
-    return value
-
-
 class Built:
     """Every valid configuration in one stack, synthesized once; refused ones in another app."""
 
@@ -742,11 +719,6 @@ def operation_parameters(built: Built, name: str) -> dict[str, dict[str, Any]]:
         "CreateModel": api_parameters(built.properties(name, "Model")),
         "CreateEndpointConfig": api_parameters(built.properties(name, "EndpointConfig")),
     }
-
-
-def botocore_validate(operation: str, parameters: dict[str, Any]) -> None:
-    shape = sagemaker_model().operation_model(operation).input_shape
-    validate_parameters(parameters, shape)
 
 
 @pytest.mark.parametrize("name", Built.VALID)
