@@ -11,7 +11,7 @@ STACK := MceSampleStack
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: synth test lint bench bench-smoke clean
+.PHONY: synth test lint docs package-check bench bench-smoke clean
 
 $(PY_STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,19 @@ lint: $(PY_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+
+## docs: the API reference from the docstrings, into build/docs (not committed); a warning fails it
+## (pdoc imports the package, and jsii starts node when aws_cdk is imported: PDOC_ALLOW_EXEC)
+PDOC_MODULES := mce_constructs mce_constructs.testing
+docs: $(PY_STAMP)
+	rm -rf build/docs
+	PDOC_ALLOW_EXEC=1 $(PY) -W error::UserWarning -m pdoc --output-directory build/docs $(PDOC_MODULES)
+	@echo "API reference: $(CURDIR)/build/docs/index.html"
+
+## package-check: build the wheel and the sdist, check them, install the wheel into a fresh
+## virtualenv with only its runtime dependencies, synthesize an app with it and type-check it
+package-check: $(PY_STAMP)
+	PYTHON=$(PYTHON) .ci/package-check
 
 ## bench: synthesis time and memory against hand-written L1 and the alpha L2
 ## (options: make bench BENCH_ARGS="--repetitions 5"; see --help)

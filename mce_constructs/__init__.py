@@ -1,10 +1,16 @@
 """mce_constructs: an AWS CDK construct for SageMaker multi-container endpoints."""
 
-from ._validation import MceValidationError
-from .container import ContainerDefinition, ContainerImage, InvocationMode, ModelData
+from .container import (
+    ContainerDefinition,
+    ContainerImage,
+    DockerImageOptions,
+    InvocationMode,
+    ModelData,
+)
 from .data_capture import DataCapture
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
 from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
+from .errors import MceValidationError, Problem
 from .scaling import ScalableInstanceCount
 from .variants import EndpointVariant, RoutingStrategy, VariantDefinition
 
@@ -14,12 +20,14 @@ __all__ = [
     "ContainerImage",
     "DataCapture",
     "DeploymentConfig",
+    "DockerImageOptions",
     "EndpointVariant",
     "IMultiContainerEndpoint",
     "InvocationMode",
     "MceValidationError",
     "ModelData",
     "MultiContainerEndpoint",
+    "Problem",
     "RoutingStrategy",
     "ScalableInstanceCount",
     "TrafficRouting",

@@ -35,7 +35,7 @@ import jsii
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IValidation
 
-from ._tokens import is_unresolved
+from ._tokens import is_unresolved, stack_facts
 
 NAME_MAX_LENGTH = 63
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
@@ -218,14 +218,21 @@ class ContentNamer:
     """
 
     def __init__(
-        self, endpoint: Construct, stack: cdk.Stack, construct_id: str, own_tokens: Sequence[str]
+        self,
+        endpoint: Construct,
+        stack: cdk.Stack,
+        construct_id: str,
+        *,
+        path: str,
+        own_tokens: Sequence[str],
     ) -> None:
-        """:param own_tokens: values of resources the endpoint created itself with no
+        """:param path: the endpoint's construct path.
+        :param own_tokens: values of resources the endpoint created itself with no
         create-only property (its role): they are followed by their logical id alone."""
         self._endpoint = endpoint
         self._stack = stack
-        self._stack_name = deployed_stack(stack).stack_name
-        self._path = endpoint.node.path
+        self._stack_name = stack_facts(stack).deployed_name
+        self._path = path
         self._construct_id = construct_id
         self._own_tokens = tuple(own_tokens)
         self._own_ids: set[str] | None = None
@@ -473,14 +480,6 @@ def _unwatched(resource: cdk.CfnResource) -> Iterator[None]:
         yield
     finally:
         object.__setattr__(resource, "_on_change", callback)
-
-
-def deployed_stack(stack: cdk.Stack) -> cdk.Stack:
-    """The CloudFormation stack that holds `stack`'s resources: itself, or for a nested stack
-    (whose own name is known only at deploy time) its top-level parent."""
-    while stack.nested_stack_parent is not None:
-        stack = stack.nested_stack_parent
-    return stack
 
 
 def _token_strings(value: Any) -> Iterator[str]:

@@ -8,7 +8,9 @@ validation pure and free (a jsii call costs more than all the rules together).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 
@@ -43,3 +45,35 @@ def aws_partition() -> str:
     """The `AWS::Partition` token (what `Stack.partition` returns for every stack), read from
     the jsii runtime once per process instead of once per ARN."""
     return cdk.Aws.PARTITION
+
+
+@dataclass(frozen=True)
+class StackFacts:
+    """What every endpoint of a stack reads from it, read from the jsii runtime once per stack
+    (and kept on the stack object: a synthesis of many endpoints pays for it once)."""
+
+    region: str
+    account: str
+    deployed_name: str
+    """The name of the CloudFormation stack that holds the stack's resources: its own, or for a
+    nested stack (whose own name is known only at deploy time) its top-level parent's."""
+    resolved: Mapping[str, Any]
+    """The CloudFormation value of each token among the partition, the region and the account."""
+
+
+_FACTS_ATTRIBUTE = "_mce_constructs_stack_facts"
+
+
+def stack_facts(stack: cdk.Stack) -> StackFacts:
+    """The `StackFacts` of `stack`."""
+    facts: StackFacts | None = stack.__dict__.get(_FACTS_ATTRIBUTE)
+    if facts is None:
+        region, account = stack.region, stack.account
+        deployed = stack
+        while deployed.nested_stack_parent is not None:
+            deployed = deployed.nested_stack_parent
+        tokens = [token for token in (aws_partition(), region, account) if is_unresolved(token)]
+        resolved = dict(zip(tokens, stack.resolve(tokens), strict=True)) if tokens else {}
+        facts = StackFacts(region, account, deployed.stack_name, resolved)
+        stack.__dict__[_FACTS_ATTRIBUTE] = facts
+    return facts

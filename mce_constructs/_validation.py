@@ -34,6 +34,7 @@ from .deployment import (
     RollingDeployment,
     TrafficRoutingType,
 )
+from .errors import MceValidationError, Problem
 from .variants import RoutingStrategy, VariantDefinition
 
 if TYPE_CHECKING:
@@ -159,35 +160,7 @@ VARIANT_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One rule broken: where (a field path a user recognises) and what is allowed.
-
-    A problem with a `warning_id` is a warning: the sources do not say that the service
-    refuses it, so the construct is still created and the user can acknowledge the warning.
-    """
-
-    where: str
-    message: str
-    warning_id: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
 Rule = Callable[[EndpointSpec], list[Problem]]
-
-
-class MceValidationError(ValueError):
-    """A multi-container endpoint's settings break one or more of the service's rules."""
-
-    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
-        self.path = path
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        lines = "\n".join(f"  - {problem}" for problem in self.problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{path}: {count} {noun} in the multi-container endpoint:\n{lines}")
 
 
 def report(scope: Construct, problems: Sequence[Problem]) -> None:
@@ -1003,7 +976,8 @@ def check_container_hostname(
     mode: InvocationMode | None,
     hostnames: Sequence[str] | None,
 ) -> list[Problem]:
-    """Whether one container of the endpoint can be named by `hostname`.
+    """Whether one container of the endpoint can be named by `hostname` (compared
+    case-insensitively, like the uniqueness of hostnames).
 
     `mode` and `hostnames` are None for an imported endpoint whose settings are not known:
     then any valid hostname is accepted.
@@ -1019,7 +993,7 @@ def check_container_hostname(
             )
         ]
     if hostnames is not None:
-        if hostname in hostnames:
+        if hostname.lower() in {known.lower() for known in hostnames}:
             return []
         known = ", ".join(repr(name) for name in hostnames)
         return [Problem(where, f"{hostname!r} is not a container of this endpoint ({known})")]

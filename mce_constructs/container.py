@@ -6,13 +6,16 @@ import abc
 import enum
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, TypedDict, Unpack, cast
 
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ._permissions import (
+    ECR_PULL_ACTIONS,
     BucketKey,
     ModelDataAccess,
     PrefixListing,
@@ -25,6 +28,7 @@ from ._tokens import aws_partition, is_unresolved
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
     from aws_cdk import aws_ecr as ecr
+    from aws_cdk import aws_ecr_assets as ecr_assets
     from aws_cdk import aws_lambda as lambda_
     from aws_cdk import aws_s3 as s3
 
@@ -85,6 +89,17 @@ def s3_prefix_location(uri: str) -> tuple[str, str] | None:
 
 
 @dataclass(frozen=True)
+class SourceResource:
+    """A repository or a bucket of the app that the execution role reads from: what its
+    resource policy must allow when it is in another account than the endpoint."""
+
+    resource: cdk.IResource
+    actions: tuple[str, ...]
+    resource_arns: tuple[str, ...]
+    add_to_resource_policy: Callable[[iam.PolicyStatement], iam.AddToResourcePolicyResult]
+
+
+@dataclass(frozen=True)
 class _BoundImage:
     """An image bound to an endpoint: its URI, and the ECR repository the role pulls from
     (None when the image is not in a known ECR repository: nothing is granted); for an image
@@ -92,6 +107,7 @@ class _BoundImage:
 
     uri: str
     repository_arn: str | None = None
+    sources: tuple[SourceResource, ...] = ()
     through_vpc: bool = False
     credentials_provider_arn: str | None = None
 
@@ -104,7 +120,32 @@ class _BoundModelData:
 
     url: str
     access: ModelDataAccess | None = None
+    sources: tuple[SourceResource, ...] = ()
     prefix: bool = False
+
+
+class DockerImageOptions(TypedDict, total=False):
+    """Options of `ContainerImage.from_asset`: those of `aws_ecr_assets.DockerImageAsset`."""
+
+    asset_name: str
+    build_args: Mapping[str, str]
+    build_contexts: Mapping[str, str]
+    build_secrets: Mapping[str, str]
+    build_ssh: str
+    cache_disabled: bool
+    cache_from: Sequence[ecr_assets.DockerCacheOption]
+    cache_to: ecr_assets.DockerCacheOption
+    display_name: str
+    file: str
+    invalidation: ecr_assets.DockerImageAssetInvalidationOptions
+    network_mode: ecr_assets.NetworkMode
+    outputs: Sequence[str]
+    platform: ecr_assets.Platform
+    target: str
+    extra_hash: str
+    exclude: Sequence[str]
+    follow_symlinks: cdk.SymlinkFollowMode
+    ignore_mode: cdk.IgnoreMode
 
 
 class ContainerImage(abc.ABC):
@@ -129,7 +170,7 @@ class ContainerImage(abc.ABC):
         return _EcrRepositoryImage(repository, tag)
 
     @staticmethod
-    def from_asset(directory: str, **docker_options: Any) -> ContainerImage:
+    def from_asset(directory: str, **docker_options: Unpack[DockerImageOptions]) -> ContainerImage:
         """An image built from a local directory with a Dockerfile (a `DockerImageAsset`).
 
         `docker_options` are passed to `DockerImageAsset` (`build_args`, `file`, `platform`,
@@ -214,19 +255,24 @@ class _EcrRepositoryImage(ContainerImage):
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         uri = self.repository.repository_uri_for_tag_or_digest(self.tag_or_digest)
-        return _BoundImage(uri, self.repository.repository_arn)
+        arn = self.repository.repository_arn
+        # A repository policy names no resource: the policy is the repository's own.
+        source = SourceResource(
+            self.repository, ECR_PULL_ACTIONS, (), self.repository.add_to_resource_policy
+        )
+        return _BoundImage(uri, arn, (source,))
 
 
 @dataclass(frozen=True)
 class _AssetImage(ContainerImage):
     directory: str
-    docker_options: Mapping[str, Any]
+    docker_options: DockerImageOptions
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         from aws_cdk import aws_ecr_assets as ecr_assets
 
         asset = ecr_assets.DockerImageAsset(
-            scope, id, directory=self.directory, **dict(self.docker_options)
+            scope, id, directory=self.directory, **self.docker_options
         )
         return _BoundImage(asset.image_uri, asset.repository.repository_arn)
 
@@ -320,7 +366,9 @@ class _BucketModelData(ModelData):
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         access = ModelDataAccess(self.bucket.arn_for_objects(self.key), _bucket_key(self.bucket))
-        return _BoundModelData(self.bucket.s3_url_for_object(self.key), access)
+        return _BoundModelData(
+            self.bucket.s3_url_for_object(self.key), access, (_read_source(self.bucket, access),)
+        )
 
 
 @dataclass(frozen=True)
@@ -362,12 +410,30 @@ class _BucketPrefixModelData(ModelData):
         return None if is_unresolved(self.key_prefix) else self.key_prefix
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
+        bucket_arn = self.bucket.bucket_arn
         access = ModelDataAccess(
             self.bucket.arn_for_objects(f"{self.key_prefix}*"),
             _bucket_key(self.bucket),
-            PrefixListing(self.bucket.bucket_arn, self.key_prefix),
+            PrefixListing(bucket_arn, self.key_prefix),
         )
-        return _BoundModelData(self.bucket.s3_url_for_object(self.key_prefix), access, prefix=True)
+        # In another account, the bucket's policy allows the listing of the whole bucket: the
+        # role's own policy still limits it to the prefix.
+        listing = SourceResource(
+            self.bucket, ("s3:ListBucket",), (bucket_arn,), self.bucket.add_to_resource_policy
+        )
+        return _BoundModelData(
+            self.bucket.s3_url_for_object(self.key_prefix),
+            access,
+            (_read_source(self.bucket, access), listing),
+            prefix=True,
+        )
+
+
+def _read_source(bucket: s3.IBucket, access: ModelDataAccess) -> SourceResource:
+    """What `bucket`'s policy must allow for the role to read the objects of `access`."""
+    return SourceResource(
+        bucket, ("s3:GetObject",), (access.object_arn,), bucket.add_to_resource_policy
+    )
 
 
 def _bucket_key(bucket: s3.IBucket) -> BucketKey | None:

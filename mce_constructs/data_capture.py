@@ -17,7 +17,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 
 from ._permissions import CaptureAccess, Environment, s3_object_arn
 from ._tokens import is_unresolved
-from .container import _bucket_key
+from .container import SourceResource, _bucket_key
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
@@ -25,6 +25,18 @@ if TYPE_CHECKING:
     from aws_cdk import aws_s3 as s3
 
 _S3_DESTINATION = re.compile(r"^s3://(?P<bucket>[^/]+)/?(?P<prefix>.*)$")
+
+
+@dataclass(frozen=True)
+class _BoundCapture:
+    """Data capture bound to an endpoint: the endpoint config's `DataCaptureConfig`, what the
+    role needs to write the files (None for a destination that is a token or outside S3:
+    nothing is granted), and the bucket of the app whose policy must allow it when it is in
+    another account."""
+
+    config: sagemaker.CfnEndpointConfig.DataCaptureConfigProperty
+    access: CaptureAccess | None
+    sources: tuple[SourceResource, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,13 +123,11 @@ class DataCapture:
             json_content_types=tuple(json_content_types),
         )
 
-    def _bind(
-        self, env: Environment
-    ) -> tuple[sagemaker.CfnEndpointConfig.DataCaptureConfigProperty, CaptureAccess | None]:
-        """The endpoint config's `DataCaptureConfig`, and what the role needs to write the
-        files (None for a destination that is a token or outside S3: nothing is granted)."""
+    def _bind(self, env: Environment) -> _BoundCapture:
+        """The capture's configuration and what writing it needs, in the stack `env`."""
         keys = [] if self.kms_key is None else [self.kms_key.key_arn]
         access = None
+        sources: tuple[SourceResource, ...] = ()
         if self.bucket is not None:
             prefix = self.prefix.strip("/")
             destination = f"s3://{self.bucket.bucket_name}/{prefix}".rstrip("/")
@@ -128,6 +138,14 @@ class DataCapture:
                 self.bucket.arn_for_objects(f"{prefix}/*" if prefix else "*"),
                 tuple(keys),
                 self.bucket.env.region,
+            )
+            sources = (
+                SourceResource(
+                    self.bucket,
+                    ("s3:PutObject",),
+                    (access.objects_arn,),
+                    self.bucket.add_to_resource_policy,
+                ),
             )
         else:
             destination = str(self.destination_uri)
@@ -159,4 +177,4 @@ class DataCapture:
             capture_content_type_header=content_types,
             kms_key_id=keys[0] if self.kms_key is not None else None,
         )
-        return config, access
+        return _BoundCapture(config, access, sources)

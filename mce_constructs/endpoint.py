@@ -4,34 +4,42 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from . import _naming
-from ._deployment import render_deployment, rollback_alarm_arns
-from ._permissions import Environment, ModelDataAccess, Network, execution_statements
-from ._role import attach_execution_policy, create_execution_role
-from ._tokens import aws_partition, is_unresolved, known_length
+from ._deployment import render_deployment
+from ._permissions import (
+    Environment,
+    ModelDataAccess,
+    Network,
+    execution_statements,
+    rollback_alarm_statements,
+)
+from ._role import allow_role_in_other_accounts, attach_execution_policy, create_execution_role
+from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
 from ._validation import (
     EndpointSpec,
-    MceValidationError,
-    Problem,
     check_container_hostname,
     check_container_in_variants,
+    check_rollback_alarms,
     hostnames_of,
     name_problems,
     report,
     validate,
     variants_with_container,
 )
-from .container import ContainerDefinition, InvocationMode
+from .container import ContainerDefinition, InvocationMode, SourceResource
 from .deployment import DeploymentConfig
+from .errors import MceValidationError, Problem
 from .metrics import EndpointMetrics, MetricOptions
 from .variants import (
     DEFAULT_INSTANCE_TYPE,
@@ -181,12 +189,22 @@ class _EndpointBase(cdk.Resource, EndpointMetrics):
     """What every multi-container endpoint offers, deployed by this app or imported: invoke
     grants and CloudWatch metrics. One implementation serves both."""
 
-    endpoint_name: str
-    endpoint_arn: str
+    _endpoint_name: str
+    _endpoint_arn: str
     variant_name: str
     mode: InvocationMode | None = None
     """How the endpoint invokes its containers (None for an imported endpoint: not known)."""
     _container_hostnames: tuple[str, ...] | None = None
+
+    @property
+    def endpoint_name(self) -> str:
+        """The endpoint's name (a token when CloudFormation generates it)."""
+        return self._endpoint_name
+
+    @property
+    def endpoint_arn(self) -> str:
+        """The endpoint's ARN."""
+        return self._endpoint_arn
 
     def grant_invoke(
         self, grantee: iam.IGrantable, *, container_hostname: str | None = None
@@ -263,8 +281,8 @@ class _ImportedEndpoint(_EndpointBase):
         container_hostnames: Sequence[str] | None,
     ) -> None:
         super().__init__(scope, id, environment_from_arn=endpoint_arn)
-        self.endpoint_name = endpoint_name
-        self.endpoint_arn = endpoint_arn
+        self._endpoint_name = endpoint_name
+        self._endpoint_arn = endpoint_arn
         self.variant_name = variant_name
         self._container_hostnames = (
             None if container_hostnames is None else tuple(container_hostnames)
@@ -279,7 +297,11 @@ class _BoundContainers:
     definitions: list[sagemaker.CfnModel.ContainerDefinitionProperty]
     repository_arns: list[str]
     model_data: list[ModelDataAccess]
+    sources: list[SourceResource]
+    """The repositories and buckets of the app the role reads from (their resource policies
+    must allow it when they are in another account)."""
     credentials_providers: list[str]
+    """The Lambda functions that provide private registries' credentials."""
 
 
 class MultiContainerEndpoint(_EndpointBase):
@@ -419,7 +441,9 @@ class MultiContainerEndpoint(_EndpointBase):
         self.variant_name = first.name
         self._container_hostnames = hostnames_of(first)
         stack = cdk.Stack.of(self)
+        facts = stack_facts(stack)
         self.role: iam.IRole = role or create_execution_role(self, "Role")
+        self._deployment = deployment
         role_arn = self.role.role_arn
         # The role it creates has no create-only property (name, path): its logical id is
         # all a name must follow, so the namer skips looking it up.
@@ -433,7 +457,7 @@ class MultiContainerEndpoint(_EndpointBase):
             for definition, suffix in zip(definitions, suffixes, strict=True)
         ]
         network = self._place_in_vpc(vpc, security_groups, subnet_ids)
-        environment = Environment(aws_partition(), stack.region, stack.account)
+        environment = Environment(aws_partition(), facts.region, facts.account)
         capture = data_capture._bind(environment) if data_capture is not None else None
         statements = execution_statements(
             environment,
@@ -441,12 +465,19 @@ class MultiContainerEndpoint(_EndpointBase):
             repository_arns=[arn for each in bound for arn in each.repository_arns],
             model_data=[access for each in bound for access in each.model_data],
             network=network,
-            rollback_alarm_arns=rollback_alarm_arns(deployment),
             credentials_provider_arns=[arn for each in bound for arn in each.credentials_providers],
-            capture=None if capture is None else capture[1],
+            capture=None if capture is None else capture.access,
         )
-        policy = attach_execution_policy(self, "ExecutionPolicy", self.role, statements, stack)
-        namer = _naming.ContentNamer(self, stack, id, own_tokens=self._own_tokens)
+        policy = attach_execution_policy(
+            self, "ExecutionPolicy", self.role, statements, stack, role_is_created=role is None
+        )
+        sources = [source for each in bound for source in each.sources]
+        allow_role_in_other_accounts(
+            self.role, facts.account, [*sources, *(capture.sources if capture else ())]
+        )
+        self._execution_policy = policy
+        node = self.node
+        namer = _naming.ContentNamer(self, stack, id, path=node.path, own_tokens=self._own_tokens)
 
         vpc_config = None
         if network is not None:
@@ -484,7 +515,7 @@ class MultiContainerEndpoint(_EndpointBase):
                 for variant in self._variants.values()
             ],
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
-            data_capture_config=None if capture is None else capture[0],
+            data_capture_config=None if capture is None else capture.config,
         )
         for index, variant in enumerate(self._variants.values()):
             namer.refer(
@@ -499,12 +530,13 @@ class MultiContainerEndpoint(_EndpointBase):
             "Endpoint",
             endpoint_config_name=self.endpoint_config_name,
             endpoint_name=endpoint_name,
-            deployment_config=render_deployment(deployment) if deployment else None,
         )
         namer.refer(self.endpoint, "EndpointConfigName", self.endpoint_config)
-        self.node.default_child = self.endpoint
-        self.endpoint_name = endpoint_name or self.endpoint.attr_endpoint_name
-        self.endpoint_arn = self._arn(endpoint_name, stack)
+        self._spec = spec
+        self._rollback_alarms: list[cloudwatch.IAlarm] = []
+        self._deploy_with(deployment)
+        node.default_child = self.endpoint
+        self._given_name = endpoint_name
 
         for key, value in (tags or {}).items():
             cdk.Tags.of(self).add(key, value)
@@ -531,6 +563,36 @@ class MultiContainerEndpoint(_EndpointBase):
     def variants(self) -> tuple[EndpointVariant, ...]:
         """Every production variant, in the order given."""
         return tuple(self._variants.values())
+
+    def add_rollback_alarm(self, alarm: cloudwatch.IAlarm) -> None:
+        """Roll a later update back when `alarm` fires, like `rollback_alarms` of `deployment`,
+        for an alarm made after the endpoint: one on its own metrics. Give the endpoint a fixed
+        `endpoint_name` for that, otherwise the alarm (on the generated name) and the endpoint
+        (which names the alarm) depend on each other. Without `deployment`, SageMaker's default
+        blue/green deployment (all at once) gets the alarm."""
+        deployment = self._deployment or DeploymentConfig.blue_green()
+        self._deploy_with(
+            dataclasses.replace(deployment, rollback_alarms=(*deployment.rollback_alarms, alarm))
+        )
+
+    def _deploy_with(self, deployment: DeploymentConfig | None) -> None:
+        """Set the endpoint's deployment configuration, and let the execution role describe its
+        rollback alarms (SageMaker reads them as that role while it updates the endpoint)."""
+        if deployment is None:
+            return
+        report(self, check_rollback_alarms(dataclasses.replace(self._spec, deployment=deployment)))
+        self._deployment = deployment
+        self.endpoint.deployment_config = render_deployment(deployment)
+        alarms = deployment.rollback_alarms
+        if alarms and not self._rollback_alarms:
+            # One string that resolves to the ARN, or to the list of ARNs: the statement then
+            # reads as if it had been written with the alarms it has when the template is.
+            arns = cdk.Token.as_string(cdk.Lazy.any(_AlarmArns(self._rollback_alarms)))
+            for statement in rollback_alarm_statements([arns]):
+                self._execution_policy.add_statements(
+                    iam.PolicyStatement.from_json(statement.to_json())
+                )
+        self._rollback_alarms[:] = alarms
 
     @property
     def grant_principal(self) -> iam.IPrincipal:
@@ -679,11 +741,12 @@ class MultiContainerEndpoint(_EndpointBase):
     ) -> _BoundContainers:
         """Bind each container's image and model data under this endpoint (the ids of a
         variant's end with `suffix`)."""
-        bound = _BoundContainers([], [], [], [])
+        bound = _BoundContainers([], [], [], [], [])
         for index, container in enumerate(containers):
             image = container.container_image._bind(self, f"Image{index}{suffix}")
             if image.repository_arn is not None:
                 bound.repository_arns.append(image.repository_arn)
+            bound.sources.extend(image.sources)
             image_config = None
             if image.through_vpc:
                 provider = image.credentials_provider_arn
@@ -706,6 +769,7 @@ class MultiContainerEndpoint(_EndpointBase):
                     model_data_url = model_data.url
                 if model_data.access is not None:
                     bound.model_data.append(model_data.access)
+                bound.sources.extend(model_data.sources)
             bound.definitions.append(
                 sagemaker.CfnModel.ContainerDefinitionProperty(
                     image=image.uri,
@@ -740,12 +804,32 @@ class MultiContainerEndpoint(_EndpointBase):
             security_group_ids=tuple(group.security_group_id for group in groups),
         )
 
-    def _arn(self, endpoint_name: str | None, stack: cdk.Stack) -> str:
-        """The endpoint's ARN: built from a given name without a reference to the endpoint
-        (so that grants on it compose across stacks without a cycle), else its `Ref`."""
-        if endpoint_name is not None and not is_unresolved(endpoint_name):
-            return _endpoint_arn(stack, endpoint_name)
+    @functools.cached_property
+    def endpoint_name(self) -> str:
+        """The endpoint's name: the given `endpoint_name`, else a token of the name
+        CloudFormation generates."""
+        return self._given_name or self.endpoint.attr_endpoint_name
+
+    @functools.cached_property
+    def endpoint_arn(self) -> str:
+        """The endpoint's ARN: built from a given name without a reference to the endpoint (so
+        that grants on it compose across stacks without a cycle), else its `Ref`."""
+        if self._given_name is not None and not is_unresolved(self._given_name):
+            return _endpoint_arn(self.stack, self._given_name)
         return self.endpoint.ref
+
+
+@jsii.implements(cdk.IStableAnyProducer)
+class _AlarmArns:
+    """The ARNs of the rollback alarms, read when the template is written (alarms can be added
+    after the endpoint): one ARN as a string, several as a list, as IAM writes them."""
+
+    def __init__(self, alarms: Sequence[cloudwatch.IAlarm]) -> None:
+        self._alarms = alarms
+
+    def produce(self) -> str | list[str]:
+        arns = list(dict.fromkeys(alarm.alarm_arn for alarm in self._alarms))
+        return arns[0] if len(arns) == 1 else arns
 
 
 def _endpoint_arn(stack: cdk.Stack, endpoint_name: str) -> str:

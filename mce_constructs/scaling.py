@@ -17,7 +17,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from ._validation import Problem, check_capacity_range, check_target_value, report
+from ._validation import check_capacity_range, check_target_value, report
+from .errors import Problem
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not scale does not pay for them.

@@ -17,6 +17,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
 from cfnlint.api import ManualArgs, lint
+from constructs import IConstruct
 
 REPO = Path(__file__).resolve().parent.parent
 REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -28,6 +29,13 @@ Template = dict[str, Any]
 def template_of(stack: cdk.Stack) -> Template:
     """The synthesized CloudFormation template of `stack`, as plain JSON."""
     return dict(assertions.Template.from_stack(stack).to_json())
+
+
+def logical_id(construct: IConstruct) -> str:
+    """The logical id of a CloudFormation element, or of a construct's default child."""
+    element = construct if isinstance(construct, cdk.CfnElement) else construct.node.default_child
+    assert isinstance(element, cdk.CfnElement), construct.node.path
+    return str(cdk.Stack.of(element).resolve(element.logical_id))
 
 
 def resources_of_type(template: Template, resource_type: str) -> dict[str, Any]:

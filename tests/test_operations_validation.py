@@ -257,10 +257,10 @@ def test_container_grants_and_metrics_need_a_direct_endpoint_and_a_known_hostnam
     )
     client = iam.Role(stack, "Client", assumed_by=iam.AccountRootPrincipal())
     with pytest.raises(MceValidationError) as caught:
-        direct.grant_invoke(client, container_hostname="Ranker")
+        direct.grant_invoke(client, container_hostname="scorer")
     assert str(caught.value) == (
         "TestStack/Direct: 1 problem in the multi-container endpoint:\n"
-        "  - grant_invoke.container_hostname: 'Ranker' is not a container of this endpoint "
+        "  - grant_invoke.container_hostname: 'scorer' is not a container of this endpoint "
         "('ranker', 'embedder')"
     )
     with pytest.raises(MceValidationError) as caught:

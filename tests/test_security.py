@@ -29,7 +29,7 @@ from mce_constructs._permissions import (
 )
 from mce_constructs.metrics import INSTANCE_NAMESPACE as METRICS_NAMESPACE
 
-from .conftest import REGISTRY, Template, assert_lint_clean, resources_of_type
+from .conftest import REGISTRY, Template, assert_lint_clean, logical_id, resources_of_type
 
 PARTITION = {"Ref": "AWS::Partition"}
 REGION = {"Ref": "AWS::Region"}
@@ -420,11 +420,34 @@ def policy_construct(endpoint: MultiContainerEndpoint) -> Any:
     return endpoint.node.find_child("ExecutionPolicy").node.default_child
 
 
-def test_imported_mutable_role_gets_the_policy_by_name(built: Built) -> None:
-    policy = built.policy(built.with_mutable)
-    assert policy is not None
-    assert policy["Properties"]["Roles"] == ["mutable-role"]
-    assert built.statements(built.with_mutable) == built.statements(built.with_created)
+def test_imported_role_of_a_known_account_gets_the_policy_by_name() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "InAccount", env=cdk.Environment(account="123456789012"))
+    role = iam.Role.from_role_arn(stack, "Mutable", "arn:aws:iam::123456789012:role/mutable-role")
+    with_role = MultiContainerEndpoint(
+        stack, "WithRole", containers=[ContainerDefinition(image=f"{REGISTRY}/a:1")], role=role
+    )
+    template = app.synth().get_stack_by_name("InAccount").template
+    policies = resources_of_type(template, "AWS::IAM::Policy")
+    assert policies[logical_id(with_role.node.find_child("ExecutionPolicy"))]["Properties"][
+        "Roles"
+    ] == ["mutable-role"]
+    assert with_role.role is role
+
+
+def test_imported_role_in_an_environment_agnostic_stack_gets_no_policy_and_a_warning(
+    built: Built,
+) -> None:
+    """CloudFormation would attach it by name in whatever account deploys the stack."""
+    assert built.policy(built.with_mutable) is None
+    warnings = [
+        str(entry.data)
+        for entry in built.with_mutable.node.metadata
+        if entry.type == "aws:cdk:warning"
+    ]
+    assert len(warnings) == 1
+    assert "The role of account 123456789012 receives no policy" in warnings[0]
+    assert "[ack: mce-constructs:roleOfOtherAccount]" in warnings[0]
 
 
 def test_imported_immutable_role_is_used_as_is_with_nothing_added(built: Built) -> None:

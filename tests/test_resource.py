@@ -1,0 +1,279 @@
+"""The endpoint behaves like aws-cdk-lib's resources: a `cdk.Resource` behind an interface,
+env-aware metrics, grants that compose across stacks and accounts, and clear errors.
+
+Most checks share one app with three environments (synthesized once).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+
+from mce_constructs import (
+    ContainerDefinition,
+    ContainerImage,
+    IMultiContainerEndpoint,
+    InvocationMode,
+    MceValidationError,
+    ModelData,
+    MultiContainerEndpoint,
+)
+from mce_constructs._tokens import is_unresolved
+
+from .conftest import REGISTRY, Template, logical_id, resources_of_type
+
+HOME = cdk.Environment(account="111111111111", region="us-east-1")
+ABROAD = cdk.Environment(account="111111111111", region="eu-west-1")
+OTHER_ACCOUNT = cdk.Environment(account="222222222222", region="us-east-1")
+DIRECT = [
+    ContainerDefinition(image=f"{REGISTRY}/a:1", container_hostname="ranker"),
+    ContainerDefinition(image=f"{REGISTRY}/b:1", container_hostname="embedder"),
+]
+
+
+class Built:
+    def __init__(self) -> None:
+        self.app = cdk.App()
+        self.home = cdk.Stack(self.app, "Home", env=HOME)
+        self.clients = cdk.Stack(self.app, "Clients", env=HOME)
+        self.abroad = cdk.Stack(self.app, "Abroad", env=ABROAD)
+        self.other = cdk.Stack(self.app, "Other", env=OTHER_ACCOUNT)
+        principal = iam.ServicePrincipal("sagemaker.amazonaws.com")
+        # A role of stack Clients used by an endpoint of Home, and a grant to another role of
+        # Clients: with a fixed name, no cycle between the two stacks.
+        self.shared_role = iam.Role(self.clients, "SharedRole", assumed_by=principal)
+        self.client = iam.Role(self.clients, "Client", assumed_by=iam.AccountRootPrincipal())
+        # Used from another account: named, as CDK requires for any cross-account use.
+        generated = cdk.PhysicalName.GENERATE_IF_NEEDED
+        self.repository = ecr.Repository(self.other, "Images", repository_name=generated)
+        self.bucket = s3.Bucket(self.other, "Models", bucket_name=generated)
+        self.endpoint = MultiContainerEndpoint(
+            self.home,
+            "Recommender",
+            endpoint_name="recommender",
+            mode=InvocationMode.DIRECT,
+            role=self.shared_role,
+            containers=DIRECT,
+        )
+        self.endpoint.grant_invoke(self.client, container_hostname="RANKER")
+        self.abroad_client = iam.Role(self.abroad, "Client", assumed_by=iam.AccountRootPrincipal())
+        self.endpoint.grant_invoke(self.abroad_client)
+        self.sourced = MultiContainerEndpoint(
+            self.home,
+            "CrossAccountSources",
+            containers=[
+                ContainerDefinition(
+                    image=ContainerImage.from_ecr_repository(self.repository, "1"),
+                    model_data=ModelData.from_bucket(self.bucket, "model.tar.gz"),
+                )
+            ],
+        )
+        self.sourced.add_to_role_policy(
+            iam.PolicyStatement(actions=["s3:GetObject"], resources=["arn:aws:s3:::extra/*"])
+        )
+        self.alarmed = MultiContainerEndpoint(
+            self.home,
+            "Alarmed",
+            endpoint_name="alarmed",
+            mode=InvocationMode.DIRECT,
+            containers=DIRECT,
+        )
+        self.alarm = self.alarmed.metric_container_invocation_5xx_errors("ranker").create_alarm(
+            self.home, "RankerErrors", threshold=1, evaluation_periods=1
+        )
+        self.alarmed.add_rollback_alarm(self.alarm)
+        self.imported = MultiContainerEndpoint.from_endpoint_arn(
+            self.home, "Imported", "arn:aws:sagemaker:eu-west-1:333333333333:endpoint/shared"
+        )
+        assembly = self.app.synth()
+        self.templates: dict[str, Template] = {
+            stack.stack_name: stack.template for stack in assembly.stacks
+        }
+
+
+@pytest.fixture(scope="module")
+def built() -> Built:
+    return Built()
+
+
+def statements_of(template: Template, construct: Any) -> list[dict[str, Any]]:
+    policy = template["Resources"][logical_id(construct)]
+    statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def test_created_and_imported_endpoints_are_resources_behind_the_interface(
+    built: Built,
+) -> None:
+    endpoints: list[IMultiContainerEndpoint] = [built.endpoint, built.imported]
+    assert all(isinstance(endpoint, cdk.Resource) for endpoint in endpoints)
+    assert built.endpoint.node.default_child is built.endpoint.endpoint
+    assert (built.endpoint.env.account, built.endpoint.env.region) == (HOME.account, HOME.region)
+    assert (built.imported.env.account, built.imported.env.region) == (
+        "333333333333",
+        "eu-west-1",
+    )
+    assert built.imported.endpoint_name == "shared"
+
+
+def test_metrics_carry_the_endpoints_account_and_region(built: Built) -> None:
+    metric = built.endpoint.metric_invocations()
+    assert (metric.account, metric.region) == (HOME.account, HOME.region)
+    imported = built.imported.metric_model_latency()
+    assert (imported.account, imported.region) == ("333333333333", "eu-west-1")
+    assert built.endpoint.metric_gpu_utilization().metric_name == "GPUUtilization"
+    assert built.endpoint.metric_gpu_memory_utilization().metric_name == "GPUMemoryUtilization"
+
+
+def test_an_alarm_in_another_region_is_refused_by_cloudwatch() -> None:
+    app = cdk.App()
+    endpoint = MultiContainerEndpoint(
+        cdk.Stack(app, "Home", env=HOME), "E", endpoint_name="e", containers=DIRECT[:1]
+    )
+    with pytest.raises(Exception, match="Cannot create an Alarm in region"):
+        cloudwatch.Alarm(
+            cdk.Stack(app, "Abroad", env=ABROAD),
+            "Errors",
+            metric=endpoint.metric_invocation_5xx_errors(),
+            threshold=1,
+            evaluation_periods=1,
+        )
+
+
+def test_a_fixed_name_gives_an_arn_without_a_reference_so_stacks_do_not_cycle(
+    built: Built,
+) -> None:
+    """The role of Clients is used in Home, and a role of Clients is granted the endpoint:
+    synthesis succeeded without a DependencyCycle, and the grant in Clients and in another
+    region names the ARN itself (no export, no cross-region custom resource)."""
+    arn = {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":sagemaker:us-east-1:111111111111:endpoint/recommender",
+            ],
+        ]
+    }
+    assert built.home.resolve(built.endpoint.endpoint_arn) == arn
+    (grant,) = statements_of(
+        built.templates["Clients"], built.client.node.find_child("DefaultPolicy")
+    )
+    assert grant == {
+        "Action": "sagemaker:InvokeEndpoint",
+        "Condition": {"StringEqualsIgnoreCase": {"sagemaker:TargetContainerHostname": "ranker"}},
+        "Effect": "Allow",
+        "Resource": arn,
+    }
+    abroad = built.templates["Abroad"]["Resources"]
+    assert not [r for r in abroad.values() if r["Type"].startswith("Custom::")]
+    assert "Outputs" not in built.templates["Home"]
+
+
+def test_sources_of_another_account_allow_the_role_in_their_resource_policies(
+    built: Built,
+) -> None:
+    resources = built.templates["Other"]["Resources"]
+    repository = resources[logical_id(built.repository)]["Properties"]["RepositoryPolicyText"]
+    (pull,) = repository["Statement"]
+    assert pull["Action"] == [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchGetImage",
+    ]
+    principal = pull["Principal"]["AWS"]
+    assert "111111111111" in str(principal)
+    (bucket_policy,) = resources_of_type(built.templates["Other"], "AWS::S3::BucketPolicy").values()
+    (read,) = [
+        s
+        for s in bucket_policy["Properties"]["PolicyDocument"]["Statement"]
+        if s["Action"] == "s3:GetObject"
+    ]
+    assert read["Principal"]["AWS"] == principal
+
+
+def test_grant_principal_and_add_to_role_policy_use_the_execution_role(built: Built) -> None:
+    assert built.sourced.grant_principal is built.sourced.role.grant_principal
+    role = built.sourced.role
+    default_policy = role.node.find_child("DefaultPolicy")
+    assert statements_of(built.templates["Home"], default_policy) == [
+        {"Action": "s3:GetObject", "Effect": "Allow", "Resource": "arn:aws:s3:::extra/*"}
+    ]
+
+
+def test_rollback_alarms_on_the_endpoints_own_metrics_can_be_added_after_it(
+    built: Built,
+) -> None:
+    resources = built.templates["Home"]["Resources"]
+    endpoint = resources[logical_id(built.alarmed.endpoint)]["Properties"]
+    assert endpoint["DeploymentConfig"]["AutoRollbackConfiguration"] == {
+        "Alarms": [{"AlarmName": {"Ref": logical_id(built.alarm)}}]
+    }
+    assert "BlueGreenUpdatePolicy" in endpoint["DeploymentConfig"]
+    statements = statements_of(
+        built.templates["Home"], built.alarmed.node.find_child("ExecutionPolicy")
+    )
+    assert statements[-1] == {
+        "Action": "cloudwatch:DescribeAlarms",
+        "Effect": "Allow",
+        "Resource": {"Fn::GetAtt": [logical_id(built.alarm), "Arn"]},
+        "Sid": "DescribeRollbackAlarms",
+    }
+
+
+def test_hostnames_are_looked_up_case_insensitively(built: Built) -> None:
+    metric = built.endpoint.metric_for_container("Ranker", "Invocations")
+    assert metric.dimensions == {
+        "EndpointName": "recommender",
+        "VariantName": "AllTraffic",
+        "ContainerName": "ranker",
+    }
+
+
+def test_grant_invoke_to_a_principal_that_cannot_hold_a_policy_is_refused() -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    endpoint = MultiContainerEndpoint(stack, "E", containers=DIRECT[:1])
+    with pytest.raises(MceValidationError, match=r"grant_invoke.grantee: .* cannot hold a policy"):
+        endpoint.grant_invoke(iam.AccountPrincipal("123456789012"))
+
+
+def test_connections_are_the_security_groups_in_a_vpc() -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+    endpoint = MultiContainerEndpoint(stack, "E", containers=DIRECT[:1], vpc=vpc)
+    (group,) = endpoint.connections.security_groups
+    assert group.node.path == "S/E/SecurityGroup"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "plain",
+        "",
+        cdk.Aws.REGION,
+        f"prefix-{cdk.Aws.ACCOUNT_ID}",
+        cdk.Fn.ref("X"),
+        1,
+        0.5,
+        True,
+        None,
+        cdk.Token.as_number(cdk.Fn.ref("N")),
+        ["a", "b"],
+        ["a", cdk.Aws.REGION],
+        cdk.Token.as_list(cdk.Fn.ref("L")),
+        {"k": "v"},
+    ],
+)
+def test_the_token_check_agrees_with_cdk(value: Any) -> None:
+    expected = cdk.Token.is_unresolved(value) or (
+        isinstance(value, list) and any(cdk.Token.is_unresolved(item) for item in value)
+    )
+    assert is_unresolved(value) == expected
