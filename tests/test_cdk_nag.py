@@ -73,6 +73,10 @@ SAMPLE_ACKNOWLEDGED = {
     ("MceSampleStack/Recommender/ExecutionPolicy", logs("recommender")): NAMED_LOGS_REASON,
     ("MceSampleStack/FraudPipeline/ExecutionPolicy", ANY): joined(TOKEN_REASON, METRICS_REASON),
     ("MceSampleStack/FraudPipeline/ExecutionPolicy", logs("fraud-pipeline")): NAMED_LOGS_REASON,
+    (
+        "MceSampleStack/FraudPipeline/ExecutionPolicy",
+        objects("example-inference-capture/fraud-pipeline/*"),
+    ): CAPTURE_REASON,
 }
 FULL_ACKNOWLEDGED = {
     ("Full/Full/ExecutionPolicy", ANY): joined(TOKEN_REASON, METRICS_REASON, DESCRIBE_REASON),
@@ -94,6 +98,7 @@ SAMPLE_WILDCARDS = {
     ANY: {"GetEcrToken", "PutMetrics"},
     logs("recommender"): {"WriteLogs"},
     logs("fraud-pipeline"): {"WriteLogs"},
+    objects("example-inference-capture/fraud-pipeline/*"): {"WriteCapturedData"},
 }
 FULL_WILDCARDS = {
     ANY: {"GetEcrToken", "PutMetrics", "DescribeNetwork"},

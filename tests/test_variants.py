@@ -4,6 +4,7 @@ metrics; grants and per-container metrics across variants."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aws_cdk as cdk
@@ -23,7 +24,7 @@ from mce_constructs import (
 from mce_constructs.scaling import INSTANCE_TYPE_WARNING_ID
 
 from ._service_model import api_parameters, botocore_validate
-from .conftest import REGISTRY, Template, assert_lint_clean, resources_of_type
+from .conftest import REGISTRY, REPO, Template, assert_lint_clean, resources_of_type
 
 SERIAL = [
     ContainerDefinition(image=f"{REGISTRY}/fraud-pre:1"),
@@ -393,3 +394,25 @@ def test_every_model_and_config_passes_botocore_validation(built: Built) -> None
             botocore_validate(operation, api_parameters(resource["Properties"]))
             checked += 1
     assert checked == 10
+
+
+def test_the_readmes_ab_example_synthesizes_what_it_says() -> None:
+    """The README's A/B example, run as written after its setup block."""
+    readme = (REPO / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+    # The block the README's examples "start from": imports, an app, a stack and a registry.
+    (setup,) = [block for block in blocks if "registry = " in block and "Endpoint(" not in block]
+    (example,) = [block for block in blocks if "variants=[" in block]
+    namespace: dict[str, Any] = {}
+    exec(setup + example, namespace)
+    template = namespace["app"].synth().get_stack_by_name("Inference").template
+    (config,) = resources_of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    weights = {
+        variant["VariantName"]: variant["InitialVariantWeight"]
+        for variant in config["Properties"]["ProductionVariants"]
+    }
+    assert weights == {"champion": 90, "challenger": 10}
+    assert config["Properties"]["DataCaptureConfig"]["InitialSamplingPercentage"] == 20
+    assert len(resources_of_type(template, "AWS::SageMaker::Model")) == 2
+    (target,) = resources_of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget").values()
+    assert target["Properties"]["ResourceId"] == "endpoint/fraud/variant/challenger"
