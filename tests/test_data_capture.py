@@ -21,7 +21,7 @@ from mce_constructs import (
 from mce_constructs._validation import CAPTURE_DIRECT_WARNING_ID
 
 from ._service_model import api_parameters, botocore_validate
-from .conftest import REGISTRY, Template, assert_lint_clean
+from .conftest import REGISTRY, Template, assert_lint_clean, logical_id, properties_of
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 SERIAL = [
@@ -99,16 +99,11 @@ class Built:
         self.artifact = app.synth().get_stack_by_name("Capture")
         self.template: Template = self.artifact.template
 
-    def logical_id(self, construct: Any) -> str:
-        return str(self.stack.resolve(self.stack.get_logical_id(construct)))
-
-    def properties(self, construct: Any) -> dict[str, Any]:
-        found: dict[str, Any] = self.template["Resources"][self.logical_id(construct)]["Properties"]
-        return found
-
     def capture_statements(self, endpoint: MultiContainerEndpoint) -> list[dict[str, Any]]:
-        policy = endpoint.node.find_child("ExecutionPolicy").node.default_child
-        statements: list[dict[str, Any]] = self.properties(policy)["PolicyDocument"]["Statement"]
+        policy = endpoint.node.find_child("ExecutionPolicy")
+        statements: list[dict[str, Any]] = properties_of(self.template, policy)["PolicyDocument"][
+            "Statement"
+        ]
         return [s for s in statements if s["Sid"] in ("WriteCapturedData", "EncryptCapturedData")]
 
 
@@ -118,7 +113,7 @@ def built() -> Built:
 
 
 def test_capture_to_a_uri_with_a_key_and_content_types(built: Built) -> None:
-    assert built.properties(built.uri.endpoint_config)["DataCaptureConfig"] == {
+    assert properties_of(built.template, built.uri.endpoint_config)["DataCaptureConfig"] == {
         "EnableCapture": True,
         "DestinationS3Uri": "s3://capture-bucket/fraud/",
         "InitialSamplingPercentage": 20,
@@ -149,8 +144,8 @@ def test_capture_to_a_uri_with_a_key_and_content_types(built: Built) -> None:
 def test_capture_to_a_bucket_of_the_app_writes_under_its_prefix_with_its_key(
     built: Built,
 ) -> None:
-    bucket = built.logical_id(built.bucket.node.default_child)
-    assert built.properties(built.to_bucket.endpoint_config)["DataCaptureConfig"] == {
+    bucket = logical_id(built.bucket)
+    assert properties_of(built.template, built.to_bucket.endpoint_config)["DataCaptureConfig"] == {
         "EnableCapture": True,
         "DestinationS3Uri": {"Fn::Join": ["", ["s3://", {"Ref": bucket}, "/captured/fraud"]]},
         "InitialSamplingPercentage": 0,
@@ -167,16 +162,14 @@ def test_capture_to_a_bucket_of_the_app_writes_under_its_prefix_with_its_key(
             "Sid": "EncryptCapturedData",
             "Effect": "Allow",
             "Action": ["kms:GenerateDataKey", "kms:Encrypt"],
-            "Resource": {
-                "Fn::GetAtt": [built.logical_id(built.bucket_key.node.default_child), "Arn"]
-            },
+            "Resource": {"Fn::GetAtt": [logical_id(built.bucket_key), "Arn"]},
             "Condition": VIA_S3,
         },
     ]
 
 
 def test_capture_to_a_whole_bucket(built: Built) -> None:
-    config = built.properties(built.whole_bucket.endpoint_config)["DataCaptureConfig"]
+    config = properties_of(built.template, built.whole_bucket.endpoint_config)["DataCaptureConfig"]
     assert config["DestinationS3Uri"] == "s3://imported-capture"
     assert built.capture_statements(built.whole_bucket) == [
         {
@@ -208,7 +201,7 @@ def test_direct_mode_is_warned_about_once_per_direct_variant(built: Built) -> No
         ("/Capture/Ab", warning("direct")),
     ]
     # Still rendered: a warning, not a refusal.
-    assert "DataCaptureConfig" in built.properties(built.direct.endpoint_config)
+    assert "DataCaptureConfig" in properties_of(built.template, built.direct.endpoint_config)
 
 
 def test_the_template_passes_cfn_lint(built: Built) -> None:
@@ -219,5 +212,6 @@ def test_the_template_passes_cfn_lint(built: Built) -> None:
 def test_the_configs_pass_botocore_validation(built: Built, name: str) -> None:
     endpoint: MultiContainerEndpoint = getattr(built, name)
     botocore_validate(
-        "CreateEndpointConfig", api_parameters(built.properties(endpoint.endpoint_config))
+        "CreateEndpointConfig",
+        api_parameters(properties_of(built.template, endpoint.endpoint_config)),
     )

@@ -15,7 +15,7 @@ from aws_cdk import aws_s3 as s3
 from mce_constructs import ContainerDefinition, ContainerImage, ModelData, MultiContainerEndpoint
 
 from ._service_model import api_parameters, botocore_validate
-from .conftest import REGISTRY, Template, assert_lint_clean
+from .conftest import REGISTRY, Template, assert_lint_clean, logical_id, properties_of
 
 PROVIDER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:registry-credentials"
 PARTITION = {"Ref": "AWS::Partition"}
@@ -91,18 +91,11 @@ class Built:
         )
         self.template: Template = app.synth().get_stack_by_name("Sources").template
 
-    def logical_id(self, construct: Any) -> str:
-        return str(self.stack.resolve(self.stack.get_logical_id(construct)))
-
-    def properties(self, construct: Any) -> dict[str, Any]:
-        found: dict[str, Any] = self.template["Resources"][self.logical_id(construct)]["Properties"]
-        return found
-
     def statements(self, endpoint: MultiContainerEndpoint) -> dict[str, dict[str, Any]]:
-        policy = endpoint.node.find_child("ExecutionPolicy").node.default_child
+        policy = endpoint.node.find_child("ExecutionPolicy")
         return {
             statement["Sid"]: statement
-            for statement in self.properties(policy)["PolicyDocument"]["Statement"]
+            for statement in properties_of(self.template, policy)["PolicyDocument"]["Statement"]
         }
 
 
@@ -112,7 +105,7 @@ def built() -> Built:
 
 
 def test_private_registry_images_are_pulled_through_the_vpc(built: Built) -> None:
-    containers = built.properties(built.private.model)["Containers"]
+    containers = properties_of(built.template, built.private.model)["Containers"]
     assert containers == [
         {
             "Image": "registry.example.com/team/ranker:1.4",
@@ -124,7 +117,7 @@ def test_private_registry_images_are_pulled_through_the_vpc(built: Built) -> Non
         {"Image": "public.ecr.aws/acme/post:2", "ImageConfig": {"RepositoryAccessMode": "Vpc"}},
         {"Image": f"{REGISTRY}/pre:1"},
     ]
-    assert "VpcConfig" in built.properties(built.private.model)
+    assert "VpcConfig" in properties_of(built.template, built.private.model)
 
 
 def test_the_role_may_invoke_exactly_the_credentials_provider(built: Built) -> None:
@@ -142,12 +135,12 @@ def test_the_role_may_invoke_exactly_the_credentials_provider(built: Built) -> N
 
 
 def test_prefixes_are_uncompressed_model_data_sources(built: Built) -> None:
-    containers = built.properties(built.prefixes.model)["Containers"]
+    containers = properties_of(built.template, built.prefixes.model)["Containers"]
 
     def source(uri: Any) -> dict[str, Any]:
         return {"S3DataSource": {"S3Uri": uri, "S3DataType": "S3Prefix", "CompressionType": "None"}}
 
-    bucket = {"Ref": built.logical_id(built.encrypted_bucket.node.default_child)}
+    bucket = {"Ref": logical_id(built.encrypted_bucket)}
     assert [container.get("ModelDataSource") for container in containers] == [
         source("s3://models-a/fraud/v2/"),
         source({"Fn::Join": ["", ["s3://", bucket, "/ranker/v3/"]]}),
@@ -160,9 +153,7 @@ def test_prefixes_are_uncompressed_model_data_sources(built: Built) -> None:
 
 def test_the_role_reads_and_lists_exactly_under_the_prefixes(built: Built) -> None:
     statements = built.statements(built.prefixes)
-    bucket_arn = {
-        "Fn::GetAtt": [built.logical_id(built.encrypted_bucket.node.default_child), "Arn"]
-    }
+    bucket_arn = {"Fn::GetAtt": [logical_id(built.encrypted_bucket), "Arn"]}
     assert statements["ReadModelData"]["Resource"] == s3_arn("models-a/post/model.tar.gz")
     assert statements["ReadModelDataPrefixes"] == {
         "Sid": "ReadModelDataPrefixes",
@@ -196,7 +187,7 @@ def test_the_role_reads_and_lists_exactly_under_the_prefixes(built: Built) -> No
         "Sid": "DecryptModelData",
         "Effect": "Allow",
         "Action": "kms:Decrypt",
-        "Resource": {"Fn::GetAtt": [built.logical_id(built.key.node.default_child), "Arn"]},
+        "Resource": {"Fn::GetAtt": [logical_id(built.key), "Arn"]},
         "Condition": {
             "StringEquals": {
                 "kms:ViaService": {
@@ -214,4 +205,4 @@ def test_the_template_passes_cfn_lint(built: Built) -> None:
 @pytest.mark.parametrize("name", ["private", "prefixes"])
 def test_the_models_pass_botocore_validation(built: Built, name: str) -> None:
     endpoint: MultiContainerEndpoint = getattr(built, name)
-    botocore_validate("CreateModel", api_parameters(built.properties(endpoint.model)))
+    botocore_validate("CreateModel", api_parameters(properties_of(built.template, endpoint.model)))

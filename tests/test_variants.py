@@ -24,7 +24,15 @@ from mce_constructs import (
 from mce_constructs.scaling import INSTANCE_TYPE_WARNING_ID
 
 from ._service_model import api_parameters, botocore_validate
-from .conftest import REGISTRY, REPO, Template, assert_lint_clean, resources_of_type
+from .conftest import (
+    REGISTRY,
+    REPO,
+    Template,
+    assert_lint_clean,
+    logical_id,
+    properties_of,
+    resources_of_type,
+)
 
 SERIAL = [
     ContainerDefinition(image=f"{REGISTRY}/fraud-pre:1"),
@@ -105,15 +113,6 @@ class Built:
         self.artifact = app.synth().get_stack_by_name("Variants")
         self.template: Template = self.artifact.template
 
-    def logical_id(self, construct: Any) -> str:
-        return str(self.stack.resolve(self.stack.get_logical_id(construct)))
-
-    def properties(self, construct: Any) -> dict[str, Any]:
-        properties: dict[str, Any] = self.template["Resources"][self.logical_id(construct)][
-            "Properties"
-        ]
-        return properties
-
 
 @pytest.fixture(scope="module")
 def built() -> Built:
@@ -126,25 +125,21 @@ def role_arn(endpoint: str) -> dict[str, Any]:
 
 def test_each_variant_has_a_model_of_its_own(built: Built) -> None:
     champion, challenger = built.ab.variant("champion"), built.ab.variant("challenger")
-    assert built.properties(champion.model) == {
+    assert properties_of(built.template, champion.model) == {
         "Containers": [
             {"Image": f"{REGISTRY}/fraud-pre:1"},
             {"Image": f"{REGISTRY}/fraud-xgb:1"},
         ],
-        "ExecutionRoleArn": {
-            "Fn::GetAtt": [built.logical_id(built.ab.role.node.default_child), "Arn"]
-        },
+        "ExecutionRoleArn": {"Fn::GetAtt": [logical_id(built.ab.role), "Arn"]},
         "InferenceExecutionConfig": {"Mode": "Serial"},
         "ModelName": champion.model_name,
     }
-    assert built.properties(challenger.model) == {
+    assert properties_of(built.template, challenger.model) == {
         "Containers": [
             {"ContainerHostname": "scorer", "Image": f"{REGISTRY}/scorer:2"},
             {"ContainerHostname": "explainer", "Image": f"{REGISTRY}/explainer:2"},
         ],
-        "ExecutionRoleArn": {
-            "Fn::GetAtt": [built.logical_id(built.ab.role.node.default_child), "Arn"]
-        },
+        "ExecutionRoleArn": {"Fn::GetAtt": [logical_id(built.ab.role), "Arn"]},
         "InferenceExecutionConfig": {"Mode": "Direct"},
         "ModelName": challenger.model_name,
     }
@@ -156,7 +151,7 @@ def test_each_variant_has_a_model_of_its_own(built: Built) -> None:
 
 
 def test_one_config_lists_every_variant_with_its_model_weight_and_settings(built: Built) -> None:
-    config = built.properties(built.ab.endpoint_config)
+    config = properties_of(built.template, built.ab.endpoint_config)
     assert config == {
         "EndpointConfigName": built.ab.endpoint_config_name,
         "ProductionVariants": [
@@ -177,16 +172,12 @@ def test_one_config_lists_every_variant_with_its_model_weight_and_settings(built
             },
         ],
     }
-    depends_on = built.template["Resources"][built.logical_id(built.ab.endpoint_config)][
-        "DependsOn"
-    ]
-    assert sorted(depends_on) == sorted(
-        built.logical_id(variant.model) for variant in built.ab.variants
-    )
+    depends_on = built.template["Resources"][logical_id(built.ab.endpoint_config)]["DependsOn"]
+    assert sorted(depends_on) == sorted(logical_id(variant.model) for variant in built.ab.variants)
 
 
 def test_one_endpoint_keeps_scaled_counts_and_applies_weights_and_capture(built: Built) -> None:
-    assert built.properties(built.ab.endpoint) == {
+    assert properties_of(built.template, built.ab.endpoint) == {
         "EndpointConfigName": built.ab.endpoint_config_name,
         "EndpointName": "fraud",
         "RetainAllVariantProperties": True,
@@ -195,11 +186,11 @@ def test_one_endpoint_keeps_scaled_counts_and_applies_weights_and_capture(built:
             {"VariantPropertyType": "DataCaptureConfig"},
         ],
     }
-    assert "RetainAllVariantProperties" not in built.properties(built.twins.endpoint)
+    assert "RetainAllVariantProperties" not in properties_of(built.template, built.twins.endpoint)
 
 
 def test_the_single_variant_form_renders_the_variant_settings(built: Built) -> None:
-    (variant,) = built.properties(built.single.endpoint_config)["ProductionVariants"]
+    (variant,) = properties_of(built.template, built.single.endpoint_config)["ProductionVariants"]
     assert variant == {
         "VariantName": "Blue",
         "ModelName": built.single.model_name,
@@ -257,7 +248,7 @@ def test_reordering_the_variants_keeps_every_model() -> None:
 def test_each_variant_scales_on_its_own(built: Built) -> None:
     targets = resources_of_type(built.template, "AWS::ApplicationAutoScaling::ScalableTarget")
     paths = {
-        built.logical_id(construct): construct.node.path
+        logical_id(construct): construct.node.path
         for construct in built.stack.node.find_all()
         if isinstance(construct, cdk.CfnResource)
     }
@@ -270,19 +261,19 @@ def test_each_variant_scales_on_its_own(built: Built) -> None:
         )
         for logical_id, target in targets.items()
     }
-    generated_name = {"Fn::GetAtt": [built.logical_id(built.single.endpoint), "EndpointName"]}
+    generated_name = {"Fn::GetAtt": [logical_id(built.single.endpoint), "EndpointName"]}
     assert found == {
         "Variants/Fraud/InstanceCount-challenger/Resource": (
             "endpoint/fraud/variant/challenger",
             1,
             4,
-            [built.logical_id(built.ab.endpoint)],
+            [logical_id(built.ab.endpoint)],
         ),
         "Variants/Fraud/InstanceCount-champion/Resource": (
             "endpoint/fraud/variant/champion",
             2,
             6,
-            [built.logical_id(built.ab.endpoint)],
+            [logical_id(built.ab.endpoint)],
         ),
         # A generated name is a reference to the endpoint: no DependsOn is needed.
         "Variants/Single/InstanceCount/Resource": (
@@ -371,7 +362,7 @@ def test_per_container_calls_must_name_a_container_of_the_right_variant(built: B
 
 
 def test_grants_accept_a_container_of_any_variant(built: Built) -> None:
-    policy = built.properties(built.client.node.find_child("DefaultPolicy").node.default_child)
+    policy = properties_of(built.template, built.client.node.find_child("DefaultPolicy"))
     conditions = [statement["Condition"] for statement in policy["PolicyDocument"]["Statement"]]
     assert conditions == [
         {"StringEqualsIgnoreCase": {"sagemaker:TargetContainerHostname": "explainer"}},
