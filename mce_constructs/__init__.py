@@ -11,6 +11,7 @@ from .data_capture import DataCapture
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
 from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
 from .errors import MceValidationError, Problem
+from .instance_type import InstanceType
 from .scaling import ScalableInstanceCount
 from .variants import EndpointVariant, RoutingStrategy, VariantDefinition
 
@@ -23,6 +24,7 @@ __all__ = [
     "DockerImageOptions",
     "EndpointVariant",
     "IMultiContainerEndpoint",
+    "InstanceType",
     "InvocationMode",
     "MceValidationError",
     "ModelData",

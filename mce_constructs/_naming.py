@@ -67,6 +67,16 @@ _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
 NAME_CHANGED_WARNING = "mce-constructs:nameFollowsLateChange"
 
 
+def late_change_warning(path: str, before: str | None, after: str | None) -> str:
+    """The warning of a resource changed after the construct was created, whose name follows."""
+    return (
+        f"{path} was changed after the construct was created (an escape hatch or an aspect): "
+        "its name in the template follows the change"
+        + (f" ({after})" if after else " (CloudFormation generates it)")
+        + f"; a name read from the construct before ({before}) is out of date."
+    )
+
+
 def content_hash(
     *,
     stack_name: str,
@@ -405,11 +415,7 @@ class ContentNamer:
                 if after is None:
                     referrer.remove_resource_dependency(named.resource)
             cdk.Annotations.of(self._endpoint).add_warning_v2(
-                NAME_CHANGED_WARNING,
-                f"{named.resource.node.path} was changed after the construct was created (an "
-                "escape hatch or an aspect): its name in the template follows the change"
-                + (f" ({after})" if after else " (CloudFormation generates it)")
-                + f"; a name read from the construct before ({before}) is out of date.",
+                NAME_CHANGED_WARNING, late_change_warning(named.resource.node.path, before, after)
             )
 
     def _find(self, resource: cdk.CfnResource) -> _Named:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ._tokens import is_unresolved
+from ._tokens import is_unresolved, known_length
 from .metrics import INSTANCE_NAMESPACE as METRICS_NAMESPACE
 
 ECR_PULL_ACTIONS = (
@@ -66,6 +66,12 @@ PREFIX_REASON = (
 CAPTURE_REASON = (
     "SageMaker names the data capture files it writes after the endpoint, the variant and the "
     "hour, so writing is limited to the objects under the capture destination's prefix."
+)
+SUBNET_LIST_ARN_PREFIX = "arn:*:ec2:*:*:subnet/"
+SUBNET_LIST_REASON = (
+    "The subnets are a list known only at deploy time; CloudFormation cannot put the stack's "
+    "partition, region and account into each of their ARNs, so these match any, and each "
+    "ARN is still limited to its exact subnet ID."
 )
 NETWORK_INTERFACE_REASON = (
     "SageMaker creates the endpoint's network interfaces at run time, so their IDs are unknown; "
@@ -287,21 +293,54 @@ def runtime_statements(env: Environment, endpoint_name: str | None) -> list[Stat
     ]
 
 
+def subnet_arns(env: Environment, subnet_ids: Sequence[str]) -> tuple[str, ...]:
+    """The ARNs of the subnets, or a list token of them when the IDs are a list token (a
+    `List<AWS::EC2::Subnet::Id>` parameter, whose length is known only at deploy time).
+
+    CloudFormation cannot prefix each element of a list with the stack's partition, region
+    and account (the delimiter of `Fn::Join` must be a literal), so those ARNs keep the exact
+    subnet ID and match the other fields with `*`.
+    """
+    if known_length(subnet_ids) is not None:
+        return tuple(env.arn("ec2", f"subnet/{subnet}") for subnet in subnet_ids)
+    import aws_cdk as cdk
+
+    arns = [
+        SUBNET_LIST_ARN_PREFIX + cdk.Fn.join(f",{SUBNET_LIST_ARN_PREFIX}", [subnet])
+        for subnet in subnet_ids
+    ]
+    return tuple(cdk.Fn.split(",", cdk.Fn.join(",", arns)))
+
+
 def network_statements(env: Environment, network: Network) -> list[Statement]:
     """Create, share with SageMaker and delete network interfaces in exactly these subnets."""
-    subnets = tuple(env.arn("ec2", f"subnet/{subnet}") for subnet in network.subnet_ids)
+    subnets = subnet_arns(env, network.subnet_ids)
     groups = tuple(
         env.arn("ec2", f"security-group/{group}") for group in network.security_group_ids
     )
     interfaces = env.arn("ec2", "network-interface/*")
-    return [
-        Statement("DescribeNetwork", VPC_DESCRIBE_ACTIONS, ("*",), wildcard_reason=DESCRIBE_REASON),
+    listed = known_length(subnets) is not None
+    create = [
         Statement(
             "CreateNetworkInterfaces",
             ("ec2:CreateNetworkInterface",),
-            (interfaces, *subnets, *groups),
+            (interfaces, *subnets, *groups) if listed else (interfaces, *groups),
             wildcard_reason=NETWORK_INTERFACE_REASON,
-        ),
+        )
+    ]
+    if not listed:
+        # A list token stands alone in a list: its subnets get a statement of their own.
+        create.append(
+            Statement(
+                "CreateNetworkInterfacesInSubnets",
+                ("ec2:CreateNetworkInterface",),
+                subnets,
+                wildcard_reason=SUBNET_LIST_REASON,
+            )
+        )
+    return [
+        Statement("DescribeNetwork", VPC_DESCRIBE_ACTIONS, ("*",), wildcard_reason=DESCRIBE_REASON),
+        *create,
         Statement(
             "ManageNetworkInterfaces",
             ("ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"),
@@ -347,6 +386,21 @@ def execution_statements(
         *rollback_alarm_statements(rollback_alarm_arns),
         *(capture_statements(capture) if capture is not None else []),
     ]
+
+
+def without_repeated_resources(
+    statements: Sequence[Statement], render: Callable[[str], Any]
+) -> list[Statement]:
+    """The statements with each resource listed once, compared as `render` writes them into the
+    template: different tokens can stand for one resource (one asset bound by two containers,
+    or two assets in the bootstrap's one repository)."""
+    distinct = []
+    for statement in statements:
+        seen: dict[str, str] = {}
+        for resource in statement.resources:
+            seen.setdefault(json.dumps(render(resource), sort_keys=True), resource)
+        distinct.append(replace(statement, resources=tuple(seen.values())))
+    return distinct
 
 
 def flatten_reference(value: Any) -> str:

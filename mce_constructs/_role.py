@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._permissions import Statement, acknowledgements, flatten_reference
-from ._tokens import StackFacts, is_unresolved, stack_facts
+from ._permissions import (
+    Statement,
+    acknowledgements,
+    flatten_reference,
+    without_repeated_resources,
+)
+from ._tokens import StackFacts, is_unresolved, known_length, stack_facts
+from ._validation import check_role_account, report
 from .container import SourceResource
-
-OTHER_ACCOUNT_ROLE_WARNING = "mce-constructs:roleOfOtherAccount"
 
 
 def create_execution_role(scope: Construct, id: str) -> iam.Role:
@@ -71,22 +75,18 @@ def attach_execution_policy(
     An immutable or another account's role attaches nothing: the policy is then not
     synthesized, and the role is used as it is.
     """
+    facts = stack_facts(stack)
+    spelling = _as_cdk_nag_spells(statements, facts, stack)
+    statements = without_repeated_resources(statements, spelling)
     document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
     policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
-    facts = stack_facts(stack)
-    if not role_is_created and is_unresolved(facts.account) and not is_unresolved(role.env.account):
-        # CloudFormation would attach the policy by the role's name in whatever account
-        # deploys the stack: to another role, or to none.
-        cdk.Annotations.of(scope).add_warning_v2(
-            OTHER_ACCOUNT_ROLE_WARNING,
-            f"The role of account {role.env.account} receives no policy from an "
-            "environment-agnostic stack (the stack's account is known only at deploy time): it "
-            "must already allow what the endpoint needs (docs/security.md), or give the stack "
-            "an account.",
-        )
-    else:
+    # CloudFormation would attach the policy by the role's name in whatever account deploys an
+    # environment-agnostic stack: a given role of a known account gets none, but a warning.
+    unattached = [] if role_is_created else check_role_account(facts.account, role.env.account)
+    report(scope, unattached)
+    if not unattached:
         role.attach_inline_policy(policy)
-    found = acknowledgements(statements, functools.partial(_as_cdk_nag_spells, facts, stack))
+    found = acknowledgements(statements, spelling)
     if found:
         cdk.Validations.of(policy).acknowledge(
             *(cdk.Acknowledgment(id=finding, reason=reason) for finding, reason in found.items())
@@ -94,10 +94,26 @@ def attach_execution_policy(
     return policy
 
 
-def _as_cdk_nag_spells(facts: StackFacts, stack: cdk.Stack, value: str) -> str:
-    """A resource of a statement as cdk-nag spells it in a finding: the partition, the region
-    and the account are replaced by their spelling (read once per stack); a value with any
-    other token is resolved."""
-    for token, resolved in facts.resolved.items():
-        value = value.replace(token, flatten_reference(resolved))
-    return flatten_reference(stack.resolve(value)) if is_unresolved(value) else value
+def _as_cdk_nag_spells(
+    statements: Sequence[Statement], facts: StackFacts, stack: cdk.Stack
+) -> Callable[[str], str]:
+    """Each resource of the statements as cdk-nag spells it in a finding (and as the template
+    writes it, up to that spelling): the partition, the region and the account are replaced by
+    their spelling (read once per stack); the resources with any other token are resolved
+    together, in one round trip to the jsii runtime, each as a list of one (a list token must
+    stand alone)."""
+    spelled: dict[str, str] = {}
+    for statement in statements:
+        for resource in statement.resources:
+            value = resource
+            for token, resolved in facts.resolved.items():
+                value = value.replace(token, flatten_reference(resolved))
+            spelled[resource] = value
+    others = [resource for resource, value in spelled.items() if is_unresolved(value)]
+    if others:
+        values = stack.resolve([[resource] for resource in others])
+        for resource, value in zip(others, values, strict=True):
+            spelled[resource] = flatten_reference(
+                value if known_length([resource]) is None else value[0]
+            )
+    return lambda resource: spelled.get(resource, resource)

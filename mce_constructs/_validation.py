@@ -15,9 +15,9 @@ import dataclasses
 import difflib
 import os
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import aws_cdk as cdk
 from constructs import Construct
@@ -25,7 +25,15 @@ from constructs import Construct
 from ._instance_types import INSTANCE_TYPES
 from ._naming import NAME_MAX_LENGTH, NAME_PATTERN
 from ._tokens import is_unresolved
-from .container import ContainerDefinition, InvocationMode
+from .container import (
+    ContainerDefinition,
+    ContainerImage,
+    InvocationMode,
+    ModelData,
+    ecr_location,
+    s3_location,
+)
+from .data_capture import DataCapture
 from .deployment import (
     BlueGreenDeployment,
     CapacitySize,
@@ -35,10 +43,8 @@ from .deployment import (
     TrafficRoutingType,
 )
 from .errors import MceValidationError, Problem
+from .instance_type import InstanceType
 from .variants import RoutingStrategy, VariantDefinition
-
-if TYPE_CHECKING:
-    from .data_capture import DataCapture
 
 MAX_CONTAINERS = 15
 IMAGE_MAX_LENGTH = 255
@@ -75,25 +81,43 @@ CONTENT_TYPE_PATTERN = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*\/[a-zA-Z0-9](-*[
 CAPTURE_DIRECT_WARNING_ID = "mce-constructs:dataCaptureDirect"
 ROLLING_VARIANTS_WARNING_ID = "mce-constructs:rollingMultiVariant"
 
-CPU_INSTANCE_TYPE = re.compile(r"ml\.[tmcr]\d")
-"""General purpose (t, m), compute (c) and memory (r) optimised families: the CPU instances.
-The Developer Guide lists multi-container endpoints as CPU-only, so the GPU (g, p), Inferentia
-(inf), Trainium (trn) and Gaudi (dl) families of `INSTANCE_TYPES` are refused."""
+MAX_TAGS = 50
+TAG_KEY_LENGTH = (1, 128)
+TAG_VALUE_LENGTH = (0, 256)
+TAG_PUNCTUATION = "_.:/=+-@"
+TAG_UNICODE_CATEGORIES = frozenset("LZN")
+"""`TagKey` and `TagValue` in the service model (and the CloudFormation schemas) match
+`([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)`: Unicode letters, separators (spaces) and numbers, and these
+punctuation characters. Python's `re` has no `\\p{...}`: the categories are read with
+`unicodedata` instead (`tests/test_service_model.py` compares the two)."""
+RESERVED_TAG_PREFIX = "aws:"
+
+INSTANCE_TYPE_SHAPE = re.compile(r"ml\.[a-z][a-z0-9-]*\.[a-z0-9]+")
+"""`ml.<family>.<size>`, the shape of every `ProductionVariantInstanceType`: all that is
+checked of an `InstanceType.of` name, which the pinned list does not know."""
+GPU_INSTANCE_TYPE = re.compile(r"ml\.[gp]\d")
+"""The GPU families (`ml.g*`, `ml.p*`)."""
+INF1_INSTANCE_TYPE = re.compile(r"ml\.inf1\.")
+BURSTABLE_INSTANCE_TYPE = re.compile(r"ml\.t\d")
 
 NVME_ONLY_FAMILIES = frozenset(
     {
         # CPU families with local NVMe SSD storage (the `d` in the name).
         *("c5d", "c6gd", "m5d", "m6gd", "r5d", "r6gd", "r7gd"),
-        # Accelerated families with local NVMe SSD storage (also refused as not CPU).
+        # Accelerated families with local NVMe SSD storage.
         *("dl1", "g4dn", "g5", "g6", "g6e", "p4d", "p4de", "p5", "p5e", "p5en"),
         *("trn1", "trn1n", "trn2"),
     }
 )
-"""Families of `INSTANCE_TYPES` whose storage is NVMe instance storage only. The SageMaker API
-reference of `CreateEndpointConfig.KmsKeyId` says the call fails with a key on such instances
-and points to the EC2 User Guide's table of instance store volumes, the source of this list.
-The newest accelerated families (g7, g7e, p6) are not in that table: they are left out, and
-refused as not CPU anyway."""
+"""Families of `INSTANCE_TYPES` whose storage is NVMe instance storage only, from the EC2 User
+Guide's table of instance store volumes, which the SageMaker API reference of
+`CreateEndpointConfig.KmsKeyId` points to: a storage key does not encrypt it. The newest
+accelerated families (g7, g7e, p6) are not in that table, so they are left out."""
+
+GPU_DIRECT_WARNING = "mce-constructs:gpuDirect"
+INF1_WARNING = "mce-constructs:inf1"
+KMS_INSTANCE_STORAGE_WARNING = "mce-constructs:kmsInstanceStorage"
+OTHER_ACCOUNT_ROLE_WARNING = "mce-constructs:roleOfOtherAccount"
 
 _NAME_RULE = (
     f"1 to {NAME_MAX_LENGTH} letters, digits and hyphens, "
@@ -103,19 +127,22 @@ _NAME_RULE = (
 
 @dataclass(frozen=True, kw_only=True)
 class EndpointSpec:
-    """The settings of one endpoint that the rules look at.
+    """The settings of one endpoint that the rules look at, as given.
 
-    Only plain values and counts, never CDK objects, so that every rule stays a pure function.
-    A new option adds a field here (with a default when it is optional) and a rule to `RULES`.
+    Plain values and counts, so that every rule stays a pure function; a value of a wrong type
+    is kept as it is, for a rule to name it. A new option adds a field here (with a default
+    when it is optional) and a rule to `ENDPOINT_RULES`.
     """
 
     containers: Sequence[ContainerDefinition]
     mode: InvocationMode
-    instance_type: str
+    instance_type: str | InstanceType
     initial_instance_count: int
     variant_name: str
     endpoint_name: str | None = None
     """None when CloudFormation generates the name."""
+    region: str | None = None
+    """The stack's region; None when the stack is environment-agnostic."""
     has_kms_key: bool = False
     security_group_count: int | None = None
     """None when the model is not in a VPC."""
@@ -124,7 +151,9 @@ class EndpointSpec:
     vpc_options_without_vpc: tuple[str, ...] = ()
     """The names of VPC options (`vpc_subnets`, `security_groups`) given without `vpc`."""
     deployment: DeploymentConfig | None = None
-    initial_weight: float = 1
+    tags: Mapping[str, str] | None = None
+    objects: Mapping[str, object] = field(default_factory=dict)
+    """The options that only their type rule reads (CDK objects and flags), by name."""
     volume_size: cdk.Size | None = None
     model_data_download_timeout: cdk.Duration | None = None
     container_startup_health_check_timeout: cdk.Duration | None = None
@@ -140,7 +169,7 @@ class EndpointSpec:
     def for_variant(self, variant: VariantDefinition) -> EndpointSpec:
         """This spec with `variant`'s settings as its variant fields (`VARIANT_FIELDS`)."""
         return dataclasses.replace(
-            self, **{field: getattr(variant, source) for field, source in VARIANT_FIELDS.items()}
+            self, **{name: getattr(variant, source) for name, source in VARIANT_FIELDS.items()}
         )
 
 
@@ -151,7 +180,6 @@ VARIANT_FIELDS = {
     "instance_type": "instance_type",
     "initial_instance_count": "initial_instance_count",
     "variant_name": "name",
-    "initial_weight": "initial_weight",
     "volume_size": "volume_size",
     "model_data_download_timeout": "model_data_download_timeout",
     "container_startup_health_check_timeout": "container_startup_health_check_timeout",
@@ -177,13 +205,87 @@ def report(scope: Construct, problems: Sequence[Problem]) -> None:
 def container_label(index: int, container: ContainerDefinition) -> str:
     """How a problem names a container: its index, and its hostname when it has one."""
     hostname = container.container_hostname
-    if hostname is None:
+    if not isinstance(hostname, str):
         return f"containers[{index}]"
     return f"containers[{index}] ({hostname!r})"
 
 
-def name_problems(where: str, name: str, what: str) -> list[Problem]:
+def shown(value: object) -> str:
+    """A value as a problem shows it: a literal as Python writes it, another object by its
+    type (its repr would carry a memory address), as `<aws_kms.IKey>`."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        items = ", ".join(shown(item) for item in value)
+        return f"[{items}]" if isinstance(value, list) else f"({items})"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{shown(k)}: {shown(v)}" for k, v in value.items()) + "}"
+    names = [name for cls in _classes(value) if (name := getattr(cls, "__jsii_type__", None))]
+    if names:
+        return f"<{names[-1].removeprefix('aws-cdk-lib.')}>"
+    return f"<{type(value).__qualname__}>"
+
+
+def _classes(value: object) -> list[type]:
+    """The classes of `value`, and for an object jsii made for an interface (a dynamic proxy),
+    the classes it delegates to."""
+    delegates = getattr(value, "__dict__", {}).get("_delegates", ())
+    return [type(value), *(type(delegate) for delegate in delegates)]
+
+
+def implements(value: object, jsii_type: str) -> bool:
+    """Whether `value` is or implements the jsii type `jsii_type` (`aws-cdk-lib.aws_iam.IRole`).
+
+    aws-cdk-lib's interfaces are not runtime-checkable protocols, so `isinstance` cannot tell;
+    the jsii metadata of the classes can, without a round trip to the jsii runtime.
+    """
+    for cls in _classes(value):
+        for klass in cls.__mro__:
+            interfaces = [klass, *getattr(klass, "__jsii_ifaces__", ())]
+            for interface in interfaces:
+                for base in interface.__mro__:
+                    if getattr(base, "__jsii_type__", None) == jsii_type:
+                        return True
+    return False
+
+
+def _list_of(jsii_type: str) -> Callable[[object], bool]:
+    return lambda value: (
+        isinstance(value, list | tuple) and all(implements(item, jsii_type) for item in value)
+    )
+
+
+OPTION_TYPES: dict[str, tuple[str, Callable[[object], bool]]] = {
+    "role": ("an iam.IRole", lambda value: implements(value, "aws-cdk-lib.aws_iam.IRole")),
+    "vpc": ("an ec2.IVpc", lambda value: implements(value, "aws-cdk-lib.aws_ec2.IVpc")),
+    "vpc_subnets": (
+        "an ec2.SubnetSelection",
+        lambda value: implements(value, "aws-cdk-lib.aws_ec2.SubnetSelection"),
+    ),
+    "security_groups": (
+        "a list of ec2.ISecurityGroup",
+        _list_of("aws-cdk-lib.aws_ec2.ISecurityGroup"),
+    ),
+    "kms_key": ("a kms.IKey", lambda value: implements(value, "aws-cdk-lib.aws_kms.IKey")),
+    "deployment": ("a DeploymentConfig", lambda value: isinstance(value, DeploymentConfig)),
+    "data_capture": ("a DataCapture", lambda value: isinstance(value, DataCapture)),
+    "enable_network_isolation": ("a bool", lambda value: isinstance(value, bool)),
+}
+"""What each option of `EndpointSpec.objects` must be (None stands for a default, except for
+a flag)."""
+
+
+def has_type(option: str, value: object) -> bool:
+    """Whether `value` is what `option` takes (the endpoint asks before it uses the value)."""
+    if value is None:
+        return option != "enable_network_isolation"
+    return OPTION_TYPES[option][1](value)
+
+
+def name_problems(where: str, name: object, what: str) -> list[Problem]:
     """The shared rule of hostnames and SageMaker resource names."""
+    if not isinstance(name, str):
+        return [Problem(where, f"{shown(name)} is not a str")]
     if is_unresolved(name) or (
         len(name) <= NAME_MAX_LENGTH and NAME_PATTERN.fullmatch(name) is not None
     ):
@@ -203,17 +305,75 @@ def _is_environment_key(key: object) -> bool:
     )
 
 
-def check_container_count(spec: EndpointSpec) -> list[Problem]:
-    """A model has 1 to 15 containers."""
-    count = len(spec.containers)
-    if 1 <= count <= MAX_CONTAINERS:
+def _is_list(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
+def _containers(spec: EndpointSpec) -> list[tuple[int, ContainerDefinition]]:
+    """The containers that are `ContainerDefinition`s, with their index
+    (`check_container_count` names the others)."""
+    if not _is_list(spec.containers):
         return []
     return [
-        Problem(
-            "containers",
-            f"{count} containers given; a multi-container endpoint has 1 to {MAX_CONTAINERS}",
-        )
+        (index, container)
+        for index, container in enumerate(spec.containers)
+        if isinstance(container, ContainerDefinition)
     ]
+
+
+def _literal(value: object, max_length: int, pattern: re.Pattern[str]) -> str | None:
+    """`value` when it is a literal `str` of at most `max_length` characters that `pattern`
+    matches, else None."""
+    if (
+        not isinstance(value, str)
+        or is_unresolved(value)
+        or len(value) > max_length
+        or pattern.fullmatch(value) is None
+    ):
+        return None
+    return value
+
+
+def _image_uri(container: ContainerDefinition) -> str | None:
+    """The container's image URI when it is a literal that `check_images` accepts."""
+    image = container.image
+    uri = image.uri if isinstance(image, ContainerImage) else None
+    return _literal(uri, IMAGE_MAX_LENGTH, IMAGE_PATTERN)
+
+
+def _model_data_url(container: ContainerDefinition) -> str | None:
+    """The container's model data URL when it is a literal that `check_model_data` accepts."""
+    model_data = container.model_data
+    uri = model_data.uri if isinstance(model_data, ModelData) else None
+    return _literal(uri, MODEL_DATA_URL_MAX_LENGTH, MODEL_DATA_URL_PATTERN)
+
+
+def _instance_type_name(value: object) -> str | None:
+    """The literal name of an instance type given as a `str` or an `InstanceType`."""
+    name = value.name if isinstance(value, InstanceType) else value
+    return name if isinstance(name, str) and not is_unresolved(name) else None
+
+
+def check_container_count(spec: EndpointSpec) -> list[Problem]:
+    """A model has 1 to 15 containers, each a `ContainerDefinition`."""
+    if not _is_list(spec.containers):
+        return [
+            Problem("containers", f"{shown(spec.containers)} is not a list of ContainerDefinition")
+        ]
+    problems = [
+        Problem(f"containers[{index}]", f"{shown(container)} is not a ContainerDefinition")
+        for index, container in enumerate(spec.containers)
+        if not isinstance(container, ContainerDefinition)
+    ]
+    count = len(spec.containers)
+    if not 1 <= count <= MAX_CONTAINERS:
+        problems.append(
+            Problem(
+                "containers",
+                f"{count} containers given; a multi-container endpoint has 1 to {MAX_CONTAINERS}",
+            )
+        )
+    return problems
 
 
 def check_mode(spec: EndpointSpec) -> list[Problem]:
@@ -223,7 +383,7 @@ def check_mode(spec: EndpointSpec) -> list[Problem]:
     return [
         Problem(
             "mode",
-            f"{spec.mode!r} is not an InvocationMode; "
+            f"{shown(spec.mode)} is not an InvocationMode; "
             "use InvocationMode.SERIAL or InvocationMode.DIRECT",
         )
     ]
@@ -233,30 +393,34 @@ def check_hostnames(spec: EndpointSpec) -> list[Problem]:
     """Hostnames: valid, unique case-insensitively (they are DNS names), on every
     container in Direct mode and on all or none in Serial mode."""
     problems: list[Problem] = []
-    hostnames = [container.container_hostname for container in spec.containers]
-    missing = [index for index, hostname in enumerate(hostnames) if hostname is None]
+    containers = _containers(spec)
+    missing = [index for index, container in containers if container.container_hostname is None]
+    labels = {index: container_label(index, container) for index, container in containers}
     if spec.mode is InvocationMode.DIRECT:
         problems.extend(
             Problem(
-                f"{container_label(index, spec.containers[index])}.container_hostname",
+                f"{labels[index]}.container_hostname",
                 "required in Direct mode (each request names its container by hostname)",
             )
             for index in missing
         )
-    elif missing and len(missing) < len(hostnames):
+    elif missing and len(missing) < len(containers):
         problems.extend(
             Problem(
-                f"{container_label(index, spec.containers[index])}.container_hostname",
+                f"{labels[index]}.container_hostname",
                 "missing; in Serial mode give a hostname to all containers or to none",
             )
             for index in missing
         )
     seen: dict[str, int] = {}
-    for index, hostname in enumerate(hostnames):
+    for index, container in containers:
+        hostname = container.container_hostname
         if hostname is None or is_unresolved(hostname):
             continue
-        where = f"{container_label(index, spec.containers[index])}.container_hostname"
+        where = f"{labels[index]}.container_hostname"
         problems.extend(name_problems(where, hostname, "hostname"))
+        if not isinstance(hostname, str):
+            continue
         first = seen.setdefault(hostname.lower(), index)
         if first != index:
             problems.append(
@@ -270,16 +434,24 @@ def check_hostnames(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_images(spec: EndpointSpec) -> list[Problem]:
-    """An image URI SageMaker accepts: 1 to 255 characters, no whitespace."""
+    """An image SageMaker accepts: a `ContainerImage` (or a `str`) whose URI has 1 to 255
+    characters and no whitespace."""
     problems = []
-    for index, container in enumerate(spec.containers):
-        uri = container.container_image.uri
+    for index, container in _containers(spec):
+        where = f"{container_label(index, container)}.image"
+        image = container.image
+        if not isinstance(image, ContainerImage):
+            problems.append(Problem(where, f"{shown(image)} is not a ContainerImage or a str"))
+            continue
+        uri = image.uri
         if uri is None or is_unresolved(uri):
             continue
-        if len(uri) > IMAGE_MAX_LENGTH or IMAGE_PATTERN.fullmatch(uri) is None:
+        if not isinstance(uri, str):
+            problems.append(Problem(where, f"{shown(uri)} is not a str (an image URI)"))
+        elif _literal(uri, IMAGE_MAX_LENGTH, IMAGE_PATTERN) is None:
             problems.append(
                 Problem(
-                    f"{container_label(index, container)}.image",
+                    where,
                     f"{uri!r} is not a valid image URI: "
                     f"1 to {IMAGE_MAX_LENGTH} characters, no whitespace",
                 )
@@ -287,37 +459,144 @@ def check_images(spec: EndpointSpec) -> list[Problem]:
     return problems
 
 
-def check_model_data(spec: EndpointSpec) -> list[Problem]:
-    """A model data URL SageMaker accepts; an asset is an existing `.tar.gz` file."""
+def check_image_registries(spec: EndpointSpec) -> list[Problem]:
+    """SageMaker pulls an image with its own access only from ECR; any other registry (Docker
+    Hub, `public.ecr.aws`, a private registry) only through the VPC, with the private-registry
+    source."""
     problems = []
-    for index, container in enumerate(spec.containers):
-        if container.model_data is None:
+    for index, container in _containers(spec):
+        uri = _image_uri(container)
+        image = container.container_image
+        if uri is None or image.pulled_through_vpc or ecr_location(uri):
+            continue
+        problems.append(
+            Problem(
+                f"{container_label(index, container)}.image",
+                f"{uri!r} is not in Amazon ECR, and SageMaker pulls from another registry only "
+                f"through the model's VPC: use ContainerImage.from_private_registry({uri!r}) "
+                "with vpc",
+            )
+        )
+    return problems
+
+
+def check_image_assets(spec: EndpointSpec) -> list[Problem]:
+    """An asset image is built from an existing directory with its Dockerfile (`file`)."""
+    problems = []
+    for index, container in _containers(spec):
+        image = container.image
+        build = image.asset_build if isinstance(image, ContainerImage) else None
+        if build is None:
+            continue
+        directory, dockerfile = build
+        where = f"{container_label(index, container)}.image"
+        source = f"ContainerImage.from_asset({shown(directory)})"
+        if not isinstance(directory, str) or not os.path.isdir(directory):
+            problems.append(Problem(where, f"{source}: no such directory"))
+        elif not isinstance(dockerfile, str):
+            problems.append(Problem(where, f"{source}: the file {shown(dockerfile)} is not a str"))
+        elif not os.path.isfile(os.path.normpath(f"{directory}/{dockerfile}")):
+            # Relative to the directory even when it starts with "/", as DockerImageAsset joins.
+            problems.append(
+                Problem(where, f"{source}: no Dockerfile {dockerfile!r} in the directory")
+            )
+    return problems
+
+
+def check_model_data(spec: EndpointSpec) -> list[Problem]:
+    """Model data SageMaker accepts: a `ModelData` whose URL is `s3://` or `https://`, or an
+    asset that is an existing `.tar.gz` file."""
+    problems = []
+    for index, container in _containers(spec):
+        model_data = container.model_data
+        if model_data is None:
             continue
         where = f"{container_label(index, container)}.model_data"
-        uri = container.model_data.uri
-        if (
-            uri is not None
-            and not is_unresolved(uri)
-            and (len(uri) > MODEL_DATA_URL_MAX_LENGTH or not MODEL_DATA_URL_PATTERN.fullmatch(uri))
-        ):
-            problems.append(
-                Problem(
-                    where,
-                    f"{uri!r} is not a valid model data URL: s3://<bucket>/<key> or "
-                    f"https://<host>/<path>, at most {MODEL_DATA_URL_MAX_LENGTH} characters",
-                )
+        if not isinstance(model_data, ModelData):
+            hint = (
+                f"; use ModelData.from_uri({model_data!r})" if isinstance(model_data, str) else ""
             )
-        path = container.model_data.asset_path
+            problems.append(Problem(where, f"{shown(model_data)} is not a ModelData{hint}"))
+            continue
+        uri = model_data.uri
+        if uri is not None and not is_unresolved(uri):
+            if not isinstance(uri, str):
+                problems.append(Problem(where, f"{shown(uri)} is not a str (a model data URL)"))
+            elif _literal(uri, MODEL_DATA_URL_MAX_LENGTH, MODEL_DATA_URL_PATTERN) is None:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{uri!r} is not a valid model data URL: s3://<bucket>/<key> or "
+                        f"https://<host>/<path>, at most {MODEL_DATA_URL_MAX_LENGTH} characters",
+                    )
+                )
+        path = model_data.asset_path
         if (
             path is not None
             and not is_unresolved(path)
-            and not (path.endswith(MODEL_DATA_ASSET_SUFFIX) and os.path.isfile(path))
+            and not (
+                isinstance(path, str)
+                and path.endswith(MODEL_DATA_ASSET_SUFFIX)
+                and os.path.isfile(path)
+            )
         ):
             problems.append(
                 Problem(
                     where,
-                    f"ModelData.from_asset({path!r}): model artifacts are an existing "
+                    f"ModelData.from_asset({shown(path)}): model artifacts are an existing "
                     f"{MODEL_DATA_ASSET_SUFFIX} file",
+                )
+            )
+    return problems
+
+
+def check_model_data_objects(spec: EndpointSpec) -> list[Problem]:
+    """S3 model data is one object: a URL of a bucket alone (`s3://bucket/`) is refused (a key
+    prefix of uncompressed model data has its own rule, `check_model_data_prefixes`)."""
+    problems = []
+    for index, container in _containers(spec):
+        url = _model_data_url(container)
+        location = None if url is None else s3_location(url)
+        model_data = container.model_data
+        uncompressed = isinstance(model_data, ModelData) and model_data.prefix is not None
+        if location is not None and not location.key and not uncompressed:
+            problems.append(
+                Problem(
+                    f"{container_label(index, container)}.model_data",
+                    f"{url!r} names a bucket, not an object; model data is one "
+                    f"{MODEL_DATA_ASSET_SUFFIX} object (s3://<bucket>/<key>)",
+                )
+            )
+    return problems
+
+
+def check_regions(spec: EndpointSpec) -> list[Problem]:
+    """An ECR image and S3 model data are in the model's region (a stack with an explicit
+    region; only a URL that names its region is checked)."""
+    if spec.region is None or is_unresolved(spec.region):
+        return []
+    problems = []
+    for index, container in _containers(spec):
+        label = container_label(index, container)
+        uri = _image_uri(container)
+        repository = None if uri is None else ecr_location(uri)
+        if repository is not None and repository[1] != spec.region:
+            problems.append(
+                Problem(
+                    f"{label}.image",
+                    f"{uri!r} is in {repository[1]}, but the stack deploys to {spec.region}; "
+                    "SageMaker pulls an ECR image only from the model's region (copy it there, "
+                    "e.g. with ECR replication)",
+                )
+            )
+        url = _model_data_url(container)
+        location = None if url is None else s3_location(url)
+        if location is not None and location.region not in (None, spec.region):
+            problems.append(
+                Problem(
+                    f"{label}.model_data",
+                    f"{url!r} is in {location.region}, but the stack deploys to {spec.region}; "
+                    "SageMaker reads model artifacts only from a bucket in the model's region",
                 )
             )
     return problems
@@ -327,8 +606,13 @@ def check_environment(spec: EndpointSpec) -> list[Problem]:
     """Environment names and sizes, per variable, per container and in total."""
     problems = []
     total_bytes = 0
-    for index, container in enumerate(spec.containers):
+    for index, container in _containers(spec):
         label = f"{container_label(index, container)}.environment"
+        if not isinstance(container.environment, Mapping):
+            problems.append(
+                Problem(label, f"{shown(container.environment)} is not a mapping of str to str")
+            )
+            continue
         if len(container.environment) > MAX_ENVIRONMENT_ENTRIES:
             problems.append(
                 Problem(
@@ -354,7 +638,7 @@ def check_environment(spec: EndpointSpec) -> list[Problem]:
             if is_unresolved(value):
                 continue
             if not isinstance(value, str):
-                problems.append(Problem(where, f"the value {value!r} is not a str"))
+                problems.append(Problem(where, f"the value {shown(value)} is not a str"))
                 continue
             size = _utf8_length(value)
             total_bytes += size
@@ -390,17 +674,35 @@ def check_variant_name(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_instance_type(spec: EndpointSpec) -> list[Problem]:
-    """The instance type is one SageMaker endpoints offer."""
+    """A `str` is one of the service's instance types (the pinned list); an `InstanceType`
+    only has the shape of one."""
     value = spec.instance_type
+    if isinstance(value, InstanceType):
+        name = value.name
+        given = f"InstanceType.of({shown(name)})"
+        if not isinstance(name, str):
+            return [Problem("instance_type", f"{given}: {shown(name)} is not a str")]
+        if is_unresolved(name) or INSTANCE_TYPE_SHAPE.fullmatch(name):
+            return []
+        return [
+            Problem(
+                "instance_type",
+                f"{given} is not the name of an instance type: ml.<family>.<size>, "
+                "as in 'ml.m5.large'",
+            )
+        ]
+    if not isinstance(value, str):
+        return [Problem("instance_type", f"{shown(value)} is not a str or an InstanceType")]
     if is_unresolved(value) or value in INSTANCE_TYPES:
         return []
-    close = difflib.get_close_matches(str(value), INSTANCE_TYPES, n=3)
+    close = difflib.get_close_matches(value, INSTANCE_TYPES, n=3)
     hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
     return [
         Problem(
             "instance_type",
             f"{value!r} is not an instance type of SageMaker endpoints "
-            f"(ProductionVariantInstanceType in the SageMaker API){hint}",
+            f"(ProductionVariantInstanceType in the SageMaker API){hint} "
+            f"(a type newer than this list: InstanceType.of({value!r}))",
         )
     ]
 
@@ -408,48 +710,132 @@ def check_instance_type(spec: EndpointSpec) -> list[Problem]:
 def check_instance_count(spec: EndpointSpec) -> list[Problem]:
     """At least one instance, a whole number."""
     count = spec.initial_instance_count
-    if is_unresolved(count) or (
-        isinstance(count, int) and not isinstance(count, bool) and count >= MIN_INSTANCE_COUNT
-    ):
+    if is_unresolved(count) or (_is_whole_number(count) and count >= MIN_INSTANCE_COUNT):
         return []
     return [
         Problem(
             "initial_instance_count",
-            f"{count!r} is not allowed: a whole number, at least {MIN_INSTANCE_COUNT}",
+            f"{shown(count)} is not allowed: a whole number, at least {MIN_INSTANCE_COUNT}",
         )
     ]
 
 
-def check_cpu_instance_type(spec: EndpointSpec) -> list[Problem]:
-    """Multi-container endpoints run on CPU instances only."""
-    value = spec.instance_type
-    if value not in INSTANCE_TYPES or CPU_INSTANCE_TYPE.match(value):
+def _is_whole_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_gpu_in_direct_mode(spec: EndpointSpec) -> list[Problem]:
+    """GPU instances are documented for Serial pipelines only: a warning in Direct mode."""
+    name = _instance_type_name(spec.instance_type)
+    if spec.mode is not InvocationMode.DIRECT or name is None or not GPU_INSTANCE_TYPE.match(name):
         return []
     return [
         Problem(
             "instance_type",
-            f"{value!r} is an accelerated (GPU, Inferentia, Trainium or Gaudi) instance type; "
-            "multi-container endpoints run on CPU instances only "
-            "(the ml.t, ml.m, ml.c and ml.r families)",
+            f"{name!r} is a GPU instance type; the SageMaker Developer Guide documents GPU "
+            "instances for multi-container endpoints invoked as a Serial pipeline, not in Direct "
+            "mode, so SageMaker may refuse it",
+            warning_id=GPU_DIRECT_WARNING,
+        )
+    ]
+
+
+def check_inf1(spec: EndpointSpec) -> list[Problem]:
+    """Inferentia 1 instances are not documented for multi-container endpoints: a warning."""
+    name = _instance_type_name(spec.instance_type)
+    if name is None or not INF1_INSTANCE_TYPE.match(name):
+        return []
+    return [
+        Problem(
+            "instance_type",
+            f"{name!r} is an Inferentia (ml.inf1) instance type; the SageMaker Developer Guide "
+            "does not document it for multi-container endpoints, so SageMaker may refuse it",
+            warning_id=INF1_WARNING,
         )
     ]
 
 
 def check_kms_key_storage(spec: EndpointSpec) -> list[Problem]:
-    """No storage key with an instance type that has only NVMe instance storage."""
-    value = spec.instance_type
-    if not spec.has_kms_key or value not in INSTANCE_TYPES:
-        return []
-    family = value.split(".")[1]
-    if family not in NVME_ONLY_FAMILIES:
+    """A storage key does not encrypt NVMe instance storage: a warning."""
+    name = _instance_type_name(spec.instance_type)
+    family = name.split(".")[1] if name is not None and name.count(".") == 2 else None
+    if not spec.has_kms_key or family not in NVME_ONLY_FAMILIES:
         return []
     return [
         Problem(
             "kms_key",
-            f"not allowed with {value!r}: its storage is NVMe instance storage only, which the "
-            "instance encrypts itself, and SageMaker refuses a KmsKeyId with it; drop kms_key "
-            "or use an instance type without instance storage",
+            f"{name!r} stores data on NVMe instance storage, which the key does not encrypt "
+            "(the instance encrypts it with a hardware module of its own)",
+            warning_id=KMS_INSTANCE_STORAGE_WARNING,
         )
+    ]
+
+
+def refused_tag_characters(text: str) -> str:
+    """The characters of `text` that a tag key or value may not have, each once, in order."""
+    return "".join(
+        sorted(
+            {
+                character
+                for character in text
+                if character not in TAG_PUNCTUATION
+                and unicodedata.category(character)[0] not in TAG_UNICODE_CATEGORIES
+            }
+        )
+    )
+
+
+def _tag_text_problems(
+    where: str, what: str, text: object, length: tuple[int, int]
+) -> list[Problem]:
+    """A tag key or value: a str of `length` characters that `TagKey`/`TagValue` allow."""
+    if is_unresolved(text):
+        return []
+    if not isinstance(text, str):
+        return [Problem(where, f"the {what} {shown(text)} is not a str")]
+    low, high = length
+    if not low <= len(text) <= high:
+        return [Problem(where, f"the {what} is {len(text)} characters; {low} to {high} allowed")]
+    refused = refused_tag_characters(text)
+    if not refused:
+        return []
+    return [
+        Problem(
+            where,
+            f"the {what} has characters that a tag does not allow ({refused!r}); "
+            f"letters, digits, spaces and {' '.join(TAG_PUNCTUATION)} are allowed",
+        )
+    ]
+
+
+def check_tags(spec: EndpointSpec) -> list[Problem]:
+    """At most 50 tags; keys of 1 to 128 characters that do not start with `aws:`, values of
+    0 to 256, of the characters the service allows."""
+    tags = spec.tags
+    if tags is None:
+        return []
+    if not isinstance(tags, Mapping):
+        return [Problem("tags", f"{shown(tags)} is not a mapping of str to str")]
+    problems = []
+    if len(tags) > MAX_TAGS:
+        problems.append(Problem("tags", f"{len(tags)} tags; at most {MAX_TAGS} per resource"))
+    for key, value in tags.items():
+        where = f"tags[{shown(key)}]"
+        problems += _tag_text_problems(where, "key", key, TAG_KEY_LENGTH)
+        if isinstance(key, str) and key.startswith(RESERVED_TAG_PREFIX):
+            problems.append(
+                Problem(where, f"the key starts with {RESERVED_TAG_PREFIX!r}, reserved for AWS")
+            )
+        problems += _tag_text_problems(where, "value", value, TAG_VALUE_LENGTH)
+    return problems
+
+
+def check_option_types(spec: EndpointSpec) -> list[Problem]:
+    """The options that no other rule reads have the types they take."""
+    return [
+        Problem(option, f"{shown(value)} is not {OPTION_TYPES[option][0]}")
+        for option, value in spec.objects.items()
+        if not has_type(option, value)
     ]
 
 
@@ -527,7 +913,7 @@ def _capacity_problems(
 
 def check_rollback_alarms(spec: EndpointSpec) -> list[Problem]:
     """Auto-rollback watches at most 10 alarms."""
-    if spec.deployment is None:
+    if not isinstance(spec.deployment, DeploymentConfig):
         return []
     count = len(spec.deployment.rollback_alarms)
     if count <= MAX_ROLLBACK_ALARMS:
@@ -703,31 +1089,32 @@ def check_variants(spec: EndpointSpec) -> list[Problem]:
     return problems
 
 
-def check_initial_weight(spec: EndpointSpec) -> list[Problem]:
-    """A variant's weight is a number, at least 0."""
-    weight = spec.initial_weight
-    if is_unresolved(weight) or (
-        isinstance(weight, int | float) and not isinstance(weight, bool) and weight >= 0
-    ):
-        return []
-    return [Problem("initial_weight", f"{weight!r} is not allowed: a number, at least 0")]
-
-
-def check_weights_not_all_zero(spec: EndpointSpec) -> list[Problem]:
-    """At least one variant has a weight above 0 (else no variant receives traffic)."""
-    weights = [
-        variant.initial_weight
-        for variant in spec.variants or ()
-        if isinstance(variant, VariantDefinition)
-    ]
-    if not weights or any(not isinstance(weight, int | float) or weight != 0 for weight in weights):
-        return []
-    return [
-        Problem(
-            "variants",
-            "every initial_weight is 0; give at least one variant a weight above 0",
+def check_variant_weights(spec: EndpointSpec) -> list[Problem]:
+    """Each variant's weight is a number, at least 0, and not every weight is 0 (no variant
+    would receive traffic)."""
+    problems = []
+    weights = []
+    for index, variant in enumerate(spec.variants or ()):
+        if not isinstance(variant, VariantDefinition):
+            continue
+        weight = variant.initial_weight
+        weights.append(weight)
+        if not is_unresolved(weight) and (
+            not isinstance(weight, int | float) or isinstance(weight, bool) or weight < 0
+        ):
+            problems.append(
+                Problem(
+                    f"{variant_label(index, variant)}.initial_weight",
+                    f"{weight!r} is not allowed: a number, at least 0",
+                )
+            )
+    if weights and all(isinstance(weight, int | float) and weight == 0 for weight in weights):
+        problems.append(
+            Problem(
+                "variants", "every initial_weight is 0; give at least one variant a weight above 0"
+            )
         )
-    ]
+    return problems
 
 
 def check_rolling_with_variants(spec: EndpointSpec) -> list[Problem]:
@@ -759,17 +1146,17 @@ def check_private_registry_needs_a_vpc(spec: EndpointSpec) -> list[Problem]:
             "(ImageConfig RepositoryAccessMode Vpc); give vpc, with subnets that reach the "
             "registry",
         )
-        for index, container in enumerate(spec.containers)
-        if container.container_image.pulled_through_vpc
+        for index, container in _containers(spec)
+        if isinstance(container.image, ContainerImage) and container.image.pulled_through_vpc
     ]
 
 
 def check_model_data_prefixes(spec: EndpointSpec) -> list[Problem]:
     """Uncompressed model data is a key prefix that ends with `/` (`S3Prefix`)."""
     problems = []
-    for index, container in enumerate(spec.containers):
+    for index, container in _containers(spec):
         model_data = container.model_data
-        prefix = None if model_data is None else model_data.prefix
+        prefix = model_data.prefix if isinstance(model_data, ModelData) else None
         if model_data is None or prefix is None or (prefix and prefix.endswith("/")):
             continue
         given = model_data.uri or prefix
@@ -786,14 +1173,14 @@ def check_model_data_prefixes(spec: EndpointSpec) -> list[Problem]:
 def check_data_capture(spec: EndpointSpec) -> list[Problem]:
     """Data capture: destination, sampling, what is captured and the content types."""
     capture = spec.data_capture
-    if capture is None:
-        return []
+    if not isinstance(capture, DataCapture):
+        return []  # none, or of a wrong type (`check_option_types`)
     problems = []
     uri = capture.destination_uri
     if (
         uri is not None
         and not is_unresolved(uri)
-        and (len(uri) > CAPTURE_URI_MAX_LENGTH or not MODEL_DATA_URL_PATTERN.fullmatch(uri))
+        and _literal(uri, CAPTURE_URI_MAX_LENGTH, MODEL_DATA_URL_PATTERN) is None
     ):
         problems.append(
             Problem(
@@ -847,7 +1234,7 @@ def check_data_capture(spec: EndpointSpec) -> list[Problem]:
 
 def check_data_capture_in_direct_mode(spec: EndpointSpec) -> list[Problem]:
     """Data capture is documented for Serial pipelines only: warn for a Direct variant."""
-    if spec.data_capture is None or spec.mode is not InvocationMode.DIRECT:
+    if not isinstance(spec.data_capture, DataCapture) or spec.mode is not InvocationMode.DIRECT:
         return []
     return [
         Problem(
@@ -866,22 +1253,28 @@ ENDPOINT_RULES: tuple[Rule, ...] = (
     check_mode,
     check_hostnames,
     check_images,
+    check_image_registries,
+    check_image_assets,
     check_model_data,
+    check_model_data_objects,
+    check_regions,
     check_environment,
     check_endpoint_name,
     check_variant_name,
     check_instance_type,
     check_instance_count,
-    check_cpu_instance_type,
+    check_gpu_in_direct_mode,
+    check_inf1,
     check_kms_key_storage,
     check_vpc,
     check_vpc_options_need_a_vpc,
     check_blue_green,
     check_rolling,
     check_rollback_alarms,
+    check_tags,
+    check_option_types,
     check_variants,
-    check_initial_weight,
-    check_weights_not_all_zero,
+    check_variant_weights,
     check_variant_settings,
     check_rolling_with_variants,
     check_private_registry_needs_a_vpc,
@@ -899,11 +1292,11 @@ def variant_label(index: int, variant: VariantDefinition) -> str:
 def _variant_field(problem: Problem) -> tuple[str, int] | None:
     """The `VariantDefinition` field `problem` is about and where its name ends in
     `problem.where`; None for a problem about the endpoint."""
-    field = re.match(r"[a-z_]+", problem.where)
-    source = VARIANT_FIELDS.get(field[0]) if field else None
-    if field is None or source is None:
+    leading = re.match(r"[a-z_]+", problem.where)
+    source = VARIANT_FIELDS.get(leading[0]) if leading else None
+    if leading is None or source is None:
         return None
-    return source, field.end()
+    return source, leading.end()
 
 
 def _run_rules(spec: EndpointSpec) -> list[Problem]:
@@ -930,9 +1323,9 @@ def validate(spec: EndpointSpec) -> list[Problem]:
     for index, variant in variants:
         for problem in _run_rules(spec.for_variant(variant)):
             named = problem
-            field = _variant_field(problem)
-            if field is not None:
-                source, end = field
+            variant_field = _variant_field(problem)
+            if variant_field is not None:
+                source, end = variant_field
                 where = f"{variant_label(index, variant)}.{source}{problem.where[end:]}"
                 named = Problem(where, problem.message, problem.warning_id)
             found.setdefault((named.where, named.message, named.warning_id), named)
@@ -943,8 +1336,17 @@ def validate(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_capacity_range(min_capacity: int, max_capacity: int) -> list[Problem]:
-    """Autoscaling bounds: at least one instance, and min <= max."""
+    """Autoscaling bounds: whole numbers, at least one instance, and min <= max."""
     problems = []
+    for option, value in (("min_capacity", min_capacity), ("max_capacity", max_capacity)):
+        if not is_unresolved(value) and not _is_whole_number(value):
+            problems.append(
+                Problem(
+                    f"auto_scale_instance_count.{option}", f"{shown(value)} is not a whole number"
+                )
+            )
+    if problems:
+        return problems
     if not is_unresolved(min_capacity) and min_capacity < 1:
         problems.append(
             Problem(
@@ -962,9 +1364,44 @@ def check_capacity_range(min_capacity: int, max_capacity: int) -> list[Problem]:
     return problems
 
 
+def check_scalable_instance_type(instance_type: str | InstanceType) -> list[Problem]:
+    """Application Auto Scaling does not scale burstable (`ml.t*`) instances."""
+    name = _instance_type_name(instance_type)
+    if name is None or not BURSTABLE_INSTANCE_TYPE.match(name):
+        return []
+    return [
+        Problem(
+            "auto_scale_instance_count",
+            f"the variant runs on {name!r}, a burstable instance type, and SageMaker does not "
+            "autoscale burstable (ml.t*) instances: choose another instance_type",
+        )
+    ]
+
+
+def check_role_account(stack_account: str, role_account: str) -> list[Problem]:
+    """An environment-agnostic stack cannot attach a policy to a role of a known account
+    (CloudFormation would look the role up by name in whatever account deploys): a warning."""
+    if not is_unresolved(stack_account) or is_unresolved(role_account):
+        return []
+    return [
+        Problem(
+            "role",
+            f"The role of account {role_account} receives no policy from an "
+            "environment-agnostic stack (the stack's account is known only at deploy time): it "
+            "must already allow what the endpoint needs (docs/security.md), or give the stack "
+            "an account.",
+            warning_id=OTHER_ACCOUNT_ROLE_WARNING,
+        )
+    ]
+
+
 def check_target_value(where: str, value: float) -> list[Problem]:
     """A target-tracking target: a positive number."""
-    if is_unresolved(value) or value > 0:
+    if is_unresolved(value):
+        return []
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return [Problem(where, f"{shown(value)} is not a number")]
+    if value > 0:
         return []
     return [Problem(where, f"{value} given; a scaling target is a positive number")]
 
@@ -984,6 +1421,8 @@ def check_container_hostname(
     """
     if is_unresolved(hostname):
         return []
+    if not isinstance(hostname, str):
+        return name_problems(where, hostname, "hostname")
     if mode is InvocationMode.SERIAL:
         return [
             Problem(
@@ -1038,7 +1477,8 @@ def check_container_in_variants(
         ]
     owners = variants_with_container(hostname, direct)
     if not owners:
-        known = ", ".join(repr(name) for variant in direct for name in hostnames_of(variant))
+        hostnames = dict.fromkeys(name for variant in direct for name in hostnames_of(variant))
+        known = ", ".join(repr(name) for name in hostnames)
         return [
             Problem(
                 where,
@@ -1056,3 +1496,26 @@ def check_container_in_variants(
             )
         ]
     return []
+
+
+def check_variant_exists(name: str, names: Sequence[str]) -> list[Problem]:
+    """`endpoint.variant(name)` names one of the endpoint's variants."""
+    if name in names:
+        return []
+    known = ", ".join(repr(variant) for variant in names)
+    return [Problem("variant", f"{name!r} is not a production variant of this endpoint ({known})")]
+
+
+def check_one_variant_to_scale(names: Sequence[str]) -> list[Problem]:
+    """`endpoint.auto_scale_instance_count` scales the endpoint's one variant; with several,
+    each is scaled with `variant(name)`."""
+    if len(names) == 1:
+        return []
+    known = ", ".join(repr(variant) for variant in names)
+    return [
+        Problem(
+            "auto_scale_instance_count",
+            f"this endpoint has {len(names)} production variants ({known}); scale each one "
+            "with endpoint.variant(name).auto_scale_instance_count(...)",
+        )
+    ]

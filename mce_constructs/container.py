@@ -8,7 +8,7 @@ import re
 import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict, Unpack, cast
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, Unpack, cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -42,25 +42,40 @@ class InvocationMode(enum.Enum):
     """Each request names one container with `TargetContainerHostname`."""
 
 
+DEFAULT_DOCKERFILE = "Dockerfile"
+"""The Dockerfile of an asset image unless its `file` option names another (as in
+`DockerImageAsset`)."""
+
 _ECR_URI = re.compile(
-    r"^(?P<account>\d{12})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
+    # <account>.dkr.ecr[-fips].<region>.<AWS domain: amazonaws.com, amazonaws.com.cn, ...>
+    # and the dual-stack <account>.dkr-ecr[-fips].<region>.on.aws
+    r"^(?P<account>\d{12})\.dkr[.-]ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.[a-z0-9.-]+"
     r"/(?P<repository>[^:@]+)(?:[:@].*)?$"
 )
+_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
+"""A region name (`us-east-1`, `us-gov-west-1`, `cn-north-1`, ...), not a legacy S3 endpoint
+name such as `external-1`."""
+_S3_ENDPOINT = (
+    r"s3(?:-fips)?(?:\.dualstack)?(?:[.-](?P<region>[a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?"
+)
+"""An S3 endpoint host: global (`s3.amazonaws.com`), regional (`s3.<region>.` or the legacy
+`s3-<region>.`), FIPS, dualstack (`s3.dualstack.<region>.`) and China (`.amazonaws.com.cn`)."""
 _S3_URIS = (
-    re.compile(r"^s3://(?P<bucket>[^/]+)/(?P<key>.*)$"),
-    # https://<bucket>.s3[.-<region>].amazonaws.com[.cn]/<key> (virtual-hosted style)
-    re.compile(
-        r"^https://(?P<bucket>[a-z0-9][a-z0-9.-]*?)\.s3(?:[.-][a-z0-9-]+)?"
-        r"\.amazonaws\.com(?:\.cn)?/(?P<key>.*)$"
-    ),
-    # https://s3[.-<region>].amazonaws.com[.cn]/<bucket>/<key> (path style)
-    re.compile(
-        r"^https://s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?/(?P<bucket>[^/]+)/(?P<key>.*)$"
-    ),
+    re.compile(r"^s3://(?P<bucket>[^/]+)/?(?P<key>.*)$"),
+    # https://<bucket>.<endpoint>/<key> (virtual-hosted style)
+    re.compile(rf"^https://(?P<bucket>[a-z0-9][a-z0-9.-]*?)\.{_S3_ENDPOINT}/?(?P<key>.*)$"),
+    # https://<endpoint>/<bucket>/<key> (path style)
+    re.compile(rf"^https://{_S3_ENDPOINT}/(?P<bucket>[^/]+)/?(?P<key>.*)$"),
 )
 
 
-_S3_BUCKET_ONLY = re.compile(r"^s3://[^/]+$")
+class S3Location(NamedTuple):
+    """Where an S3 URL points: a bucket, a key (empty for the bucket itself) and the region
+    that the URL names (None when it names none, as `s3://` and global endpoints do)."""
+
+    bucket: str
+    key: str
+    region: str | None
 
 
 def ecr_location(uri: str) -> tuple[str, str, str] | None:
@@ -69,22 +84,17 @@ def ecr_location(uri: str) -> tuple[str, str, str] | None:
     return None if match is None else (match["account"], match["region"], match["repository"])
 
 
-def s3_location(uri: str) -> tuple[str, str] | None:
-    """(bucket, key) of an `s3://` or S3 `https://` URI; None for any other URI, a URI
-    without a key, or a token."""
-    location = s3_prefix_location(uri)
-    return location if location and location[1] else None
-
-
-def s3_prefix_location(uri: str) -> tuple[str, str] | None:
-    """(bucket, key prefix) of an `s3://` or S3 `https://` URI, the prefix possibly empty
-    (`s3://bucket/`); None for any other URI or a token."""
+def s3_location(uri: str) -> S3Location | None:
+    """The bucket, key and region of an `s3://` URI or an S3 `https://` URL (virtual-hosted,
+    path style, dualstack); None for any other URL or a token."""
     if is_unresolved(uri):
         return None
     for pattern in _S3_URIS:
         match = pattern.match(uri)
         if match:
-            return match["bucket"], match["key"]
+            region = match.groupdict().get("region")
+            known = region if region is not None and _REGION.fullmatch(region) else None
+            return S3Location(match["bucket"], match["key"], known)
     return None
 
 
@@ -203,6 +213,12 @@ class ContainerImage(abc.ABC):
         """Whether SageMaker pulls the image through the endpoint's VPC (used for validation)."""
         return False
 
+    @property
+    def asset_build(self) -> tuple[str, str] | None:
+        """The directory and the Dockerfile (relative to it) of an asset source, as given
+        (used for validation)."""
+        return None
+
     @abc.abstractmethod
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         """Create what the image needs under `scope` (with `id`) and say where it is (called
@@ -267,6 +283,10 @@ class _EcrRepositoryImage(ContainerImage):
 class _AssetImage(ContainerImage):
     directory: str
     docker_options: DockerImageOptions
+
+    @property
+    def asset_build(self) -> tuple[str, str] | None:
+        return self.directory, self.docker_options.get("file", DEFAULT_DOCKERFILE)
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         from aws_cdk import aws_ecr_assets as ecr_assets
@@ -353,9 +373,9 @@ class _UriModelData(ModelData):
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         location = s3_location(self.data_uri)
-        if location is None:
+        if location is None or not location.key:
             return _BoundModelData(self.data_uri)
-        arn = s3_object_arn(aws_partition(), *location)
+        arn = s3_object_arn(aws_partition(), location.bucket, location.key)
         return _BoundModelData(self.data_uri, ModelDataAccess(arn))
 
 
@@ -381,18 +401,15 @@ class _UriPrefixModelData(ModelData):
 
     @property
     def prefix(self) -> str | None:
-        location = s3_prefix_location(self.prefix_uri)
-        if location is not None:
-            return location[1]
-        # `s3://bucket` names no prefix at all.
-        return "" if _S3_BUCKET_ONLY.match(self.prefix_uri) else None
+        location = s3_location(self.prefix_uri)
+        return None if location is None else location.key
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
-        location = s3_prefix_location(self.prefix_uri)
+        location = s3_location(self.prefix_uri)
         if location is None:
             return _BoundModelData(self.prefix_uri, prefix=True)
         partition = aws_partition()
-        bucket, prefix = location
+        bucket, prefix = location.bucket, location.key
         access = ModelDataAccess(
             s3_object_arn(partition, bucket, f"{prefix}*"),
             listing=PrefixListing(s3_bucket_arn(partition, bucket), prefix),

@@ -30,7 +30,10 @@ from ._validation import (
     EndpointSpec,
     check_container_hostname,
     check_container_in_variants,
+    check_one_variant_to_scale,
     check_rollback_alarms,
+    check_variant_exists,
+    has_type,
     hostnames_of,
     name_problems,
     report,
@@ -40,6 +43,7 @@ from ._validation import (
 from .container import ContainerDefinition, InvocationMode, SourceResource
 from .deployment import DeploymentConfig
 from .errors import MceValidationError, Problem
+from .instance_type import InstanceType
 from .metrics import EndpointMetrics, MetricOptions
 from .variants import (
     DEFAULT_INSTANCE_TYPE,
@@ -322,7 +326,7 @@ class MultiContainerEndpoint(_EndpointBase):
         *,
         containers: Sequence[ContainerDefinition] | None = None,
         mode: InvocationMode | None = None,
-        instance_type: str | None = None,
+        instance_type: str | InstanceType | None = None,
         initial_instance_count: int | None = None,
         variants: Sequence[VariantDefinition] | None = None,
         endpoint_name: str | None = None,
@@ -347,7 +351,9 @@ class MultiContainerEndpoint(_EndpointBase):
             single-variant form; give `variants` instead for several variants).
         :param mode: Serial (an inference pipeline) or Direct (invoke one container by
             hostname). @default InvocationMode.SERIAL
-        :param instance_type: the production variant's instance type. @default "ml.m5.large"
+        :param instance_type: the production variant's instance type: a str from the service's
+            list, or `InstanceType.of("ml....")` for a type the list does not know yet.
+            @default "ml.m5.large"
         :param initial_instance_count: instances at creation. @default 1
         :param variants: 1 to 10 `VariantDefinition`s, each with a model of its own and a
             share of the traffic, instead of `containers`, `mode`, `instance_type`,
@@ -388,7 +394,28 @@ class MultiContainerEndpoint(_EndpointBase):
         :param tags: tags for the models, the endpoint config, the endpoint and the role;
             changing them updates the resources in place. @default no tags
         """
-        super().__init__(scope, id, physical_name=endpoint_name)
+        # A name of a wrong type is refused below, with the other problems.
+        super().__init__(
+            scope, id, physical_name=endpoint_name if isinstance(endpoint_name, str) else None
+        )
+        stack = cdk.Stack.of(self)
+        facts = stack_facts(stack)
+        objects = {
+            "role": role,
+            "vpc": vpc,
+            "vpc_subnets": vpc_subnets,
+            "security_groups": security_groups,
+            "enable_network_isolation": enable_network_isolation,
+            "kms_key": kms_key,
+            "deployment": deployment,
+            "data_capture": data_capture,
+        }
+        # The network is looked at only when its options have their types (else refused).
+        in_vpc = vpc is not None and all(
+            has_type(option, objects[option])
+            for option in ("vpc", "vpc_subnets", "security_groups")
+        )
+        subnet_ids = _subnet_ids(vpc, vpc_subnets) if vpc is not None and in_vpc else []
         # The options of the single-variant form (each VariantDefinition has its own).
         single_variant_options: dict[str, Any] = {
             "containers": containers,
@@ -402,7 +429,6 @@ class MultiContainerEndpoint(_EndpointBase):
             "routing_strategy": routing_strategy,
             "enable_ssm_access": enable_ssm_access,
         }
-        subnet_ids = _subnet_ids(vpc, vpc_subnets) if vpc else []
         spec = EndpointSpec(
             # The variant's fields, replaced by each variant's own (`for_variant`).
             containers=(),
@@ -411,14 +437,17 @@ class MultiContainerEndpoint(_EndpointBase):
             initial_instance_count=1,
             variant_name=DEFAULT_VARIANT_NAME,
             endpoint_name=endpoint_name,
+            region=None if is_unresolved(facts.region) else facts.region,
             has_kms_key=kms_key is not None,
             # With no security group given, one is created.
-            security_group_count=max(len(security_groups or ()), 1) if vpc else None,
-            subnet_count=known_length(subnet_ids) if vpc else None,
+            security_group_count=max(len(security_groups or ()), 1) if in_vpc else None,
+            subnet_count=known_length(subnet_ids) if in_vpc else None,
             vpc_options_without_vpc=()
-            if vpc
+            if vpc is not None
             else _given(vpc_subnets=vpc_subnets, security_groups=security_groups),
             deployment=deployment,
+            tags=tags,
+            objects=objects,
             data_capture=data_capture,
         )
         if variants is None:
@@ -440,8 +469,6 @@ class MultiContainerEndpoint(_EndpointBase):
         self.containers = first.containers
         self.variant_name = first.name
         self._container_hostnames = hostnames_of(first)
-        stack = cdk.Stack.of(self)
-        facts = stack_facts(stack)
         self.role: iam.IRole = role or create_execution_role(self, "Role")
         self._deployment = deployment
         role_arn = self.role.role_arn
@@ -544,20 +571,8 @@ class MultiContainerEndpoint(_EndpointBase):
     def variant(self, name: str) -> EndpointVariant:
         """The production variant named `name`: its model, the autoscaling of its instance
         count and its metrics. A name that is not one of this endpoint's is refused."""
-        found = self._variants.get(name)
-        if found is None:
-            known = ", ".join(repr(variant) for variant in self._variants)
-            report(
-                self,
-                [
-                    Problem(
-                        "variant",
-                        f"{name!r} is not a production variant of this endpoint ({known})",
-                    )
-                ],
-            )
-        assert found is not None  # report() raised otherwise
-        return found
+        report(self, check_variant_exists(name, list(self._variants)))
+        return self._variants[name]
 
     @property
     def variants(self) -> tuple[EndpointVariant, ...]:
@@ -637,19 +652,7 @@ class MultiContainerEndpoint(_EndpointBase):
         :param min_capacity: fewest instances. @default 1
         :param max_capacity: most instances.
         """
-        if len(self._variants) > 1:
-            known = ", ".join(repr(variant) for variant in self._variants)
-            report(
-                self,
-                [
-                    Problem(
-                        "auto_scale_instance_count",
-                        f"this endpoint has {len(self._variants)} production variants "
-                        f"({known}); scale each one with "
-                        "endpoint.variant(name).auto_scale_instance_count(...)",
-                    )
-                ],
-            )
+        report(self, check_one_variant_to_scale(list(self._variants)))
         return self._variants[self.variant_name].auto_scale_instance_count(
             min_capacity=min_capacity, max_capacity=max_capacity
         )
@@ -871,7 +874,7 @@ def _single_variant(
     *,
     containers: Sequence[ContainerDefinition] | None,
     mode: InvocationMode | None,
-    instance_type: str | None,
+    instance_type: str | InstanceType | None,
     initial_instance_count: int | None,
     variant_name: str | None,
     volume_size: cdk.Size | None,

@@ -10,15 +10,21 @@ warning that explains the safe procedure (see docs/operations.md, "Autoscaling")
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from ._validation import check_capacity_range, check_target_value, report
+from ._validation import (
+    check_capacity_range,
+    check_scalable_instance_type,
+    check_target_value,
+    report,
+)
 from .errors import Problem
+from .instance_type import InstanceType
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not scale does not pay for them.
@@ -148,17 +154,18 @@ def scale_instance_count(
     endpoint_name: str,
     variant_name: str,
     id_suffix: str,
+    instance_type: str | InstanceType,
     min_capacity: int,
     max_capacity: int,
 ) -> ScalableInstanceCount:
     """Register the variant's instance count as a scalable target under `scope` (its ids end
     with `id_suffix`, one per variant).
 
-    The target waits for the endpoint: through its name when CloudFormation generates it
-    (`Fn::GetAtt`), else (a given name) with a `DependsOn`. The endpoint keeps the scaled counts
-    when a deployment updates it.
+    The target waits for the endpoint, and the endpoint keeps the scaled counts when a
+    deployment updates it.
     """
     problems = check_capacity_range(min_capacity, max_capacity)
+    problems += check_scalable_instance_type(instance_type)
     if scope.node.try_find_child(TARGET_ID + id_suffix) is not None:
         problems.append(
             Problem(
@@ -169,20 +176,24 @@ def scale_instance_count(
     report(scope, problems)
     from aws_cdk import aws_applicationautoscaling as appscaling
 
-    role_arn = cdk.Stack.of(scope).format_arn(
+    stack = cdk.Stack.of(scope)
+    role_arn = stack.format_arn(
         service="iam", region="", resource="role", resource_name=SERVICE_LINKED_ROLE
     )
+    resource_id = scalable_resource_id(endpoint_name, variant_name)
     target = appscaling.ScalableTarget(
         scope,
         TARGET_ID + id_suffix,
         service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
-        resource_id=scalable_resource_id(endpoint_name, variant_name),
+        resource_id=resource_id,
         scalable_dimension=SCALABLE_DIMENSION,
         min_capacity=min_capacity,
         max_capacity=max_capacity,
         role=iam.Role.from_role_arn(scope, ROLE_ID + id_suffix, role_arn),
     )
-    if endpoint.endpoint_name is not None:
+    resolved_id, logical_id = stack.resolve([resource_id, endpoint.logical_id])
+    if not refers_to(resolved_id, logical_id):
+        # A literal name (or a parameter) makes no reference that would order the two.
         target.node.add_dependency(endpoint)
     endpoint.retain_all_variant_properties = True
     endpoint.exclude_retained_variant_properties = [
@@ -193,3 +204,17 @@ def scale_instance_count(
         INSTANCE_TYPE_WARNING_ID, instance_type_warning(variant_name)
     )
     return ScalableInstanceCount(target, scope)
+
+
+def refers_to(value: Any, logical_id: str) -> bool:
+    """Whether a resolved CloudFormation value has a `Ref` or `Fn::GetAtt` to `logical_id`."""
+    if isinstance(value, dict):
+        attribute = value.get("Fn::GetAtt")
+        if value.get("Ref") == logical_id or (
+            isinstance(attribute, list) and attribute[:1] == [logical_id]
+        ):
+            return True
+        return any(refers_to(item, logical_id) for item in value.values())
+    if isinstance(value, list):
+        return any(refers_to(item, logical_id) for item in value)
+    return False

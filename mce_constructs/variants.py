@@ -20,6 +20,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from . import _naming
 from ._tokens import is_unresolved
 from .container import ContainerDefinition, InvocationMode
+from .instance_type import InstanceType, instance_type_name
 from .metrics import EndpointMetrics
 
 if TYPE_CHECKING:
@@ -52,8 +53,9 @@ class VariantDefinition:
     mode: InvocationMode = InvocationMode.SERIAL
     """Serial (an inference pipeline) or Direct (invoke one container by hostname).
     @default InvocationMode.SERIAL"""
-    instance_type: str = DEFAULT_INSTANCE_TYPE
-    """The variant's instance type. @default "ml.m5.large\""""
+    instance_type: str | InstanceType = DEFAULT_INSTANCE_TYPE
+    """The variant's instance type: a str from the service's list, or `InstanceType.of(...)`
+    for a type the list does not know yet. @default "ml.m5.large\""""
     initial_instance_count: int = 1
     """Instances at creation. @default 1"""
     initial_weight: float = 1
@@ -128,7 +130,7 @@ def production_variant(
     return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
         variant_name=definition.name,
         model_name=model_name,
-        instance_type=definition.instance_type,
+        instance_type=instance_type_name(definition.instance_type),
         initial_instance_count=definition.initial_instance_count,
         initial_variant_weight=definition.initial_weight,
         volume_size_in_gb=None
@@ -197,6 +199,7 @@ class EndpointVariant(EndpointMetrics):
             endpoint_name=endpoint.endpoint_name,
             variant_name=self.variant_name,
             id_suffix=self._id_suffix,
+            instance_type=self.definition.instance_type,
             min_capacity=min_capacity,
             max_capacity=max_capacity,
         )

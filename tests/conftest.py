@@ -14,6 +14,7 @@ from typing import Any
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 import aws_cdk as cdk
+import cfnlint
 import pytest
 from aws_cdk import assertions
 from cfnlint.api import ManualArgs, lint
@@ -58,6 +59,13 @@ def only_resource(template: Template, resource_type: str) -> tuple[str, dict[str
     found = resources_of_type(template, resource_type)
     assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
     return next(iter(found.items()))
+
+
+def resource_schema(resource_type: str) -> Any:
+    """The CloudFormation resource schema that cfn-lint ships for `resource_type`."""
+    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
+    providers = json.loads((schemas / "providers" / "us-east-1.json").read_text())
+    return json.loads((schemas / "resources" / f"{providers[resource_type]}.json").read_text())
 
 
 def cfn_lint_findings(template: Template) -> list[str]:

@@ -40,6 +40,7 @@ from mce_constructs._permissions import (
     NAMED_LOGS_REASON,
     NETWORK_INTERFACE_REASON,
     PREFIX_REASON,
+    SUBNET_LIST_REASON,
     TOKEN_REASON,
     flatten_reference,
 )
@@ -51,6 +52,13 @@ ANY = f"{IAM5}[Resource::*]"
 INTERFACES = (
     f"{IAM5}[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]"
 )
+
+LISTED_SUBNETS = (
+    f"{IAM5}[Resource::"
+    '{"Fn::Split":[",",{"Fn::Join":["",["arn:*:ec2:*:*:subnet/",'
+    '{"Fn::Join":[",arn:*:ec2:*:*:subnet/",{"Ref":"Subnets"}]}]]}]}]'
+)
+"""How cdk-nag spells a resource that is an `Fn::Split`: as compact JSON."""
 
 
 def logs(group: str) -> str:
@@ -87,6 +95,12 @@ FULL_ACKNOWLEDGED = {
     ),
     ("Full/CreatedRole/ExecutionPolicy", logs("created-role")): NAMED_LOGS_REASON,
     ("Full/CreatedRole/ExecutionPolicy", INTERFACES): NETWORK_INTERFACE_REASON,
+    ("Full/ListedSubnets/ExecutionPolicy", ANY): joined(
+        TOKEN_REASON, METRICS_REASON, DESCRIBE_REASON
+    ),
+    ("Full/ListedSubnets/ExecutionPolicy", logs("listed")): NAMED_LOGS_REASON,
+    ("Full/ListedSubnets/ExecutionPolicy", INTERFACES): NETWORK_INTERFACE_REASON,
+    ("Full/ListedSubnets/ExecutionPolicy", LISTED_SUBNETS): SUBNET_LIST_REASON,
     ("Full/Production/ExecutionPolicy", ANY): joined(TOKEN_REASON, METRICS_REASON, DESCRIBE_REASON),
     ("Full/Production/ExecutionPolicy", logs("production")): NAMED_LOGS_REASON,
     ("Full/Production/ExecutionPolicy", INTERFACES): NETWORK_INTERFACE_REASON,
@@ -104,8 +118,10 @@ FULL_WILDCARDS = {
     ANY: {"GetEcrToken", "PutMetrics", "DescribeNetwork"},
     logs("*"): {"WriteLogs"},
     logs("created-role"): {"WriteLogs"},
+    logs("listed"): {"WriteLogs"},
     logs("production"): {"WriteLogs"},
     INTERFACES: {"CreateNetworkInterfaces", "ManageNetworkInterfaces"},
+    LISTED_SUBNETS: {"CreateNetworkInterfacesInSubnets"},
     objects("models/llm/v1/*"): {"ReadModelDataPrefixes"},
     objects("weights/ranker/*"): {"ReadModelDataPrefixes"},
     objects("models/captured/*"): {"WriteCapturedData"},
@@ -116,8 +132,9 @@ that an existing acknowledgement (`Resource::*`) would cover."""
 
 def full_app(outdir: Path, assets: Path) -> cdk.App:
     """Every option at once: VPC, isolation, KMS, asset image and model data, an ECR image by
-    digest, a KMS-encrypted bucket, a given role; a second endpoint with a created role; and an
-    A/B endpoint with a private-registry image, model data under prefixes and data capture."""
+    digest, a KMS-encrypted bucket, a given role; a second endpoint with a created role; a
+    third in subnets from a list parameter; and an A/B endpoint with a private-registry image,
+    model data under prefixes and data capture."""
     (assets / "image").mkdir()
     (assets / "image" / "Dockerfile").write_text("FROM scratch\n")
     with tarfile.open(assets / "model.tar.gz", "w:gz") as archive:
@@ -162,6 +179,17 @@ def full_app(outdir: Path, assets: Path) -> cdk.App:
     )
     MultiContainerEndpoint(
         stack, "CreatedRole", containers=containers, vpc=vpc, endpoint_name="created-role"
+    )
+    subnets = cdk.CfnParameter(stack, "Subnets", type="List<AWS::EC2::Subnet::Id>")
+    listed_vpc = ec2.Vpc.from_vpc_attributes(
+        stack,
+        "ListedVpc",
+        vpc_id="vpc-0123456789abcdef0",
+        availability_zones=["us-east-1a"],
+        private_subnet_ids=subnets.value_as_list,
+    )
+    MultiContainerEndpoint(
+        stack, "ListedSubnets", containers=containers, vpc=listed_vpc, endpoint_name="listed"
     )
     credentials = lambda_.Function.from_function_arn(
         stack,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -124,10 +126,17 @@ def test_tags_are_not_hashed_because_cloudformation_updates_them_in_place() -> N
     assert content_hash(stack_name="S", path="S/Mce/Model", properties=tagged) == base
 
 
-def test_non_ascii_content_hashes_deterministically() -> None:
+def test_non_ascii_content_is_hashed_as_escaped_ascii_json() -> None:
+    """Unicode is hashed as JSON's `\\u` escapes: the same bytes on every machine, whatever
+    its locale, and distinct from the ASCII look-alike."""
     properties = _with(Containers=[{"Image": "a:1", "Environment": {"GREETING": "こんにちは"}}])
     first = content_hash(stack_name="S", path="S/Modèle/Model", properties=properties)
-    assert first == content_hash(stack_name="S", path="S/Modèle/Model", properties=properties)
+    payload = json.dumps(
+        {"path": "S/Modèle/Model", "properties": properties, "stack": "S"},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    assert first == hashlib.sha256(payload.encode("ascii")).hexdigest()[:HASH_LENGTH]
     assert first != content_hash(stack_name="S", path="S/Modele/Model", properties=properties)
 
 

@@ -7,13 +7,10 @@ that tags, guardrails and autoscaling change nothing that would replace a resour
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import aws_cdk.cx_api as cxapi
-import cfnlint
 import pytest
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
@@ -27,8 +24,16 @@ from mce_constructs import (
     MultiContainerEndpoint,
     TrafficRouting,
 )
+from mce_constructs.scaling import refers_to
 
-from .conftest import REGISTRY, Template, assert_lint_clean, resources_of_type
+from .conftest import (
+    REGISTRY,
+    Template,
+    assert_lint_clean,
+    logical_id,
+    resource_schema,
+    resources_of_type,
+)
 
 ALARM_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:recommender-5xx"
 SERIAL = [
@@ -92,6 +97,12 @@ class Built:
             "Cpu", metric=self.scaled.metric_cpu_utilization(), target_value=70
         )
 
+        # A generated name: the scalable target refers to the endpoint, and needs no DependsOn.
+        self.generated = MultiContainerEndpoint(
+            stack, "Generated", containers=SERIAL, instance_type="ml.g5.xlarge"
+        )
+        self.generated.auto_scale_instance_count(max_capacity=2)
+
         self.linear = MultiContainerEndpoint(
             stack,
             "Linear",
@@ -152,9 +163,8 @@ class Built:
 
     @staticmethod
     def logical_id(construct: IConstruct | None) -> str:
-        """The logical id of an L1 resource (or of an L2's default child)."""
-        assert isinstance(construct, cdk.CfnElement)
-        return str(cdk.Stack.of(construct).resolve(construct.logical_id))
+        assert construct is not None
+        return logical_id(construct)
 
 
 @pytest.fixture(scope="module")
@@ -255,8 +265,8 @@ def test_execution_role_may_describe_exactly_its_rollback_alarms(built: Built) -
 
 def test_autoscaling_registers_the_variant_after_the_endpoint(built: Built) -> None:
     targets = resources_of_type(built.template, "AWS::ApplicationAutoScaling::ScalableTarget")
-    target_id, target = next(iter(targets.items()))
-    assert len(targets) == 1
+    assert len(targets) == 2
+    target_id, target = next(item for item in targets.items() if "Scaled" in item[0])
     assert target_id.startswith("ScaledInstanceCount")
     assert target["Properties"] == {
         "ServiceNamespace": "sagemaker",
@@ -284,6 +294,36 @@ def test_autoscaling_registers_the_variant_after_the_endpoint(built: Built) -> N
     }
     # The name is a literal, so only the explicit dependency orders it after the endpoint.
     assert target["DependsOn"] == [built.logical_id(built.scaled.endpoint)]
+
+
+def test_autoscaling_a_generated_name_waits_through_its_reference_alone(built: Built) -> None:
+    """`Fn::GetAtt` orders the target after the endpoint; a DependsOn beside it would be
+    redundant (cfn-lint W3005)."""
+    endpoint_id = built.logical_id(built.generated.endpoint)
+    target = built.resource(built.generated.node.find_child("InstanceCount").node.default_child)
+    assert target["Properties"]["ResourceId"] == {
+        "Fn::Join": [
+            "",
+            ["endpoint/", {"Fn::GetAtt": [endpoint_id, "EndpointName"]}, "/variant/AllTraffic"],
+        ]
+    }
+    assert "DependsOn" not in target
+
+
+@pytest.mark.parametrize(
+    ("value", "refers"),
+    [
+        ({"Fn::GetAtt": ["Endpoint1", "EndpointName"]}, True),
+        ({"Fn::Join": ["", ["endpoint/", {"Ref": "Endpoint1"}]]}, True),
+        ({"Fn::Join": ["", ["endpoint/", {"Ref": "Name"}, "/variant/A"]]}, False),
+        ({"Fn::GetAtt": ["Endpoint12", "EndpointName"]}, False),
+        ("endpoint/recommender/variant/AllTraffic", False),
+    ],
+)
+def test_a_reference_to_the_endpoint_is_found_in_a_resolved_value(
+    value: object, refers: bool
+) -> None:
+    assert refers_to(value, "Endpoint1") is refers
 
 
 def test_scaling_policies_track_invocations_per_instance_and_a_custom_metric(
@@ -342,16 +382,15 @@ def test_a_scaled_endpoint_warns_how_to_change_its_instance_type(built: Built) -
         for message in built.artifact.messages
         if message.level is cxapi.SynthesisMessageLevel.WARNING
     }
-    assert warnings == {
-        "/Operated/Scaled": (
-            "Autoscaling is on for variant 'AllTraffic': SageMaker refuses to change the "
-            "instance type of a variant that has a scaling policy, or to remove the variant, so "
-            "a deployment that does either fails and rolls back. To do it, deploy once without "
-            "auto_scale_instance_count on the variant (this deregisters the scalable target), "
-            "then deploy the change (a new instance_type with auto_scale_instance_count back). "
-            "[ack: mce-constructs:scaledInstanceType]"
-        )
-    }
+    message = (
+        "Autoscaling is on for variant 'AllTraffic': SageMaker refuses to change the "
+        "instance type of a variant that has a scaling policy, or to remove the variant, so "
+        "a deployment that does either fails and rolls back. To do it, deploy once without "
+        "auto_scale_instance_count on the variant (this deregisters the scalable target), "
+        "then deploy the change (a new instance_type with auto_scale_instance_count back). "
+        "[ack: mce-constructs:scaledInstanceType]"
+    )
+    assert warnings == {"/Operated/Scaled": message, "/Operated/Generated": message}
 
 
 # Grants
@@ -470,6 +509,33 @@ def test_variant_metrics_have_endpoint_and_variant_dimensions(built: Built) -> N
             "period": 300,
             "dimensions": dimensions,
         }
+
+
+def test_gpu_metrics_are_instance_metrics_of_the_variant(built: Built) -> None:
+    endpoint = built.generated
+    dimensions = {
+        "EndpointName": {"Fn::GetAtt": [built.logical_id(endpoint.endpoint), "EndpointName"]},
+        "VariantName": "AllTraffic",
+    }
+    assert [
+        metric_json(built, metric)
+        for metric in (endpoint.metric_gpu_utilization(), endpoint.metric_gpu_memory_utilization())
+    ] == [
+        {
+            "namespace": "/aws/sagemaker/Endpoints",
+            "name": name,
+            "statistic": "Average",
+            "period": 300,
+            "dimensions": dimensions,
+        }
+        for name in ("GPUUtilization", "GPUMemoryUtilization")
+    ]
+    metric = built.by_arn.metric_gpu_utilization(statistic="Maximum")
+    assert (metric.metric_name, metric.statistic, metric.region) == (
+        "GPUUtilization",
+        "Maximum",
+        "eu-west-1",
+    )
 
 
 def test_metric_options_override_the_defaults(built: Built) -> None:
@@ -593,9 +659,7 @@ def test_tags_are_on_the_model_config_endpoint_and_role(built: Built) -> None:
 
 def _create_only_properties(resource_type: str) -> set[str]:
     """The properties whose change replaces a resource, from cfn-lint's resource schemas."""
-    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
-    providers = json.loads((schemas / "providers" / "us-east-1.json").read_text())
-    schema = json.loads((schemas / "resources" / f"{providers[resource_type]}.json").read_text())
+    schema = resource_schema(resource_type)
     return {pointer.rsplit("/", 1)[1] for pointer in schema["createOnlyProperties"]}
 
 

@@ -17,12 +17,14 @@ from mce_constructs import (
     CapacitySize,
     ContainerDefinition,
     DeploymentConfig,
+    InstanceType,
     InvocationMode,
     MceValidationError,
     MultiContainerEndpoint,
     TrafficRouting,
 )
 from mce_constructs._validation import EndpointSpec, validate
+from mce_constructs.instance_type import instance_type_name
 
 from .conftest import REGISTRY
 
@@ -301,3 +303,95 @@ def test_an_arn_without_an_endpoint_name_is_refused(stack: cdk.Stack) -> None:
     arn = "arn:aws:sagemaker:eu-west-1:210987654321:endpoint"
     with pytest.raises(ValueError, match="is not the ARN of a SageMaker endpoint"):
         MultiContainerEndpoint.from_endpoint_arn(stack, "Bad", arn)
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:sagemaker:eu-west-1:210987654321:endpoint-config/scorer",
+        "arn:aws:sagemaker:eu-west-1:210987654321:model/scorer",
+        "arn:aws:lambda:eu-west-1:210987654321:function:scorer",
+        "arn:aws:sagemaker:eu-west-1:210987654321:endpoint/not_valid",
+        "scorer",
+        5,
+    ],
+)
+def test_an_arn_that_is_not_an_endpoints_is_refused(stack: cdk.Stack, arn: object) -> None:
+    with pytest.raises(MceValidationError) as caught:
+        MultiContainerEndpoint.from_endpoint_arn(stack, "Bad", cast(str, arn))
+    assert str(caught.value) == (
+        "TestStack/Bad: 1 problem in the multi-container endpoint:\n"
+        f"  - arn: {arn!r} is not the ARN of a SageMaker endpoint "
+        "(arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        (
+            "fraud_scorer",
+            "'fraud_scorer' is not a valid endpoint name: 1 to 63 letters, digits and hyphens, "
+            "starting and ending with a letter or digit",
+        ),
+        (
+            "a" * 64,
+            f"{'a' * 64!r} is not a valid endpoint name: 1 to 63 letters, digits and hyphens, "
+            "starting and ending with a letter or digit",
+        ),
+        (5, "5 is not a str"),
+    ],
+)
+def test_an_invalid_endpoint_name_is_refused(stack: cdk.Stack, name: object, problem: str) -> None:
+    with pytest.raises(MceValidationError) as caught:
+        MultiContainerEndpoint.from_endpoint_name(stack, "Bad", cast(str, name))
+    assert str(caught.value) == (
+        f"TestStack/Bad: 1 problem in the multi-container endpoint:\n  - name: {problem}"
+    )
+
+
+@pytest.mark.parametrize("instance_type", ["ml.t2.medium", InstanceType.of("ml.t3.large")])
+def test_autoscaling_on_a_burstable_instance_type_is_refused(
+    stack: cdk.Stack, instance_type: str | InstanceType
+) -> None:
+    endpoint = MultiContainerEndpoint(
+        stack, "Burst", containers=SERIAL, instance_type=instance_type
+    )
+    with pytest.raises(MceValidationError) as caught:
+        endpoint.auto_scale_instance_count(max_capacity=4)
+    name = instance_type_name(instance_type)
+    assert str(caught.value) == (
+        "TestStack/Burst: 1 problem in the multi-container endpoint:\n"
+        f"  - auto_scale_instance_count: the variant runs on {name!r}, a burstable instance "
+        "type, and SageMaker does not autoscale burstable (ml.t*) instances: choose another "
+        "instance_type"
+    )
+    assert endpoint.node.try_find_child("InstanceCount") is None
+
+
+def test_method_arguments_of_a_wrong_type_are_refused_naming_them(stack: cdk.Stack) -> None:
+    endpoint = MultiContainerEndpoint(stack, "Mce", containers=DIRECT, mode=InvocationMode.DIRECT)
+    with pytest.raises(MceValidationError) as caught:
+        endpoint.auto_scale_instance_count(min_capacity=cast(int, "1"), max_capacity=cast(int, 2.5))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "auto_scale_instance_count.min_capacity: '1' is not a whole number",
+        "auto_scale_instance_count.max_capacity: 2.5 is not a whole number",
+    ]
+    scaling = endpoint.auto_scale_instance_count(max_capacity=2)
+    with pytest.raises(MceValidationError) as caught:
+        scaling.scale_on_invocations(invocations_per_instance=cast(float, "100"))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "scale_on_invocations.invocations_per_instance: '100' is not a number"
+    ]
+    client = iam.Role(stack, "Client", assumed_by=iam.AccountRootPrincipal())
+    with pytest.raises(MceValidationError) as caught:
+        endpoint.grant_invoke(client, container_hostname=cast(str, 5))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "grant_invoke.container_hostname: 5 is not a str"
+    ]
+    imported = MultiContainerEndpoint.from_endpoint_name(stack, "Imported", "scorer")
+    with pytest.raises(MceValidationError) as caught:
+        imported.metric_container_latency(cast(str, 5))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "metric.container_hostname: 5 is not a str"
+    ]

@@ -36,7 +36,12 @@ ENV = Environment("aws", "eu-west-1", "123456789012")
             "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/c",
             ("123456789012", "us-gov-west-1", "c"),
         ),
+        (
+            "123456789012.dkr-ecr.eu-west-1.on.aws/d:1",
+            ("123456789012", "eu-west-1", "d"),
+        ),
         ("registry.example.com/c:1", None),
+        ("public.ecr.aws/lambda/python:3.12", None),
         ("${Token[TOKEN.12]}.dkr.ecr.us-east-1.amazonaws.com/a:1", None),
     ],
 )
@@ -47,18 +52,39 @@ def test_ecr_location(uri: str, location: tuple[str, str, str] | None) -> None:
 @pytest.mark.parametrize(
     ("uri", "location"),
     [
-        ("s3://bucket/a/model.tar.gz", ("bucket", "a/model.tar.gz")),
-        ("https://my.bucket.s3.eu-west-1.amazonaws.com/k.tar.gz", ("my.bucket", "k.tar.gz")),
-        ("https://bucket.s3.amazonaws.com/k.tar.gz", ("bucket", "k.tar.gz")),
-        ("https://bucket.s3-us-west-2.amazonaws.com/k.tar.gz", ("bucket", "k.tar.gz")),
-        ("https://s3.amazonaws.com/bucket/a/k.tar.gz", ("bucket", "a/k.tar.gz")),
-        ("https://s3.cn-north-1.amazonaws.com.cn/bucket/k.tar.gz", ("bucket", "k.tar.gz")),
+        ("s3://bucket/a/model.tar.gz", ("bucket", "a/model.tar.gz", None)),
+        (
+            "https://my.bucket.s3.eu-west-1.amazonaws.com/k.tar.gz",
+            ("my.bucket", "k.tar.gz", "eu-west-1"),
+        ),
+        ("https://bucket.s3.amazonaws.com/k.tar.gz", ("bucket", "k.tar.gz", None)),
+        ("https://bucket.s3-us-west-2.amazonaws.com/k.tar.gz", ("bucket", "k.tar.gz", "us-west-2")),
+        (
+            "https://bucket.s3.dualstack.ap-south-1.amazonaws.com/a/k.tar.gz",
+            ("bucket", "a/k.tar.gz", "ap-south-1"),
+        ),
+        (
+            "https://bucket.s3-fips.dualstack.us-gov-west-1.amazonaws.com/k.tar.gz",
+            ("bucket", "k.tar.gz", "us-gov-west-1"),
+        ),
+        ("https://s3.amazonaws.com/bucket/a/k.tar.gz", ("bucket", "a/k.tar.gz", None)),
+        (
+            "https://s3.cn-north-1.amazonaws.com.cn/bucket/k.tar.gz",
+            ("bucket", "k.tar.gz", "cn-north-1"),
+        ),
+        (
+            "https://s3.dualstack.eu-central-1.amazonaws.com/bucket/k.tar.gz",
+            ("bucket", "k.tar.gz", "eu-central-1"),
+        ),
+        ("https://s3-external-1.amazonaws.com/bucket/k.tar.gz", ("bucket", "k.tar.gz", None)),
+        ("s3://bucket-only", ("bucket-only", "", None)),
+        ("s3://bucket-only/", ("bucket-only", "", None)),
         ("https://example.com/k.tar.gz", None),
-        ("s3://bucket-only", None),
+        ("https://bucket.s3.example.com/k.tar.gz", None),
         ("s3://${Token[TOKEN.3]}/k.tar.gz", None),
     ],
 )
-def test_s3_location(uri: str, location: tuple[str, str] | None) -> None:
+def test_s3_location(uri: str, location: tuple[str, str, str | None] | None) -> None:
     assert s3_location(uri) == location
 
 

@@ -122,7 +122,8 @@ class Built:
                 ContainerImage.from_registry(f"{REGISTRY}/a:1"),
                 f"{REGISTRY}/team/b@{DIGEST}",
                 f"{REGISTRY}/a:2",
-                "registry.example.com/c:1",
+                # A token is not known to be in ECR: nothing is granted for it.
+                cdk.CfnParameter(stack, "Image").value_as_string,
             ),
         )
         repository = ecr.Repository.from_repository_name(stack, "Repo", "models")
@@ -160,6 +161,13 @@ class Built:
                 ModelData.from_uri("https://models.s3.eu-west-1.amazonaws.com/b/model.tar.gz"),
                 ModelData.from_uri("https://s3.amazonaws.com/other/c/model.tar.gz"),
                 ModelData.from_uri("https://example.com/d/model.tar.gz"),
+                ModelData.from_uri(
+                    "https://models.s3.dualstack.eu-west-1.amazonaws.com/e/model.tar.gz"
+                ),
+                ModelData.from_uri(
+                    "https://s3.dualstack.us-east-1.amazonaws.com/other/f/model.tar.gz"
+                ),
+                ModelData.from_uri("s3://models/a/model.tar.gz"),
             ),
         )
         self.bucket_data = MultiContainerEndpoint(
@@ -172,6 +180,17 @@ class Built:
         )
         self.asset_data = MultiContainerEndpoint(
             stack, "AssetData", containers=with_model_data(ModelData.from_asset(str(model_file)))
+        )
+        # One asset object in two containers: two tokens for one repository, one object.
+        shared_image = ContainerImage.from_asset(str(dockerfile_dir), build_args={"VERSION": "1"})
+        shared_data = ModelData.from_asset(str(model_file))
+        self.shared_assets = MultiContainerEndpoint(
+            stack,
+            "SharedAssets",
+            containers=[
+                ContainerDefinition(image=shared_image, model_data=shared_data),
+                ContainerDefinition(image=shared_image, model_data=shared_data),
+            ],
         )
 
         self.given_role = iam.Role(
@@ -224,12 +243,37 @@ class Built:
             kms_key=self.volume_key,
         )
 
+        # Subnets from a List<AWS::EC2::Subnet::Id> parameter: a list token of unknown length.
+        subnets = cdk.CfnParameter(stack, "Subnets", type="List<AWS::EC2::Subnet::Id>")
+        listed_vpc = ec2.Vpc.from_vpc_attributes(
+            stack,
+            "ListedVpc",
+            vpc_id=VPC_ID,
+            availability_zones=["us-east-1a"],
+            private_subnet_ids=subnets.value_as_list,
+        )
+        self.listed_subnets = MultiContainerEndpoint(
+            stack,
+            "ListedSubnets",
+            containers=same_images,
+            vpc=listed_vpc,
+            security_groups=self.groups[:1],
+        )
+        self.selected_subnets = MultiContainerEndpoint(
+            stack,
+            "SelectedSubnets",
+            containers=same_images,
+            vpc=listed_vpc,
+            vpc_subnets=ec2.SubnetSelection(subnets=listed_vpc.private_subnets),
+            security_groups=self.groups[:1],
+        )
+
         self.assembly = app.synth()
         self.template: Template = self.assembly.get_stack_by_name("Security").template
 
-    def logical_id(self, construct: Any) -> str:
-        stack = cdk.Stack.of(construct)
-        return str(stack.resolve(stack.get_logical_id(construct)))
+    @staticmethod
+    def logical_id(construct: Any) -> str:
+        return logical_id(construct)
 
     def policy(self, endpoint: MultiContainerEndpoint) -> dict[str, Any] | None:
         """The endpoint's own policy resource, or None when it was not synthesized."""
@@ -263,7 +307,7 @@ def test_registry_images_pull_from_exactly_their_ecr_repositories(built: Built) 
         f"{REGISTRY}/a:1",
         f"{REGISTRY}/team/b@{DIGEST}",
         f"{REGISTRY}/a:2",
-        "registry.example.com/c:1",
+        {"Ref": "Image"},
     ]
 
 
@@ -316,6 +360,8 @@ def test_uri_model_data_reads_exactly_each_s3_object(built: Built) -> None:
                 s3_arn("models/a/model.tar.gz"),
                 s3_arn("models/b/model.tar.gz"),
                 s3_arn("other/c/model.tar.gz"),
+                s3_arn("models/e/model.tar.gz"),
+                s3_arn("other/f/model.tar.gz"),
             ],
         },
         *runtime_statements("uri-data"),
@@ -378,6 +424,22 @@ def test_asset_model_data_reads_its_object_in_the_assets_bucket(built: Built) ->
     assert url == {
         "Fn::Sub": f"s3://cdk-hnb659fds-assets-${{AWS::AccountId}}-${{AWS::Region}}/{object_key}"
     }
+
+
+def test_one_asset_in_two_containers_is_listed_once(built: Built) -> None:
+    """Each container binds the asset under a token of its own; the statements list what the
+    tokens resolve to once (as the endpoints with one container do)."""
+
+    def by_sid(endpoint: MultiContainerEndpoint) -> dict[str, Any]:
+        return {statement["Sid"]: statement["Resource"] for statement in built.statements(endpoint)}
+
+    shared = by_sid(built.shared_assets)
+    assert shared["PullImages"] == by_sid(built.asset_image)["PullImages"]
+    assert isinstance(shared["PullImages"], dict)  # one resource, written without a list
+    assert shared["ReadModelData"] == by_sid(built.asset_data)["ReadModelData"]
+    assert isinstance(shared["ReadModelData"], dict)
+    containers = built.model(built.shared_assets)["Properties"]["Containers"]
+    assert containers[0] == containers[1]
 
 
 def test_created_role_has_only_the_endpoint_policy_and_no_managed_policy(built: Built) -> None:
@@ -532,6 +594,48 @@ def test_given_security_groups_and_subnets_isolation_and_kms(built: Built) -> No
     config_id = built.logical_id(endpoint.endpoint_config)
     config = built.template["Resources"][config_id]["Properties"]
     assert config["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+
+
+def test_subnets_of_a_list_parameter_synthesize_with_each_subnet_scoped(built: Built) -> None:
+    """A list token of subnet IDs cannot be spread among other ARNs: its ARNs are built in the
+    template (Fn::Split of Fn::Join) and get a statement of their own."""
+    listed_arns = {
+        "Fn::Split": [
+            ",",
+            join(
+                "arn:*:ec2:*:*:subnet/",
+                {"Fn::Join": [",arn:*:ec2:*:*:subnet/", {"Ref": "Subnets"}]},
+            ),
+        ]
+    }
+    interfaces = regional_arn("ec2", "network-interface/*")
+    group = regional_arn("ec2", f"security-group/{GIVEN_GROUPS[0]}")
+    for endpoint in (built.listed_subnets, built.selected_subnets):
+        assert built.model(endpoint)["Properties"]["VpcConfig"] == {
+            "SecurityGroupIds": GIVEN_GROUPS[:1],
+            "Subnets": {"Ref": "Subnets"},
+        }
+        assert built.statements(endpoint)[-3:] == [
+            {
+                "Sid": "CreateNetworkInterfaces",
+                "Effect": "Allow",
+                "Action": "ec2:CreateNetworkInterface",
+                "Resource": [interfaces, group],
+            },
+            {
+                "Sid": "CreateNetworkInterfacesInSubnets",
+                "Effect": "Allow",
+                "Action": "ec2:CreateNetworkInterface",
+                "Resource": listed_arns,
+            },
+            {
+                "Sid": "ManageNetworkInterfaces",
+                "Effect": "Allow",
+                "Action": ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"],
+                "Resource": interfaces,
+                "Condition": {"ArnEquals": {"ec2:Subnet": listed_arns}},
+            },
+        ]
 
 
 def test_volume_key_is_left_to_the_deploying_principal(built: Built) -> None:

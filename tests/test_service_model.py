@@ -7,31 +7,38 @@ A drift on either side fails here. When botocore's list of instance types change
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+import regex
 
 from mce_constructs import InvocationMode, _instance_types
 from mce_constructs._naming import NAME_MAX_LENGTH, NAME_PATTERN
 from mce_constructs._validation import (
-    CPU_INSTANCE_TYPE,
     ENVIRONMENT_KEY_MAX_LENGTH,
     ENVIRONMENT_KEY_PATTERN,
     ENVIRONMENT_TOTAL_MAX_BYTES,
     ENVIRONMENT_VALUE_MAX_BYTES,
     IMAGE_MAX_LENGTH,
     IMAGE_PATTERN,
+    INSTANCE_TYPE_SHAPE,
     MAX_CONTAINERS,
     MAX_ENVIRONMENT_ENTRIES,
+    MAX_TAGS,
     MIN_INSTANCE_COUNT,
     MODEL_DATA_URL_MAX_LENGTH,
     MODEL_DATA_URL_PATTERN,
     NVME_ONLY_FAMILIES,
     SECURITY_GROUPS_RANGE,
     SUBNETS_RANGE,
+    TAG_KEY_LENGTH,
+    TAG_VALUE_LENGTH,
+    refused_tag_characters,
 )
 
 from ._service_model import input_member, sagemaker_model
+from .conftest import resource_schema
 
 INSTANCE_TYPES_FILE = Path(_instance_types.__file__)
 INSTANCE_TYPES_HEADER = (
@@ -65,14 +72,19 @@ def family(instance_type: str) -> str:
     return instance_type.split(".")[1]
 
 
-def test_every_family_is_either_cpu_or_a_known_accelerator() -> None:
-    """A new family letter in the service model must be classified before it is accepted."""
-    refused = {
+def test_every_family_is_a_known_kind() -> None:
+    """A new kind of family in the service model must be looked at before it is accepted: are
+    GPU (`ml.g*`, `ml.p*`, a warning in Direct mode) and `ml.inf1` (a warning) still all the
+    kinds the Developer Guide's feature matrix leaves unclear?"""
+    kinds = {
         re.sub(r"\d.*", "", family(instance_type))
         for instance_type in _instance_types.INSTANCE_TYPES
-        if not CPU_INSTANCE_TYPE.match(instance_type)
     }
-    assert refused == {"dl", "g", "inf", "p", "trn"}
+    assert kinds == {"c", "dl", "g", "inf", "m", "p", "r", "t", "trn"}
+
+
+def test_every_instance_type_has_the_shape_that_instance_type_of_checks() -> None:
+    assert all(INSTANCE_TYPE_SHAPE.fullmatch(name) for name in _instance_types.INSTANCE_TYPES)
 
 
 def test_nvme_only_families_are_families_of_the_service_model() -> None:
@@ -145,6 +157,46 @@ def test_instance_and_vpc_limits_are_the_service_model_limits() -> None:
     groups, subnets = vpc.members["SecurityGroupIds"].metadata, vpc.members["Subnets"].metadata
     assert (groups["min"], groups["max"]) == SECURITY_GROUPS_RANGE
     assert (subnets["min"], subnets["max"]) == SUBNETS_RANGE
+
+
+TAG_PATTERN = r"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)"
+
+
+def test_tag_limits_are_the_service_model_limits() -> None:
+    model = sagemaker_model()
+    key, value = model.shape_for("TagKey").metadata, model.shape_for("TagValue").metadata
+    assert (key["pattern"], (key["min"], key["max"])) == (TAG_PATTERN, TAG_KEY_LENGTH)
+    assert (value["pattern"], (value["min"], value["max"])) == (TAG_PATTERN, TAG_VALUE_LENGTH)
+    assert model.shape_for("TagList").metadata["max"] == MAX_TAGS
+    assert input_member("CreateModel", "Tags").name == "TagList"
+
+
+@pytest.mark.parametrize(
+    "resource_type",
+    ["AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Endpoint"],
+)
+def test_tag_limits_are_the_cloudformation_schemas_limits(resource_type: str) -> None:
+    schema = resource_schema(resource_type)
+    assert schema["properties"]["Tags"]["maxItems"] == MAX_TAGS
+    tag = schema["definitions"]["Tag"]["properties"]
+    for field, length in (("Key", TAG_KEY_LENGTH), ("Value", TAG_VALUE_LENGTH)):
+        assert tag[field]["pattern"] == f"^{TAG_PATTERN}$"
+        assert (tag[field]["minLength"], tag[field]["maxLength"]) == length
+
+
+def test_tag_characters_are_those_of_the_service_pattern() -> None:
+    """The Unicode classes of the pattern, read with `unicodedata`, over every assigned
+    character of the Basic Multilingual Plane (and the letters and numbers above it)."""
+    characters = "".join(
+        character
+        for character in map(chr, range(0x30000))
+        if unicodedata.category(character) not in ("Cn", "Cs")
+    )
+    service = regex.compile(TAG_PATTERN)
+    refused_by_service = "".join(c for c in characters if not service.fullmatch(c))
+    assert refused_tag_characters(characters) == refused_by_service
+    assert refused_tag_characters("Équipe 名前 ٣ a_b.c:d/e=f+g-h@i") == ""
+    assert refused_tag_characters("a#b*c,d!\t") == "\t!#*,"
 
 
 def test_invocation_modes_are_the_service_models_modes() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import re
 import tarfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aws_cdk as cdk
 import jsii
@@ -16,18 +17,42 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from botocore.exceptions import ParamValidationError
+from constructs import Construct
 
 from mce_constructs import (
+    CapacitySize,
     ContainerDefinition,
     ContainerImage,
+    DataCapture,
+    DeploymentConfig,
+    InstanceType,
     InvocationMode,
     MceValidationError,
     ModelData,
     MultiContainerEndpoint,
+    TrafficRouting,
+    VariantDefinition,
 )
 from mce_constructs._instance_types import INSTANCE_TYPES
+from mce_constructs._naming import late_change_warning
 from mce_constructs._tokens import known_length
-from mce_constructs._validation import CPU_INSTANCE_TYPE, EndpointSpec, validate
+from mce_constructs._validation import (
+    CAPTURE_DIRECT_WARNING_ID,
+    ENDPOINT_RULES,
+    GPU_INSTANCE_TYPE,
+    ROLLING_VARIANTS_WARNING_ID,
+    EndpointSpec,
+    check_capacity_range,
+    check_container_hostname,
+    check_container_in_variants,
+    check_one_variant_to_scale,
+    check_role_account,
+    check_scalable_instance_type,
+    check_target_value,
+    check_variant_exists,
+    validate,
+)
+from mce_constructs.scaling import instance_type_warning
 
 from ._service_model import ROLE_ARN, STAND_INS, api_parameters, botocore_validate
 from .conftest import REGISTRY, REPO, Template, assert_lint_clean
@@ -42,9 +67,39 @@ BASE = EndpointSpec(
 )
 
 
+@jsii.implements(cdk.IStableStringProducer)
+class Produce:
+    """What `Lazy.string` calls at synthesis to learn the value."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def produce(self) -> str:
+        return self.value
+
+
+def string_token() -> str:
+    return cdk.Token.as_string(cdk.Fn.ref("Param"))
+
+
+SAME_TOKEN = string_token()
+
+
 def lines(**changes: Any) -> list[str]:
-    """The problem lines of BASE with `changes`."""
+    """The problem lines (errors and warnings) of BASE with `changes`."""
     return [str(problem) for problem in validate(replace(BASE, **changes))]
+
+
+def errors(**changes: Any) -> list[str]:
+    """The error lines of BASE with `changes` (warnings left out)."""
+    problems = validate(replace(BASE, **changes))
+    return [str(problem) for problem in problems if problem.warning_id is None]
+
+
+def warnings(**changes: Any) -> dict[str, str]:
+    """Warning id -> line, for BASE with `changes`."""
+    problems = validate(replace(BASE, **changes))
+    return {problem.warning_id: str(problem) for problem in problems if problem.warning_id}
 
 
 def with_hostnames(*hostnames: str | None) -> tuple[ContainerDefinition, ...]:
@@ -59,11 +114,68 @@ def one(**fields: Any) -> tuple[ContainerDefinition]:
     return (ContainerDefinition(**{"image": IMAGE, **fields}),)
 
 
+def variant(name: str, **fields: Any) -> VariantDefinition:
+    """A variant of one container (`IMAGE`) with `fields`."""
+    return VariantDefinition(
+        **{"name": name, "containers": (ContainerDefinition(image=IMAGE),), **fields}
+    )
+
+
+def capture_to(**options: Any) -> DataCapture:
+    return DataCapture.to_uri("s3://capture/fraud", **options)
+
+
 NAME_RULE = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit"
-CPU_ONLY = (
-    "is an accelerated (GPU, Inferentia, Trainium or Gaudi) instance type; multi-container "
-    "endpoints run on CPU instances only (the ml.t, ml.m, ml.c and ml.r families)"
-)
+TAG_CHARACTERS = "letters, digits, spaces and _ . : / = + - @ are allowed"
+
+
+def not_in_ecr(uri: str) -> str:
+    return (
+        f"{uri!r} is not in Amazon ECR, and SageMaker pulls from another registry only through "
+        f"the model's VPC: use ContainerImage.from_private_registry({uri!r}) with vpc"
+    )
+
+
+def unknown_instance_type(value: str, hint: str) -> str:
+    return (
+        f"instance_type: {value!r} is not an instance type of SageMaker endpoints "
+        f"(ProductionVariantInstanceType in the SageMaker API){hint} "
+        f"(a type newer than this list: InstanceType.of({value!r}))"
+    )
+
+
+def gpu_direct(instance_type: str) -> str:
+    return (
+        f"instance_type: {instance_type!r} is a GPU instance type; the SageMaker Developer Guide "
+        "documents GPU instances for multi-container endpoints invoked as a Serial pipeline, not "
+        "in Direct mode, so SageMaker may refuse it"
+    )
+
+
+def inf1(instance_type: str) -> str:
+    return (
+        f"instance_type: {instance_type!r} is an Inferentia (ml.inf1) instance type; the "
+        "SageMaker Developer Guide does not document it for multi-container endpoints, so "
+        "SageMaker may refuse it"
+    )
+
+
+def kms_instance_storage(instance_type: str) -> str:
+    return (
+        f"kms_key: {instance_type!r} stores data on NVMe instance storage, which the key does "
+        "not encrypt (the instance encrypts it with a hardware module of its own)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative paths in the examples are read in a directory with a `serve` build context
+    that has no Dockerfile (and nothing else)."""
+    (tmp_path / "serve").mkdir()
+    monkeypatch.chdir(tmp_path)
+
+
+WEST = f"{REGISTRY.replace('us-east-1', 'us-west-2')}/img:1"
 
 # One refused example per rule, with the exact line a user sees. The table in docs/refusals.md
 # shows these same lines (test_docs_show_every_example).
@@ -101,6 +213,16 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
         "containers[0].image: 'my image:1' is not a valid image URI: 1 to 255 characters, "
         "no whitespace",
     ),
+    ({"containers": one(image="nginx:1.27")}, f"containers[0].image: {not_in_ecr('nginx:1.27')}"),
+    (
+        {"containers": one(image=ContainerImage.from_asset("images/serve"))},
+        "containers[0].image: ContainerImage.from_asset('images/serve'): no such directory",
+    ),
+    (
+        {"containers": one(image=ContainerImage.from_asset("serve"))},
+        "containers[0].image: ContainerImage.from_asset('serve'): no Dockerfile 'Dockerfile' in "
+        "the directory",
+    ),
     (
         {"containers": one(model_data=ModelData.from_uri("ftp://host/model.tar.gz"))},
         "containers[0].model_data: 'ftp://host/model.tar.gz' is not a valid model data URL: "
@@ -110,6 +232,30 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
         {"containers": one(model_data=ModelData.from_asset("model.zip"))},
         "containers[0].model_data: ModelData.from_asset('model.zip'): model artifacts are an "
         "existing .tar.gz file",
+    ),
+    (
+        {"containers": one(model_data=ModelData.from_uri("s3://bucket/"))},
+        "containers[0].model_data: 's3://bucket/' names a bucket, not an object; model data is "
+        "one .tar.gz object (s3://<bucket>/<key>)",
+    ),
+    (
+        {"containers": one(image=WEST), "region": "us-east-1"},
+        f"containers[0].image: {WEST!r} is in us-west-2, but the stack deploys to us-east-1; "
+        "SageMaker pulls an ECR image only from the model's region (copy it there, e.g. with ECR "
+        "replication)",
+    ),
+    (
+        {
+            "containers": one(
+                model_data=ModelData.from_uri(
+                    "https://models.s3.dualstack.us-west-2.amazonaws.com/m.tar.gz"
+                )
+            ),
+            "region": "us-east-1",
+        },
+        "containers[0].model_data: 'https://models.s3.dualstack.us-west-2.amazonaws.com/m.tar.gz' "
+        "is in us-west-2, but the stack deploys to us-east-1; SageMaker reads model artifacts "
+        "only from a bucket in the model's region",
     ),
     (
         {"containers": one(environment={f"K{index}": "v" for index in range(101)})},
@@ -151,20 +297,18 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"instance_type": "ml.m5.larg"},
-        "instance_type: 'ml.m5.larg' is not an instance type of SageMaker endpoints "
-        "(ProductionVariantInstanceType in the SageMaker API); did you mean 'ml.m5.large', "
-        "'ml.m5d.large', 'ml.m5.xlarge'?",
+        unknown_instance_type(
+            "ml.m5.larg", "; did you mean 'ml.m5.large', 'ml.m5d.large', 'ml.m5.xlarge'?"
+        ),
+    ),
+    (
+        {"instance_type": InstanceType.of("m5.large")},
+        "instance_type: InstanceType.of('m5.large') is not the name of an instance type: "
+        "ml.<family>.<size>, as in 'ml.m5.large'",
     ),
     (
         {"initial_instance_count": 0},
         "initial_instance_count: 0 is not allowed: a whole number, at least 1",
-    ),
-    ({"instance_type": "ml.g5.xlarge"}, f"instance_type: 'ml.g5.xlarge' {CPU_ONLY}"),
-    (
-        {"instance_type": "ml.m5d.large", "has_kms_key": True},
-        "kms_key: not allowed with 'ml.m5d.large': its storage is NVMe instance storage only, "
-        "which the instance encrypts itself, and SageMaker refuses a KmsKeyId with it; drop "
-        "kms_key or use an instance type without instance storage",
     ),
     (
         {"security_group_count": 6, "subnet_count": 1},
@@ -178,6 +322,178 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
         {"vpc_options_without_vpc": ("security_groups",)},
         "security_groups: given without vpc; it applies only to a model in a VPC: give vpc too",
     ),
+    (
+        {
+            "deployment": DeploymentConfig.blue_green(
+                traffic_routing=TrafficRouting.canary(
+                    size=CapacitySize.percent(60), wait=cdk.Duration.minutes(5)
+                )
+            )
+        },
+        "deployment.traffic_routing.size: 60% given; a canary is 1% to 50% of the variant's "
+        "instances",
+    ),
+    (
+        {
+            "deployment": DeploymentConfig.rolling(
+                batch_size=CapacitySize.percent(60), wait=cdk.Duration.minutes(1)
+            )
+        },
+        "deployment.batch_size: 60% given; a rolling batch is 5% to 50% of the variant's instances",
+    ),
+    (
+        # The rule counts the alarms: stand-ins do.
+        {"deployment": DeploymentConfig.blue_green(rollback_alarms=cast(Any, [None] * 11))},
+        "deployment.rollback_alarms: 11 alarms given; auto-rollback watches 1 to 10 alarms",
+    ),
+    (
+        {"tags": {f"k{index}": "v" for index in range(51)}},
+        "tags: 51 tags; at most 50 per resource",
+    ),
+    (
+        {"tags": {"aws:team": "search"}},
+        "tags['aws:team']: the key starts with 'aws:', reserved for AWS",
+    ),
+    (
+        {"tags": {"team": "s" * 257}},
+        "tags['team']: the value is 257 characters; 0 to 256 allowed",
+    ),
+    (
+        {"tags": {"cost#center": "42"}},
+        f"tags['cost#center']: the key has characters that a tag does not allow ('#'); "
+        f"{TAG_CHARACTERS}",
+    ),
+    ({"tags": {"team": 42}}, "tags['team']: the value 42 is not a str"),
+    ({"objects": {"role": "my-role"}}, "role: 'my-role' is not an iam.IRole"),
+    # Production options (issue 13).
+    (
+        {"variants": tuple(variant(f"v{index}") for index in range(11))},
+        "variants: 11 variants given; an endpoint has 1 to 10 production variants",
+    ),
+    (
+        {"variants": (variant("blue"), variant("blue"))},
+        "variants[1] ('blue').name: 'blue' is already the name of variants[0]; variant names "
+        "are unique",
+    ),
+    (
+        {"variants": (variant("blue"),), "single_variant_options": ("instance_type",)},
+        "variants: given together with instance_type, options of the single-variant form; set "
+        "them on each VariantDefinition instead",
+    ),
+    (
+        {"variants": (variant("blue", initial_weight=-1),)},
+        "variants[0] ('blue').initial_weight: -1 is not allowed: a number, at least 0",
+    ),
+    (
+        {"variants": (variant("blue", initial_weight=0), variant("green", initial_weight=0))},
+        "variants: every initial_weight is 0; give at least one variant a weight above 0",
+    ),
+    (
+        {"volume_size": cdk.Size.gibibytes(513)},
+        "volume_size: 513 GiB given; 1 to 512 GiB allowed",
+    ),
+    (
+        {"model_data_download_timeout": cdk.Duration.seconds(59)},
+        "model_data_download_timeout: 59 seconds given; 60 to 3600 seconds allowed",
+    ),
+    (
+        {"container_startup_health_check_timeout": cdk.Duration.hours(2)},
+        "container_startup_health_check_timeout: 7200 seconds given; 60 to 3600 seconds allowed",
+    ),
+    (
+        {"routing_strategy": "RANDOM"},
+        "routing_strategy: 'RANDOM' is not a RoutingStrategy; use "
+        "RoutingStrategy.LEAST_OUTSTANDING_REQUESTS or RoutingStrategy.RANDOM",
+    ),
+    (
+        {
+            "containers": (
+                ContainerDefinition(
+                    image=ContainerImage.from_private_registry("registry.example.com/a:1")
+                ),
+            )
+        },
+        "containers[0].image: ContainerImage.from_private_registry pulls the image through the "
+        "endpoint's VPC (ImageConfig RepositoryAccessMode Vpc); give vpc, with subnets that "
+        "reach the registry",
+    ),
+    (
+        {
+            "containers": (
+                ContainerDefinition(
+                    image=IMAGE, model_data=ModelData.from_s3_prefix("s3://models/fraud")
+                ),
+            )
+        },
+        "containers[0].model_data: 's3://models/fraud' is not a key prefix of uncompressed model "
+        "data: s3://<bucket>/<prefix>/, a prefix that ends with '/' (ModelDataSource S3Prefix)",
+    ),
+    (
+        {"data_capture": DataCapture.to_uri("ftp://capture/fraud")},
+        "data_capture: 'ftp://capture/fraud' is not a valid capture destination: "
+        "s3://<bucket>/<prefix>, at most 512 characters",
+    ),
+    (
+        {"data_capture": capture_to(sampling_percentage=101)},
+        "data_capture.sampling_percentage: 101 given; a whole number from 0 to 100",
+    ),
+    (
+        {"data_capture": capture_to(capture_input=False, capture_output=False)},
+        "data_capture: capture_input and capture_output are both off; capture at least one of them",
+    ),
+    (
+        {"data_capture": capture_to(json_content_types=["application json"])},
+        "data_capture.json_content_types: 'application json' is not a content type such as "
+        "'text/csv'",
+    ),
+    (
+        {"data_capture": capture_to(csv_content_types=[f"text/csv{index}" for index in range(11)])},
+        "data_capture.csv_content_types: 11 content types given; at most 10",
+    ),
+]
+
+# One warning per rule that warns: (settings, warning id, line). docs/refusals.md lists them.
+WARNING_EXAMPLES: list[tuple[dict[str, Any], str, str]] = [
+    (
+        {
+            "containers": with_hostnames("a", "b"),
+            "mode": InvocationMode.DIRECT,
+            "instance_type": "ml.g5.xlarge",
+        },
+        "mce-constructs:gpuDirect",
+        gpu_direct("ml.g5.xlarge"),
+    ),
+    ({"instance_type": "ml.inf1.xlarge"}, "mce-constructs:inf1", inf1("ml.inf1.xlarge")),
+    (
+        {"instance_type": "ml.m5d.large", "has_kms_key": True},
+        "mce-constructs:kmsInstanceStorage",
+        kms_instance_storage("ml.m5d.large"),
+    ),
+    (
+        {
+            "containers": (ContainerDefinition(image=IMAGE, container_hostname="a"),),
+            "mode": InvocationMode.DIRECT,
+            "data_capture": capture_to(),
+        },
+        CAPTURE_DIRECT_WARNING_ID,
+        "data_capture: variant 'AllTraffic' invokes its containers Directly; the SageMaker "
+        "Developer Guide documents data capture for Serial inference pipelines (captured for "
+        "the pipeline as a whole), not for Direct mode: check what it captures before you rely "
+        "on it",
+    ),
+    (
+        {
+            "variants": (variant("blue"), variant("green")),
+            "deployment": DeploymentConfig.rolling(
+                batch_size=CapacitySize.percent(25), wait=cdk.Duration.minutes(1)
+            ),
+        },
+        ROLLING_VARIANTS_WARNING_ID,
+        "deployment: a rolling deployment on an endpoint with several production variants: the "
+        "SageMaker Developer Guide lists multi-variant endpoints among the exclusions of rolling "
+        "deployments, so SageMaker may not apply it as configured; use "
+        "DeploymentConfig.blue_green(...) for an A/B endpoint",
+    ),
 ]
 
 
@@ -190,11 +506,164 @@ def test_each_rule_refuses_with_its_message(changes: dict[str, Any], line: str) 
     assert lines(**changes) == [line]
 
 
-def test_docs_show_every_example() -> None:
+@pytest.mark.parametrize(
+    ("changes", "warning_id", "line"),
+    WARNING_EXAMPLES,
+    ids=[warning_id for _, warning_id, _ in WARNING_EXAMPLES],
+)
+def test_each_warning_rule_warns_with_its_id_and_message(
+    changes: dict[str, Any], warning_id: str, line: str
+) -> None:
+    assert lines(**changes) == [line]
+    assert warnings(**changes) == {warning_id: line}
+
+
+def test_every_endpoint_rule_has_an_example() -> None:
+    """Each rule of ENDPOINT_RULES makes at least one of the documented lines."""
+    examples = [*EXAMPLES, *((changes, line) for changes, _, line in WARNING_EXAMPLES)]
+    covered = {
+        rule
+        for changes, line in examples
+        for rule in ENDPOINT_RULES
+        if line in [str(problem) for problem in rule(replace(BASE, **changes))]
+    }
+    assert [rule.__name__ for rule in ENDPOINT_RULES if rule not in covered] == []
+
+
+TWINS = tuple(
+    variant(name, containers=with_hostnames("scorer"), mode=InvocationMode.DIRECT)
+    for name in ("blue", "green")
+)
+"""Two Direct-mode variants that both have a container "scorer"."""
+
+# The rules of later calls (autoscaling, a container named in a grant or a metric).
+CALL_EXAMPLES: list[tuple[Any, str]] = [
+    (
+        lambda: check_scalable_instance_type("ml.t2.medium"),
+        "auto_scale_instance_count: the variant runs on 'ml.t2.medium', a burstable instance "
+        "type, and SageMaker does not autoscale burstable (ml.t*) instances: choose another "
+        "instance_type",
+    ),
+    (
+        lambda: check_capacity_range(0, 4),
+        "auto_scale_instance_count.min_capacity: 0 given; a variant keeps at least 1 instance",
+    ),
+    (
+        lambda: check_capacity_range(3, 2),
+        "auto_scale_instance_count.max_capacity: 2 given; at least min_capacity (3)",
+    ),
+    (
+        lambda: check_target_value("scale_on_invocations.invocations_per_instance", 0),
+        "scale_on_invocations.invocations_per_instance: 0 given; a scaling target is a positive "
+        "number",
+    ),
+    (
+        lambda: check_container_hostname(
+            "model",
+            where="grant_invoke.container_hostname",
+            mode=InvocationMode.SERIAL,
+            hostnames=("model",),
+        ),
+        "grant_invoke.container_hostname: 'model' names a container, but this endpoint is a "
+        "Serial pipeline; only a Direct-mode endpoint invokes its containers by hostname",
+    ),
+    (
+        lambda: check_container_hostname(
+            "ranker-v2",
+            where="metric.container_hostname",
+            mode=InvocationMode.DIRECT,
+            hostnames=("ranker", "embedder"),
+        ),
+        "metric.container_hostname: 'ranker-v2' is not a container of this endpoint ('ranker', "
+        "'embedder')",
+    ),
+    # A/B endpoints (issue 13).
+    (
+        lambda: check_container_in_variants(
+            "scorer",
+            where="metric.container_hostname",
+            variants=TWINS,
+            one_variant=True,
+        ),
+        "metric.container_hostname: 'scorer' is a container of variants 'blue' and 'green'; "
+        "name the variant with endpoint.variant(name)",
+    ),
+    (
+        lambda: check_container_in_variants(
+            "ranker-v2", where="grant_invoke.container_hostname", variants=TWINS, one_variant=False
+        ),
+        "grant_invoke.container_hostname: 'ranker-v2' is not a container of this endpoint's "
+        "Direct-mode variants ('scorer')",
+    ),
+    (
+        lambda: check_variant_exists("purple", ["blue", "green"]),
+        "variant: 'purple' is not a production variant of this endpoint ('blue', 'green')",
+    ),
+    (
+        lambda: check_one_variant_to_scale(["blue", "green"]),
+        "auto_scale_instance_count: this endpoint has 2 production variants ('blue', 'green'); "
+        "scale each one with endpoint.variant(name).auto_scale_instance_count(...)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "line"), CALL_EXAMPLES, ids=[line for _, line in CALL_EXAMPLES])
+def test_each_rule_of_a_later_call_refuses_with_its_message(call: Any, line: str) -> None:
+    assert [str(problem) for problem in call()] == [line]
+
+
+def table_rows(heading: str) -> list[list[str]]:
+    """The cells of each row of the first table under `heading` in docs/refusals.md."""
     refusals = (REPO / "docs" / "refusals.md").read_text()
-    section = refusals.split("## What it refuses", 1)[1].split("\n## ", 1)[0]
-    shown = re.findall(r"^\| [^|]+ \| `(.+)` \|$", section, re.MULTILINE)
-    assert shown == [line for _, line in EXAMPLES]
+    section = refusals.split(f"\n{heading}\n", 1)[1].splitlines()
+    start = next(index for index, line in enumerate(section) if line.startswith("|"))
+    table = itertools.takewhile(lambda line: line.startswith("|"), section[start:])
+    rows = [[cell.strip() for cell in row.strip("|").split(" | ")] for row in table]
+    return rows[2:]  # below the header and its separator
+
+
+def test_docs_show_every_refusal_with_its_source() -> None:
+    for heading, examples in (
+        ("## What it refuses", EXAMPLES),
+        ("### When a method is called", CALL_EXAMPLES),
+    ):
+        rows = table_rows(heading)
+        assert [message for *_, message in rows] == [f"`{line}`" for _, line in examples]
+        assert all(len(row) == 3 and row[1] for row in rows), heading
+
+
+# The warnings made outside the endpoint's rules, with an example of each message.
+OTHER_WARNINGS: list[tuple[str, str]] = [
+    ("mce-constructs:scaledInstanceType", instance_type_warning("AllTraffic")),
+    (
+        "mce-constructs:roleOfOtherAccount",
+        str(check_role_account(cdk.Aws.ACCOUNT_ID, "123456789012")[0]),
+    ),
+    (
+        "mce-constructs:nameFollowsLateChange",
+        late_change_warning(
+            "Inference/Recommender/Model",
+            "Recommender-0123456789abcdef",
+            "Recommender-fedcba9876543210",
+        ),
+    ),
+]
+
+
+def test_docs_show_every_warning_with_its_id_and_source() -> None:
+    rows = table_rows("## Warnings")
+    documented = [(row[0], row[-1]) for row in rows]
+    expected = [
+        *((warning_id, line) for _, warning_id, line in WARNING_EXAMPLES),
+        *OTHER_WARNINGS,
+    ]
+    assert documented == [(f"`{warning_id}`", f"`{line}`") for warning_id, line in expected]
+    assert all(len(row) == 4 and row[2] for row in rows)
+    # Every warning id in the code is documented.
+    source = "".join(path.read_text() for path in (REPO / "mce_constructs").glob("*.py"))
+    assert set(re.findall(r'"(mce-constructs:\w+)"', source)) == {
+        warning_id for warning_id, _ in expected
+    }
 
 
 # Boundaries: the value at the limit is accepted, the one past it refused.
@@ -252,12 +721,76 @@ def test_direct_mode_needs_a_hostname_on_every_container() -> None:
     ] == ["containers[1].container_hostname", "containers[2].container_hostname"]
 
 
+LONGEST = f"{REGISTRY}/{'a' * (254 - len(REGISTRY))}"
+
+
 @pytest.mark.parametrize(
     ("image", "accepted"),
-    [("a" * 255, True), ("a" * 256, False), ("", False), ("a\tb", False), ("a\n", False)],
+    [(LONGEST, True), (LONGEST + "a", False), ("", False), ("a\tb", False), ("a\n", False)],
 )
 def test_image_uri(image: str, accepted: bool) -> None:
+    assert len(LONGEST) == 255
     assert (lines(containers=one(image=image)) == []) is accepted
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        f"{REGISTRY}/team/model@sha256:{'0' * 64}",
+        "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/model:1",
+        "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/model:1",
+        "123456789012.dkr-ecr.eu-west-1.on.aws/model:1",
+        f"{string_token()}.dkr.ecr.us-east-1.amazonaws.com/model:1",
+    ],
+)
+def test_images_in_ecr_are_accepted(image: str) -> None:
+    assert lines(containers=one(image=image)) == []
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "nginx",
+        "docker.io/library/nginx:1.27",
+        "public.ecr.aws/lambda/python:3.12",
+        "ghcr.io/org/model:1",
+        "registry.example.com:5000/model@sha256:" + "0" * 64,
+        "12345.dkr.ecr.us-east-1.amazonaws.com/model:1",  # not a 12-digit account
+    ],
+)
+def test_images_outside_ecr_are_refused_unless_pulled_through_the_vpc(image: str) -> None:
+    assert lines(containers=one(image=image)) == [f"containers[0].image: {not_in_ecr(image)}"]
+
+    private = ContainerImage.from_private_registry(image)
+    assert lines(containers=one(image=private), security_group_count=1, subnet_count=2) == []
+
+
+def test_asset_images_need_their_directory_and_dockerfile(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "serve.Dockerfile").touch()
+    (tmp_path / "Dockerfile").touch()
+    directory = str(tmp_path)
+
+    def asset_lines(**options: Any) -> list[str]:
+        return lines(containers=one(image=ContainerImage.from_asset(directory, **options)))
+
+    source = f"containers[0].image: ContainerImage.from_asset({directory!r})"
+    assert asset_lines() == []
+    assert asset_lines(file="docker/serve.Dockerfile") == []
+    # Relative to the directory, as DockerImageAsset joins it, even with a leading "/".
+    assert asset_lines(file="/docker/serve.Dockerfile") == []
+    assert asset_lines(file="serve.Dockerfile") == [
+        f"{source}: no Dockerfile 'serve.Dockerfile' in the directory"
+    ]
+    assert asset_lines(file="docker") == [f"{source}: no Dockerfile 'docker' in the directory"]
+    assert asset_lines(file=1) == [f"{source}: the file 1 is not a str"]
+    assert lines(containers=one(image=ContainerImage.from_asset(cast(Any, 7)))) == [
+        "containers[0].image: ContainerImage.from_asset(7): no such directory"
+    ]
+    assert lines(containers=one(image=ContainerImage.from_asset(f"{directory}/Dockerfile"))) == [
+        f"containers[0].image: ContainerImage.from_asset({directory + '/Dockerfile'!r}): "
+        "no such directory"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -266,7 +799,12 @@ def test_image_uri(image: str, accepted: bool) -> None:
         ("s3://b/" + "k" * 1017, True),  # 1024 characters
         ("s3://b/" + "k" * 1018, False),
         ("https://example.com/model.tar.gz", True),
-        ("s3://bucket", True),
+        ("https://example.com/", True),  # not S3: the service decides
+        ("s3://bucket", False),
+        ("s3://bucket/", False),
+        ("https://bucket.s3.us-east-1.amazonaws.com/", False),
+        ("https://s3.dualstack.eu-west-1.amazonaws.com/bucket", False),
+        ("s3://bucket/k", True),
         ("s3://", False),
         ("s3:///key", False),
         ("bucket/model.tar.gz", False),
@@ -361,25 +899,51 @@ def test_environment_total_across_containers(last: dict[str, str], expected: lis
     assert lines(containers=containers) == expected
 
 
-@pytest.mark.parametrize(
-    "instance_type", ["ml.t2.medium", "ml.m5.large", "ml.c7i.48xlarge", "ml.r8g.medium"]
-)
-def test_cpu_instance_types_are_accepted(instance_type: str) -> None:
-    assert lines(instance_type=instance_type) == []
+@pytest.mark.parametrize("mode", [InvocationMode.SERIAL, InvocationMode.DIRECT])
+def test_every_instance_type_of_the_service_is_accepted_at_most_with_a_warning(
+    mode: InvocationMode,
+) -> None:
+    containers = with_hostnames("a", "b")
+    assert len(INSTANCE_TYPES) > 200
+    assert [
+        value
+        for value in INSTANCE_TYPES
+        if errors(instance_type=value, containers=containers, mode=mode)
+    ] == []
 
 
 @pytest.mark.parametrize(
     "instance_type",
-    ["ml.g4dn.xlarge", "ml.p4d.24xlarge", "ml.inf2.xlarge", "ml.trn1.2xlarge", "ml.dl1.24xlarge"],
+    [
+        "ml.g4dn.xlarge",
+        "ml.g5.48xlarge",
+        "ml.g7e.2xlarge",
+        "ml.p4d.24xlarge",
+        "ml.p6-b200.48xlarge",
+    ],
 )
-def test_accelerated_instance_types_are_refused(instance_type: str) -> None:
-    assert lines(instance_type=instance_type) == [f"instance_type: {instance_type!r} {CPU_ONLY}"]
+def test_gpu_instances_serve_serial_pipelines_and_warn_in_direct_mode(instance_type: str) -> None:
+    assert GPU_INSTANCE_TYPE.match(instance_type)
+    assert lines(instance_type=instance_type) == []
+    direct = {"containers": with_hostnames("a", "b"), "mode": InvocationMode.DIRECT}
+    assert warnings(instance_type=instance_type, **direct) == {
+        "mce-constructs:gpuDirect": gpu_direct(instance_type)
+    }
+    assert errors(instance_type=instance_type, **direct) == []
 
 
-def test_every_cpu_instance_type_of_the_service_is_accepted() -> None:
-    cpu_types = [value for value in INSTANCE_TYPES if CPU_INSTANCE_TYPE.match(value)]
-    assert len(cpu_types) > 100
-    assert all(lines(instance_type=value) == [] for value in cpu_types)
+@pytest.mark.parametrize("mode", [InvocationMode.SERIAL, InvocationMode.DIRECT])
+def test_inf1_warns_in_both_modes(mode: InvocationMode) -> None:
+    changes = {"containers": with_hostnames("a", "b"), "mode": mode}
+    assert lines(instance_type="ml.inf1.6xlarge", **changes) == [inf1("ml.inf1.6xlarge")]
+
+
+@pytest.mark.parametrize(
+    "instance_type", ["ml.t2.medium", "ml.c7i.48xlarge", "ml.inf2.xlarge", "ml.trn1.2xlarge"]
+)
+def test_other_instance_types_carry_no_warning(instance_type: str) -> None:
+    direct = {"containers": with_hostnames("a", "b"), "mode": InvocationMode.DIRECT}
+    assert lines(instance_type=instance_type, **direct) == []
 
 
 @pytest.mark.parametrize("instance_type", ["m5.large", "ml.p3dn.24xlarge", "", "ML.M5.LARGE"])
@@ -387,6 +951,48 @@ def test_instance_types_outside_the_service_enum_are_refused(instance_type: str)
     problems = lines(instance_type=instance_type)
     assert len(problems) == 1
     assert problems[0].startswith(f"instance_type: {instance_type!r} is not an instance type")
+    assert problems[0].endswith(
+        f"(a type newer than this list: InstanceType.of({instance_type!r}))"
+    )
+
+
+def test_a_close_type_is_suggested_and_a_far_one_is_not() -> None:
+    assert lines(instance_type="ml.p3dn.24xlarge") == [
+        unknown_instance_type(
+            "ml.p3dn.24xlarge",
+            "; did you mean 'ml.p4d.24xlarge', 'ml.p3.2xlarge', 'ml.p4de.24xlarge'?",
+        )
+    ]
+    assert lines(instance_type="gpu") == [unknown_instance_type("gpu", "")]
+
+
+@pytest.mark.parametrize("name", ["ml.p3dn.24xlarge", "ml.m9.large", "ml.p7-b500.96xlarge"])
+def test_instance_type_of_accepts_a_name_the_list_does_not_know(name: str) -> None:
+    assert name not in INSTANCE_TYPES
+    assert lines(instance_type=InstanceType.of(name)) == []
+
+
+def test_every_instance_type_of_the_service_has_the_shape() -> None:
+    assert [name for name in INSTANCE_TYPES if errors(instance_type=InstanceType.of(name))] == []
+
+
+@pytest.mark.parametrize(
+    "name", ["m5.large", "ML.M5.LARGE", "ml.m5", "ml..large", "ml.m5.large ", ""]
+)
+def test_instance_type_of_refuses_a_name_of_another_shape(name: str) -> None:
+    assert lines(instance_type=InstanceType.of(name)) == [
+        f"instance_type: InstanceType.of({name!r}) is not the name of an instance type: "
+        "ml.<family>.<size>, as in 'ml.m5.large'"
+    ]
+
+
+def test_instance_type_of_gets_the_warnings_of_its_family() -> None:
+    direct = {"containers": with_hostnames("a", "b"), "mode": InvocationMode.DIRECT}
+    assert lines(instance_type=InstanceType.of("ml.g9.xlarge"), **direct) == [
+        gpu_direct("ml.g9.xlarge")
+    ]
+    assert lines(instance_type=InstanceType.of("ml.inf1.48xlarge")) == [inf1("ml.inf1.48xlarge")]
+    assert lines(instance_type=InstanceType.of(string_token())) == []
 
 
 @pytest.mark.parametrize(
@@ -403,27 +1009,23 @@ def test_a_bool_is_not_an_instance_count() -> None:
 
 
 @pytest.mark.parametrize(
-    ("instance_type", "has_kms_key", "accepted"),
+    ("instance_type", "has_kms_key", "warned"),
     [
-        ("ml.m5.large", True, True),
-        ("ml.m5d.large", False, True),
-        ("ml.m5d.large", True, False),
-        ("ml.c5d.xlarge", True, False),
-        ("ml.r6gd.large", True, False),
-        ("ml.c6gn.large", True, True),
+        ("ml.m5.large", True, False),
+        ("ml.m5d.large", False, False),
+        ("ml.m5d.large", True, True),
+        ("ml.c5d.xlarge", True, True),
+        ("ml.r6gd.large", True, True),
+        ("ml.g4dn.xlarge", True, True),
+        ("ml.c6gn.large", True, False),
     ],
 )
-def test_kms_key_with_nvme_only_instance_storage(
-    instance_type: str, has_kms_key: bool, accepted: bool
+def test_a_kms_key_with_nvme_instance_storage_is_a_warning(
+    instance_type: str, has_kms_key: bool, warned: bool
 ) -> None:
     problems = lines(instance_type=instance_type, has_kms_key=has_kms_key)
-    assert (problems == []) is accepted
-
-
-def test_an_accelerated_nvme_instance_with_a_key_breaks_both_rules() -> None:
-    assert [
-        line.split(":")[0] for line in lines(instance_type="ml.g4dn.xlarge", has_kms_key=True)
-    ] == ["instance_type", "kms_key"]
+    assert problems == ([kms_instance_storage(instance_type)] if warned else [])
+    assert errors(instance_type=instance_type, has_kms_key=has_kms_key) == []
 
 
 @pytest.mark.parametrize(
@@ -450,24 +1052,6 @@ def test_the_length_of_a_list_token_is_unknown() -> None:
 
 
 # Unresolved tokens are skipped, never guessed at.
-
-
-@jsii.implements(cdk.IStableStringProducer)
-class Produce:
-    """What `Lazy.string` calls at synthesis to learn the value."""
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def produce(self) -> str:
-        return self.value
-
-
-def string_token() -> str:
-    return cdk.Token.as_string(cdk.Fn.ref("Param"))
-
-
-SAME_TOKEN = string_token()
 
 
 # Each value would be refused if its token were taken for the value.
@@ -563,6 +1147,11 @@ class Built:
                 ContainerDefinition(image=f"{REGISTRY}/b:1"),
             ],
         )
+        self.add(
+            "Of",
+            containers=[ContainerDefinition(image=f"{REGISTRY}/a:1")],
+            instance_type=InstanceType.of("ml.c7i.large"),
+        )
         hostname = cdk.CfnParameter(stack, "Hostname").value_as_string
         count = cdk.CfnParameter(stack, "Count", type="Number").value_as_number
         self.add(
@@ -623,10 +1212,10 @@ def test_the_error_lists_every_problem_with_the_construct_path(built: Built) -> 
                 container_hostname="FIRST",
                 model_data=ModelData.from_uri("ftp://host/m.tar.gz"),
             ),
-            ContainerDefinition(image=f"{REGISTRY}/c:1"),
+            ContainerDefinition(image="nginx:1"),
         ],
         mode=InvocationMode.DIRECT,
-        instance_type="ml.g4dn.xlarge",
+        instance_type="ml.m5.larg",
         initial_instance_count=0,
         endpoint_name="my_endpoint",
         kms_key=kms.Key.from_key_arn(stack, "Key", STAND_INS["KmsKeyId"]),
@@ -641,30 +1230,33 @@ def test_the_error_lists_every_problem_with_the_construct_path(built: Built) -> 
             ec2.SecurityGroup.from_security_group_id(stack, f"Sg{index}", "sg-1")
             for index in range(6)
         ],
+        tags={"aws:team": "search"},
     )
     assert isinstance(error, ValueError)
     assert error.path == "Refused/Mce"
     assert str(error) == "\n".join(
         [
-            "Refused/Mce: 11 problems in the multi-container endpoint:",
+            "Refused/Mce: 12 problems in the multi-container endpoint:",
             "  - containers[2].container_hostname: required in Direct mode (each request names "
             "its container by hostname)",
             "  - containers[1] ('FIRST').container_hostname: 'FIRST' is already used by "
             "containers[0] (hostnames are compared case-insensitively)",
             "  - containers[0] ('first').image: 'my image' is not a valid image URI: 1 to 255 "
             "characters, no whitespace",
+            f"  - containers[2].image: {not_in_ecr('nginx:1')}",
             "  - containers[1] ('FIRST').model_data: 'ftp://host/m.tar.gz' is not a valid model "
             "data URL: s3://<bucket>/<key> or https://<host>/<path>, at most 1024 characters",
             "  - containers[0] ('first').environment['1X']: not a valid variable name: letters, "
             "digits and underscores, not starting with a digit, at most 1024 characters",
             f"  - endpoint_name: 'my_endpoint' is not a valid endpoint name: {NAME_RULE}",
+            "  - "
+            + unknown_instance_type(
+                "ml.m5.larg", "; did you mean 'ml.m5.large', 'ml.m5d.large', 'ml.m5.xlarge'?"
+            ),
             "  - initial_instance_count: 0 is not allowed: a whole number, at least 1",
-            f"  - instance_type: 'ml.g4dn.xlarge' {CPU_ONLY}",
-            "  - kms_key: not allowed with 'ml.g4dn.xlarge': its storage is NVMe instance storage "
-            "only, which the instance encrypts itself, and SageMaker refuses a KmsKeyId with it; "
-            "drop kms_key or use an instance type without instance storage",
             "  - security_groups: 6 security groups; a model in a VPC has 1 to 5 security groups",
             "  - vpc_subnets: 17 subnets; a model in a VPC has 1 to 16 subnets",
+            "  - tags['aws:team']: the key starts with 'aws:', reserved for AWS",
         ]
     )
 
@@ -691,6 +1283,274 @@ def test_a_string_mode_is_refused_before_anything_is_created(built: Built) -> No
         "  - mode: 'Direct' is not an InvocationMode; use InvocationMode.SERIAL or "
         "InvocationMode.DIRECT"
     )
+
+
+# Input of a wrong type: the same error, naming the field, never AttributeError or TypeError.
+TYPE_CASES: list[tuple[str, Any, list[str]]] = [
+    (
+        "containers not a list",
+        lambda _: {"containers": ContainerDefinition(image=IMAGE)},
+        ["containers: <ContainerDefinition> is not a list of ContainerDefinition"],
+    ),
+    (
+        "a container not a ContainerDefinition",
+        lambda _: {"containers": [IMAGE]},
+        [f"containers[0]: {IMAGE!r} is not a ContainerDefinition"],
+    ),
+    (
+        "image=123",
+        lambda _: {"containers": [ContainerDefinition(image=cast(Any, 123))]},
+        ["containers[0].image: 123 is not a ContainerImage or a str"],
+    ),
+    (
+        "from_registry(123)",
+        lambda _: {
+            "containers": [ContainerDefinition(image=ContainerImage.from_registry(cast(Any, 123)))]
+        },
+        ["containers[0].image: 123 is not a str (an image URI)"],
+    ),
+    (
+        "container_hostname=5",
+        lambda _: {"containers": one(container_hostname=5)},
+        ["containers[0].container_hostname: 5 is not a str"],
+    ),
+    (
+        "model_data as a str",
+        lambda _: {"containers": one(model_data="s3://models/m.tar.gz")},
+        [
+            "containers[0].model_data: 's3://models/m.tar.gz' is not a ModelData; use "
+            "ModelData.from_uri('s3://models/m.tar.gz')"
+        ],
+    ),
+    (
+        "from_uri(5)",
+        lambda _: {"containers": one(model_data=ModelData.from_uri(cast(Any, 5)))},
+        ["containers[0].model_data: 5 is not a str (a model data URL)"],
+    ),
+    (
+        "ModelData.from_asset(5)",
+        lambda _: {"containers": one(model_data=ModelData.from_asset(cast(Any, 5)))},
+        [
+            "containers[0].model_data: ModelData.from_asset(5): model artifacts are an existing "
+            ".tar.gz file"
+        ],
+    ),
+    (
+        "environment=None",
+        lambda _: {"containers": one(environment=None)},
+        ["containers[0].environment: None is not a mapping of str to str"],
+    ),
+    (
+        "environment value not a str",
+        lambda _: {"containers": one(environment={"WORKERS": 2})},
+        ["containers[0].environment['WORKERS']: the value 2 is not a str"],
+    ),
+    (
+        "mode as a str",
+        lambda _: {"mode": "Direct"},
+        [
+            "mode: 'Direct' is not an InvocationMode; use InvocationMode.SERIAL or "
+            "InvocationMode.DIRECT"
+        ],
+    ),
+    (
+        "instance_type=5",
+        lambda _: {"instance_type": 5},
+        ["instance_type: 5 is not a str or an InstanceType"],
+    ),
+    (
+        "InstanceType.of(5)",
+        lambda _: {"instance_type": InstanceType.of(cast(Any, 5))},
+        ["instance_type: InstanceType.of(5): 5 is not a str"],
+    ),
+    (
+        "count as a str",
+        lambda _: {"initial_instance_count": "2"},
+        ["initial_instance_count: '2' is not allowed: a whole number, at least 1"],
+    ),
+    (
+        "count as a float",
+        lambda _: {"initial_instance_count": 2.0},
+        ["initial_instance_count: 2.0 is not allowed: a whole number, at least 1"],
+    ),
+    (
+        "count as a bool",
+        lambda _: {"initial_instance_count": True},
+        ["initial_instance_count: True is not allowed: a whole number, at least 1"],
+    ),
+    ("endpoint_name=5", lambda _: {"endpoint_name": 5}, ["endpoint_name: 5 is not a str"]),
+    (
+        "variant_name=7",
+        lambda _: {"variant_name": 7},
+        ["variant_name: 7 is not a str"],
+    ),
+    (
+        "role as an ARN",
+        lambda _: {"role": "arn:aws:iam::123456789012:role/r"},
+        ["role: 'arn:aws:iam::123456789012:role/r' is not an iam.IRole"],
+    ),
+    (
+        "role as a key",
+        lambda stack: {"role": kms.Key.from_key_arn(stack, "Key", STAND_INS["KmsKeyId"])},
+        ["role: <aws_kms.IKey> is not an iam.IRole"],
+    ),
+    ("vpc as an id", lambda _: {"vpc": "vpc-1"}, ["vpc: 'vpc-1' is not an ec2.IVpc"]),
+    (
+        "vpc_subnets as ids",
+        lambda stack: {"vpc": vpc_of(stack), "vpc_subnets": ["subnet-1"]},
+        ["vpc_subnets: ['subnet-1'] is not an ec2.SubnetSelection"],
+    ),
+    (
+        "security_groups as an id",
+        lambda stack: {"vpc": vpc_of(stack), "security_groups": "sg-1"},
+        ["security_groups: 'sg-1' is not a list of ec2.ISecurityGroup"],
+    ),
+    (
+        "enable_network_isolation as a str",
+        lambda _: {"enable_network_isolation": "yes"},
+        ["enable_network_isolation: 'yes' is not a bool"],
+    ),
+    (
+        "kms_key as an alias",
+        lambda _: {"kms_key": "alias/volumes"},
+        ["kms_key: 'alias/volumes' is not a kms.IKey"],
+    ),
+    (
+        "deployment as a str",
+        lambda _: {"deployment": "blue-green"},
+        ["deployment: 'blue-green' is not a DeploymentConfig"],
+    ),
+    (
+        "tags as a list",
+        lambda _: {"tags": ["team"]},
+        ["tags: ['team'] is not a mapping of str to str"],
+    ),
+    (
+        "tags not of str",
+        lambda _: {"tags": {1: "search", "cost-center": 42}},
+        ["tags[1]: the key 1 is not a str", "tags['cost-center']: the value 42 is not a str"],
+    ),
+]
+
+
+def vpc_of(stack: cdk.Stack) -> ec2.IVpc:
+    return ec2.Vpc.from_vpc_attributes(
+        stack,
+        "Vpc",
+        vpc_id="vpc-1",
+        availability_zones=["us-east-1a"],
+        private_subnet_ids=["subnet-1"],
+    )
+
+
+def test_a_container_definition_keeps_values_of_a_wrong_type() -> None:
+    """The definition must not fail on them: the endpoint's validation names them."""
+    definition = ContainerDefinition(
+        image=cast(Any, 123),
+        container_hostname=cast(Any, 5),
+        model_data=cast(Any, "s3://models/m.tar.gz"),
+        environment=cast(Any, None),
+    )
+    assert vars(definition) == {
+        "image": 123,
+        "container_hostname": 5,
+        "model_data": "s3://models/m.tar.gz",
+        "environment": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [(options, expected) for _, options, expected in TYPE_CASES],
+    ids=[name for name, _, _ in TYPE_CASES],
+)
+def test_a_value_of_a_wrong_type_is_refused_naming_the_field(
+    built: Built, options: Any, expected: list[str]
+) -> None:
+    stack = cdk.Stack(built.refusing_app, f"Types{len(built.refusing_app.node.children)}")
+    settings = {"containers": [ContainerDefinition(image=IMAGE)], **options(stack)}
+    error = built.refuse(stack, **settings)
+    assert [str(problem) for problem in error.problems] == expected
+
+
+def test_an_instance_type_of_is_written_as_given(built: Built) -> None:
+    variant = built.properties("Of", "EndpointConfig")["ProductionVariants"][0]
+    assert variant["InstanceType"] == "ml.c7i.large"
+    # A type the list does not know: cfn-lint, whose list is botocore's, would flag it (E3030)
+    # until it knows it too, so it is only resolved here.
+    stack = cdk.Stack(built.refusing_app, "Newer")
+    newer = MultiContainerEndpoint(
+        stack,
+        "Mce",
+        containers=[ContainerDefinition(image=IMAGE)],
+        instance_type=InstanceType.of("ml.m9.large"),
+    )
+    (variant,) = stack.resolve(newer.endpoint_config.production_variants)
+    assert variant["instanceType"] == "ml.m9.large"
+
+
+def warning_entries(construct: Construct) -> list[str]:
+    return [entry.data for entry in construct.node.metadata if entry.type == "aws:cdk:warning"]
+
+
+def test_warnings_are_on_the_endpoint_and_an_acknowledgement_removes_them(built: Built) -> None:
+    stack = cdk.Stack(built.refusing_app, "Warned")
+    options: dict[str, Any] = {
+        "containers": [
+            ContainerDefinition(image=f"{REGISTRY}/a:1", container_hostname="a"),
+            ContainerDefinition(image=f"{REGISTRY}/b:1", container_hostname="b"),
+        ],
+        "mode": InvocationMode.DIRECT,
+        "instance_type": "ml.g5.xlarge",
+        "kms_key": kms.Key.from_key_arn(stack, "Key", STAND_INS["KmsKeyId"]),
+    }
+    warned = MultiContainerEndpoint(stack, "Warned", **options)
+    assert warning_entries(warned) == [
+        f"{gpu_direct('ml.g5.xlarge')} [ack: mce-constructs:gpuDirect]",
+        f"{kms_instance_storage('ml.g5.xlarge')} [ack: mce-constructs:kmsInstanceStorage]",
+    ]
+    cdk.Annotations.of(warned).acknowledge_warning("mce-constructs:gpuDirect", "tested")
+    assert warning_entries(warned) == [
+        f"{kms_instance_storage('ml.g5.xlarge')} [ack: mce-constructs:kmsInstanceStorage]"
+    ]
+    # Acknowledged before, on a construct above it: never added.
+    cdk.Annotations.of(stack).acknowledge_warning("mce-constructs:kmsInstanceStorage", "known")
+    later = MultiContainerEndpoint(stack, "Later", **options)
+    assert warning_entries(later) == [
+        f"{gpu_direct('ml.g5.xlarge')} [ack: mce-constructs:gpuDirect]"
+    ]
+
+
+def test_images_and_model_data_in_another_region_than_the_stacks_are_refused(
+    built: Built,
+) -> None:
+    regional = cdk.Stack(built.refusing_app, "Regional", env=cdk.Environment(region="eu-west-1"))
+    containers = [
+        ContainerDefinition(
+            image=f"{REGISTRY}/a:1",
+            model_data=ModelData.from_uri("https://models.s3.eu-west-1.amazonaws.com/a.tar.gz"),
+        ),
+        ContainerDefinition(
+            image=REGISTRY.replace("us-east-1", "eu-west-1") + "/b:1",
+            model_data=ModelData.from_uri("https://s3.us-west-2.amazonaws.com/models/b.tar.gz"),
+        ),
+        ContainerDefinition(
+            image=REGISTRY.replace("us-east-1", "eu-west-1") + "/c:1",
+            model_data=ModelData.from_uri("s3://models/c.tar.gz"),  # names no region
+        ),
+    ]
+    error = built.refuse(regional, containers=containers)
+    assert [str(problem) for problem in error.problems] == [
+        f"containers[0].image: '{REGISTRY}/a:1' is in us-east-1, but the stack deploys to "
+        "eu-west-1; SageMaker pulls an ECR image only from the model's region (copy it there, "
+        "e.g. with ECR replication)",
+        "containers[1].model_data: 'https://s3.us-west-2.amazonaws.com/models/b.tar.gz' is in "
+        "us-west-2, but the stack deploys to eu-west-1; SageMaker reads model artifacts only "
+        "from a bucket in the model's region",
+    ]
+    # An environment-agnostic stack deploys anywhere: nothing to compare with.
+    agnostic = cdk.Stack(built.refusing_app, "Agnostic")
+    MultiContainerEndpoint(agnostic, "Mce", containers=containers)
 
 
 def test_token_values_are_skipped_and_the_template_keeps_them(built: Built) -> None:
