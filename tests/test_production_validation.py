@@ -16,6 +16,7 @@ from mce_constructs import (
     ContainerImage,
     DataCapture,
     DeploymentConfig,
+    InstanceType,
     InvocationMode,
     MceValidationError,
     ModelData,
@@ -312,6 +313,15 @@ def test_capture_options(options: dict[str, Any], accepted: bool) -> None:
 )
 def test_capture_destination(destination: str, accepted: bool) -> None:
     assert (errors(data_capture=DataCapture.to_uri(destination)) == []) == accepted
+
+
+def test_a_variant_takes_an_instance_type_the_pinned_list_does_not_know() -> None:
+    newer = variant("a", instance_type=InstanceType.of("ml.m99.large"))
+    assert errors(variants=(newer,)) == []
+    typo = variant("a", instance_type="ml.m99.large")
+    assert [line.split(":")[0] for line in errors(variants=(typo,))] == [
+        "variants[0] ('a').instance_type"
+    ]
 
 
 def test_capture_in_serial_mode_is_not_warned_about() -> None:
