@@ -393,14 +393,14 @@ def instance_type(pick: Picker) -> InstanceType:
     )
     faulty = st.one_of(
         st.sampled_from(["ml.m5.larg", "m5.large", "ml.M5.large", "", "ml.m5.large "]),
-        wrong(5, None),
+        wrong(5, b"ml.m5.large"),  # None: the default
     )
     return InstanceType(pick(valid, faulty))
 
 
 def instance_count(pick: Picker) -> InstanceCount:
     valid = st.integers(1, 10) | st.builds(NumTok, st.sampled_from(TokKind), st.integers(1, 5))
-    faulty = st.sampled_from([0, -1, 1.5, 2.0]) | wrong(True, "1", None)
+    faulty = st.sampled_from([0, -1, 1.5, 2.0]) | wrong(True, "1")
     return InstanceCount(pick(valid, faulty))
 
 
@@ -411,7 +411,7 @@ def endpoint_name(pick: Picker) -> EndpointName:
 
 def variant_name(pick: Picker) -> VariantName:
     valid = NAMES | text_tokens(NAMES, TokKind.PARAMETER, TokKind.LAZY)
-    return VariantName(pick(valid, BAD_NAMES | wrong(5, None)))
+    return VariantName(pick(valid, BAD_NAMES | wrong(5, b"variant")))  # None: the default
 
 
 def role(pick: Picker) -> Role:
@@ -599,7 +599,7 @@ def cases(draw: st.DrawFn, fault_rates: tuple[int, ...] = FAULT_RATES) -> Case:
     fault_rate = draw(st.sampled_from(fault_rates))
     region = draw(st.none() | st.sampled_from(REGIONS))
     pick = Picker(draw, fault_rate, region, wrong_types=draw(st.booleans()))
-    mode = pick(st.sampled_from(InvocationMode), wrong("Direct", None, 1))
+    mode = pick(st.sampled_from(InvocationMode), wrong("Direct", 1))  # None: the default
     options = tuple(
         option(pick) for option in OPTIONS if draw(st.integers(0, 2)) == 1
     )  # each option given a third of the time
