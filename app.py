@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Sample app: a Direct-mode recommender and a Serial inference pipeline, each one endpoint.
+"""Sample app: a Direct-mode recommender, and a Serial inference pipeline A/B-testing a new
+model version with data capture; each one endpoint.
 
 Deployable as it is once the images and model artifacts exist: point it at your own with
-`cdk deploy -c registry=<account>.dkr.ecr.<region>.amazonaws.com -c modelBucket=<bucket>`.
+`cdk deploy -c registry=<account>.dkr.ecr.<region>.amazonaws.com -c modelBucket=<bucket>
+-c captureBucket=<bucket>`.
 """
 
 from __future__ import annotations
@@ -13,19 +15,24 @@ from constructs import Construct
 from mce_constructs import (
     ContainerDefinition,
     ContainerImage,
+    DataCapture,
     InvocationMode,
     ModelData,
     MultiContainerEndpoint,
+    VariantDefinition,
 )
 
 DEFAULT_REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 DEFAULT_MODEL_BUCKET = "example-model-artifacts"
+DEFAULT_CAPTURE_BUCKET = "example-inference-capture"
 
 
 class InferenceStack(cdk.Stack):
     """Two multi-container endpoints for one ML platform team."""
 
-    def __init__(self, scope: Construct, id: str, *, registry: str, model_bucket: str) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, registry: str, model_bucket: str, capture_bucket: str
+    ) -> None:
         super().__init__(scope, id, description="SageMaker multi-container endpoints (sample)")
 
         def model(key: str) -> ModelData:
@@ -60,29 +67,56 @@ class InferenceStack(cdk.Stack):
             ],
         )
 
-        # Serial: an inference pipeline; each container's output is the next one's input.
+        # Serial: an inference pipeline; each container's output is the next one's input. The
+        # champion pipeline takes 90% of the traffic, a challenger with a new fraud model 10%,
+        # and a fifth of the requests and responses are captured for Model Monitor.
+        preprocess = ContainerDefinition(
+            image=f"{registry}/fraud-preprocess-sklearn:1.4",
+            model_data=model("fraud/preprocess/model.tar.gz"),
+            environment={"SAGEMAKER_PROGRAM": "preprocess.py"},
+        )
+        postprocess = ContainerDefinition(
+            image=f"{registry}/fraud-postprocess-sklearn:1.4",
+            environment={"SAGEMAKER_PROGRAM": "postprocess.py", "THRESHOLD": "0.82"},
+        )
         self.pipeline = MultiContainerEndpoint(
             self,
             "FraudPipeline",
             endpoint_name="fraud-pipeline",
-            mode=InvocationMode.SERIAL,
-            instance_type="ml.c5.xlarge",
-            initial_instance_count=2,
-            containers=[
-                ContainerDefinition(
-                    image=f"{registry}/fraud-preprocess-sklearn:1.4",
-                    model_data=model("fraud/preprocess/model.tar.gz"),
-                    environment={"SAGEMAKER_PROGRAM": "preprocess.py"},
+            variants=[
+                VariantDefinition(
+                    name="champion",
+                    instance_type="ml.c5.xlarge",
+                    initial_instance_count=2,
+                    initial_weight=90,
+                    containers=[
+                        preprocess,
+                        ContainerDefinition(
+                            image=f"{registry}/fraud-model-xgboost:1.7-1",
+                            model_data=model("fraud/model/model.tar.gz"),
+                        ),
+                        postprocess,
+                    ],
                 ),
-                ContainerDefinition(
-                    image=f"{registry}/fraud-model-xgboost:1.7-1",
-                    model_data=model("fraud/model/model.tar.gz"),
-                ),
-                ContainerDefinition(
-                    image=f"{registry}/fraud-postprocess-sklearn:1.4",
-                    environment={"SAGEMAKER_PROGRAM": "postprocess.py", "THRESHOLD": "0.82"},
+                VariantDefinition(
+                    name="challenger",
+                    instance_type="ml.c5.xlarge",
+                    initial_weight=10,
+                    containers=[
+                        preprocess,
+                        ContainerDefinition(
+                            image=f"{registry}/fraud-model-xgboost:1.7-1",
+                            model_data=model("fraud/model-2026-11/model.tar.gz"),
+                        ),
+                        postprocess,
+                    ],
                 ),
             ],
+            data_capture=DataCapture.to_uri(
+                f"s3://{capture_bucket}/fraud-pipeline",
+                sampling_percentage=20,
+                csv_content_types=["text/csv"],
+            ),
         )
 
         cdk.CfnOutput(self, "RecommenderEndpointName", value=self.recommender.endpoint_name)
@@ -97,6 +131,7 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
         "MceSampleStack",
         registry=app.node.try_get_context("registry") or DEFAULT_REGISTRY,
         model_bucket=app.node.try_get_context("modelBucket") or DEFAULT_MODEL_BUCKET,
+        capture_bucket=app.node.try_get_context("captureBucket") or DEFAULT_CAPTURE_BUCKET,
     )
     return app
 

@@ -7,18 +7,22 @@ from .container import (
     InvocationMode,
     ModelData,
 )
+from .data_capture import DataCapture
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
 from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
 from .errors import MceValidationError, Problem
 from .instance_type import InstanceType
 from .scaling import ScalableInstanceCount
+from .variants import EndpointVariant, RoutingStrategy, VariantDefinition
 
 __all__ = [
     "CapacitySize",
     "ContainerDefinition",
     "ContainerImage",
+    "DataCapture",
     "DeploymentConfig",
     "DockerImageOptions",
+    "EndpointVariant",
     "IMultiContainerEndpoint",
     "InstanceType",
     "InvocationMode",
@@ -26,6 +30,8 @@ __all__ = [
     "ModelData",
     "MultiContainerEndpoint",
     "Problem",
+    "RoutingStrategy",
     "ScalableInstanceCount",
     "TrafficRouting",
+    "VariantDefinition",
 ]

@@ -59,6 +59,14 @@ GENERATED_LOGS_REASON = (
     "role must already work, so the statement covers the log groups of all SageMaker endpoints "
     f"({LOG_GROUP_PREFIX}); give endpoint_name to limit it to the endpoint's own group."
 )
+PREFIX_REASON = (
+    "Uncompressed model data is every object under its key prefix (ModelData.from_s3_prefix, "
+    "from_bucket_prefix), so reading it is limited to the objects under that prefix."
+)
+CAPTURE_REASON = (
+    "SageMaker names the data capture files it writes after the endpoint, the variant and the "
+    "hour, so writing is limited to the objects under the capture destination's prefix."
+)
 SUBNET_LIST_ARN_PREFIX = "arn:*:ec2:*:*:subnet/"
 SUBNET_LIST_REASON = (
     "The subnets are a list known only at deploy time; CloudFormation cannot put the stack's "
@@ -117,11 +125,32 @@ class BucketKey:
 
 
 @dataclass(frozen=True)
+class PrefixListing:
+    """Listing a bucket under a key prefix (uncompressed model data)."""
+
+    bucket_arn: str
+    prefix: str
+
+
+@dataclass(frozen=True)
 class ModelDataAccess:
-    """What reading one model artifact needs: the object, and its bucket's key if it has one."""
+    """What reading one model artifact needs: the object (or the objects under a prefix, with
+    `listing`), and its bucket's key if it has one."""
 
     object_arn: str
     bucket_key: BucketKey | None = None
+    listing: PrefixListing | None = None
+
+
+@dataclass(frozen=True)
+class CaptureAccess:
+    """What writing data capture files needs: the objects under the destination prefix, and
+    the KMS keys S3 encrypts them with (the capture's key, the bucket's default key) in the
+    bucket's region."""
+
+    objects_arn: str
+    key_arns: tuple[str, ...]
+    region: str
 
 
 @dataclass(frozen=True)
@@ -132,8 +161,18 @@ class Network:
     security_group_ids: tuple[str, ...]
 
 
+def s3_bucket_arn(partition: str, bucket: str) -> str:
+    return f"arn:{partition}:s3:::{bucket}"
+
+
 def s3_object_arn(partition: str, bucket: str, key: str) -> str:
-    return f"arn:{partition}:s3:::{bucket}/{key}"
+    return f"{s3_bucket_arn(partition, bucket)}/{key}"
+
+
+def _via_s3(regions: Iterable[str]) -> dict[str, Mapping[str, str | list[str]]]:
+    """The condition that limits a KMS permission to requests S3 makes in these regions."""
+    via = list(_unique(f"s3.{region}.amazonaws.com" for region in regions))
+    return {"StringEquals": {"kms:ViaService": via[0] if len(via) == 1 else via}}
 
 
 def ecr_repository_arn(partition: str, region: str, account: str, name: str) -> str:
@@ -158,20 +197,73 @@ def image_statements(repository_arns: Sequence[str]) -> list[Statement]:
 
 
 def model_data_statements(accesses: Sequence[ModelDataAccess]) -> list[Statement]:
-    """Read exactly these objects; decrypt with their buckets' keys only through S3."""
+    """Read exactly these objects, and the objects under these prefixes (listing each bucket
+    only under its prefixes); decrypt with their buckets' keys only through S3."""
     statements = []
-    objects = _unique(access.object_arn for access in accesses)
+    objects = _unique(access.object_arn for access in accesses if access.listing is None)
     if objects:
         statements.append(Statement("ReadModelData", ("s3:GetObject",), objects))
+    listings = [access.listing for access in accesses if access.listing is not None]
+    if listings:
+        prefixed = _unique(access.object_arn for access in accesses if access.listing is not None)
+        statements.append(
+            Statement(
+                "ReadModelDataPrefixes", ("s3:GetObject",), prefixed, wildcard_reason=PREFIX_REASON
+            )
+        )
+        prefixes: dict[str, list[str]] = {}
+        for listing in listings:
+            prefixes.setdefault(listing.bucket_arn, []).append(f"{listing.prefix}*")
+        for index, (bucket_arn, patterns) in enumerate(prefixes.items()):
+            unique = list(_unique(patterns))
+            statements.append(
+                Statement(
+                    f"ListModelDataPrefixes{index or ''}",
+                    ("s3:ListBucket",),
+                    (bucket_arn,),
+                    {"StringLike": {"s3:prefix": unique[0] if len(unique) == 1 else unique}},
+                )
+            )
     keys = [access.bucket_key for access in accesses if access.bucket_key is not None]
     if keys:
-        via = list(_unique(f"s3.{key.region}.amazonaws.com" for key in keys))
         statements.append(
             Statement(
                 "DecryptModelData",
                 ("kms:Decrypt",),
                 _unique(key.key_arn for key in keys),
-                {"StringEquals": {"kms:ViaService": via[0] if len(via) == 1 else via}},
+                _via_s3(key.region for key in keys),
+            )
+        )
+    return statements
+
+
+def credentials_provider_statements(function_arns: Sequence[str]) -> list[Statement]:
+    """Invoke exactly the functions that provide private registries' credentials (SageMaker
+    invokes them as the execution role when it pulls the images)."""
+    functions = _unique(function_arns)
+    if not functions:
+        return []
+    return [Statement("InvokeCredentialsProviders", ("lambda:InvokeFunction",), functions)]
+
+
+def capture_statements(capture: CaptureAccess) -> list[Statement]:
+    """Write data capture files under exactly the destination prefix; encrypt them with the
+    keys only through S3."""
+    statements = [
+        Statement(
+            "WriteCapturedData",
+            ("s3:PutObject",),
+            (capture.objects_arn,),
+            wildcard_reason=CAPTURE_REASON,
+        )
+    ]
+    if capture.key_arns:
+        statements.append(
+            Statement(
+                "EncryptCapturedData",
+                ("kms:GenerateDataKey", "kms:Encrypt"),
+                _unique(capture.key_arns),
+                _via_s3([capture.region]),
             )
         )
     return statements
@@ -276,6 +368,8 @@ def execution_statements(
     model_data: Sequence[ModelDataAccess],
     network: Network | None,
     rollback_alarm_arns: Sequence[str] = (),
+    credentials_provider_arns: Sequence[str] = (),
+    capture: CaptureAccess | None = None,
 ) -> list[Statement]:
     """Everything the endpoint's containers need, in a stable order.
 
@@ -285,10 +379,12 @@ def execution_statements(
     known_name = endpoint_name if endpoint_name and not is_unresolved(endpoint_name) else None
     return [
         *image_statements(repository_arns),
+        *credentials_provider_statements(credentials_provider_arns),
         *model_data_statements(model_data),
         *runtime_statements(env, known_name),
         *(network_statements(env, network) if network is not None else []),
         *rollback_alarm_statements(rollback_alarm_arns),
+        *(capture_statements(capture) if capture is not None else []),
     ]
 
 

@@ -11,6 +11,7 @@ cross-checked against botocore's SageMaker service model in `tests/test_service_
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -32,6 +33,7 @@ from .container import (
     ecr_location,
     s3_location,
 )
+from .data_capture import DataCapture
 from .deployment import (
     BlueGreenDeployment,
     CapacitySize,
@@ -42,6 +44,7 @@ from .deployment import (
 )
 from .errors import MceValidationError, Problem
 from .instance_type import InstanceType
+from .variants import RoutingStrategy, VariantDefinition
 
 MAX_CONTAINERS = 15
 IMAGE_MAX_LENGTH = 255
@@ -67,6 +70,16 @@ LINEAR_STEP_PERCENT = (10, 50)
 ROLLING_BATCH_PERCENT = (5, 50)
 ROLLBACK_BATCH_PERCENT = (1, 100)
 MAX_ROLLBACK_ALARMS = 10
+MAX_VARIANTS = 10
+VOLUME_SIZE_GIB = (1, 512)
+VARIANT_TIMEOUT_SECONDS = (60, 3600)
+SAMPLING_PERCENT = (0, 100)
+CAPTURE_URI_MAX_LENGTH = 512
+MAX_CAPTURE_CONTENT_TYPES = 10
+CONTENT_TYPE_MAX_LENGTH = 256
+CONTENT_TYPE_PATTERN = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*")
+CAPTURE_DIRECT_WARNING_ID = "mce-constructs:dataCaptureDirect"
+ROLLING_VARIANTS_WARNING_ID = "mce-constructs:rollingMultiVariant"
 
 MAX_TAGS = 50
 TAG_KEY_LENGTH = (1, 128)
@@ -141,6 +154,38 @@ class EndpointSpec:
     tags: Mapping[str, str] | None = None
     objects: Mapping[str, object] = field(default_factory=dict)
     """The options that only their type rule reads (CDK objects and flags), by name."""
+    volume_size: cdk.Size | None = None
+    model_data_download_timeout: cdk.Duration | None = None
+    container_startup_health_check_timeout: cdk.Duration | None = None
+    routing_strategy: RoutingStrategy | None = None
+    enable_ssm_access: bool = False
+    variants: Sequence[VariantDefinition] | None = None
+    """Every variant in the `variants=` form (None in the single-variant form): `validate`
+    checks each one's settings as the fields above (`for_variant`), the rest once."""
+    single_variant_options: tuple[str, ...] = ()
+    """The names of single-variant options (`containers`, `mode`, ...) given with `variants`."""
+    data_capture: DataCapture | None = None
+
+    def for_variant(self, variant: VariantDefinition) -> EndpointSpec:
+        """This spec with `variant`'s settings as its variant fields (`VARIANT_FIELDS`)."""
+        return dataclasses.replace(
+            self, **{name: getattr(variant, source) for name, source in VARIANT_FIELDS.items()}
+        )
+
+
+VARIANT_FIELDS = {
+    # The spec's field (as a problem names it) -> the VariantDefinition field it comes from.
+    "containers": "containers",
+    "mode": "mode",
+    "instance_type": "instance_type",
+    "initial_instance_count": "initial_instance_count",
+    "variant_name": "name",
+    "volume_size": "volume_size",
+    "model_data_download_timeout": "model_data_download_timeout",
+    "container_startup_health_check_timeout": "container_startup_health_check_timeout",
+    "routing_strategy": "routing_strategy",
+    "enable_ssm_access": "enable_ssm_access",
+}
 
 
 Rule = Callable[[EndpointSpec], list[Problem]]
@@ -223,6 +268,7 @@ OPTION_TYPES: dict[str, tuple[str, Callable[[object], bool]]] = {
     ),
     "kms_key": ("a kms.IKey", lambda value: implements(value, "aws-cdk-lib.aws_kms.IKey")),
     "deployment": ("a DeploymentConfig", lambda value: isinstance(value, DeploymentConfig)),
+    "data_capture": ("a DataCapture", lambda value: isinstance(value, DataCapture)),
     "enable_network_isolation": ("a bool", lambda value: isinstance(value, bool)),
 }
 """What each option of `EndpointSpec.objects` must be (None stands for a default, except for
@@ -505,12 +551,15 @@ def check_model_data(spec: EndpointSpec) -> list[Problem]:
 
 
 def check_model_data_objects(spec: EndpointSpec) -> list[Problem]:
-    """S3 model data is one object: a URL of a bucket alone (`s3://bucket/`) is refused."""
+    """S3 model data is one object: a URL of a bucket alone (`s3://bucket/`) is refused (a key
+    prefix of uncompressed model data has its own rule, `check_model_data_prefixes`)."""
     problems = []
     for index, container in _containers(spec):
         url = _model_data_url(container)
         location = None if url is None else s3_location(url)
-        if location is not None and not location.key:
+        model_data = container.model_data
+        uncompressed = isinstance(model_data, ModelData) and model_data.prefix is not None
+        if location is not None and not location.key and not uncompressed:
             problems.append(
                 Problem(
                     f"{container_label(index, container)}.model_data",
@@ -947,6 +996,258 @@ def check_rolling(spec: EndpointSpec) -> list[Problem]:
     ]
 
 
+def _size_problems(where: str, size: cdk.Size | None, limits: tuple[int, int]) -> list[Problem]:
+    """A whole number of GiB within `limits` (inclusive); a token is skipped."""
+    if size is None:
+        return []
+    if not isinstance(size, cdk.Size):
+        return [Problem(where, f"{size!r} is not a cdk.Size (e.g. cdk.Size.gibibytes(30))")]
+    if size.is_unresolved():
+        return []
+    gibibytes = size.to_gibibytes(rounding=cdk.SizeRoundingBehavior.NONE)
+    low, high = limits
+    if gibibytes != int(gibibytes):
+        return [Problem(where, f"{_number(gibibytes)} GiB given; a whole number of GiB is needed")]
+    if not low <= gibibytes <= high:
+        return [Problem(where, f"{_number(gibibytes)} GiB given; {low} to {high} GiB allowed")]
+    return []
+
+
+def _timeout_problems(where: str, duration: cdk.Duration | None) -> list[Problem]:
+    """A variant's timeout: a `cdk.Duration` of 60 to 3600 whole seconds."""
+    if duration is not None and not isinstance(duration, cdk.Duration):
+        return [
+            Problem(where, f"{duration!r} is not a cdk.Duration (e.g. cdk.Duration.minutes(10))")
+        ]
+    return _duration_problems(where, duration, VARIANT_TIMEOUT_SECONDS)
+
+
+def check_variant_settings(spec: EndpointSpec) -> list[Problem]:
+    """A variant's volume size, timeouts, routing strategy and SSM access."""
+    problems = [
+        *_size_problems("volume_size", spec.volume_size, VOLUME_SIZE_GIB),
+        *_timeout_problems("model_data_download_timeout", spec.model_data_download_timeout),
+        *_timeout_problems(
+            "container_startup_health_check_timeout", spec.container_startup_health_check_timeout
+        ),
+    ]
+    strategy = spec.routing_strategy
+    if strategy is not None and not isinstance(strategy, RoutingStrategy):
+        problems.append(
+            Problem(
+                "routing_strategy",
+                f"{strategy!r} is not a RoutingStrategy; use "
+                "RoutingStrategy.LEAST_OUTSTANDING_REQUESTS or RoutingStrategy.RANDOM",
+            )
+        )
+    if not isinstance(spec.enable_ssm_access, bool):
+        problems.append(Problem("enable_ssm_access", f"{spec.enable_ssm_access!r} is not a bool"))
+    return problems
+
+
+def check_variants(spec: EndpointSpec) -> list[Problem]:
+    """The `variants=` form: 1 to 10 `VariantDefinition`s with unique names, and none of the
+    single-variant options beside them."""
+    if spec.variants is None:
+        return []
+    problems = []
+    if spec.single_variant_options:
+        options = ", ".join(spec.single_variant_options)
+        problems.append(
+            Problem(
+                "variants",
+                f"given together with {options}, options of the single-variant form; set them "
+                "on each VariantDefinition instead",
+            )
+        )
+    count = len(spec.variants)
+    if not 1 <= count <= MAX_VARIANTS:
+        problems.append(
+            Problem(
+                "variants",
+                f"{count} variants given; an endpoint has 1 to {MAX_VARIANTS} production variants",
+            )
+        )
+    seen: dict[str, int] = {}
+    for index, variant in enumerate(spec.variants):
+        if not isinstance(variant, VariantDefinition):
+            problems.append(
+                Problem(f"variants[{index}]", f"{variant!r} is not a VariantDefinition")
+            )
+            continue
+        name = variant.name
+        if not isinstance(name, str) or is_unresolved(name):
+            continue
+        first = seen.setdefault(name, index)
+        if first != index:
+            problems.append(
+                Problem(
+                    f"{variant_label(index, variant)}.name",
+                    f"{name!r} is already the name of variants[{first}]; variant names are unique",
+                )
+            )
+    return problems
+
+
+def check_variant_weights(spec: EndpointSpec) -> list[Problem]:
+    """Each variant's weight is a number, at least 0, and not every weight is 0 (no variant
+    would receive traffic)."""
+    problems = []
+    weights = []
+    for index, variant in enumerate(spec.variants or ()):
+        if not isinstance(variant, VariantDefinition):
+            continue
+        weight = variant.initial_weight
+        weights.append(weight)
+        if not is_unresolved(weight) and (
+            not isinstance(weight, int | float) or isinstance(weight, bool) or weight < 0
+        ):
+            problems.append(
+                Problem(
+                    f"{variant_label(index, variant)}.initial_weight",
+                    f"{weight!r} is not allowed: a number, at least 0",
+                )
+            )
+    if weights and all(isinstance(weight, int | float) and weight == 0 for weight in weights):
+        problems.append(
+            Problem(
+                "variants", "every initial_weight is 0; give at least one variant a weight above 0"
+            )
+        )
+    return problems
+
+
+def check_rolling_with_variants(spec: EndpointSpec) -> list[Problem]:
+    """Rolling deployments exclude multi-variant endpoints (deployment guardrails,
+    "Exclusions"); whether SageMaker then refuses or falls back is not documented: warn."""
+    if not isinstance(spec.deployment, RollingDeployment) or len(spec.variants or ()) < 2:
+        return []
+    return [
+        Problem(
+            "deployment",
+            "a rolling deployment on an endpoint with several production variants: the "
+            "SageMaker Developer Guide lists multi-variant endpoints among the exclusions of "
+            "rolling deployments, so SageMaker may not apply it as configured; use "
+            "DeploymentConfig.blue_green(...) for an A/B endpoint",
+            warning_id=ROLLING_VARIANTS_WARNING_ID,
+        )
+    ]
+
+
+def check_private_registry_needs_a_vpc(spec: EndpointSpec) -> list[Problem]:
+    """An image outside ECR is pulled through the VPC (`RepositoryAccessMode: Vpc`), which
+    needs the model in a VPC."""
+    if spec.security_group_count is not None:
+        return []
+    return [
+        Problem(
+            f"{container_label(index, container)}.image",
+            "ContainerImage.from_private_registry pulls the image through the endpoint's VPC "
+            "(ImageConfig RepositoryAccessMode Vpc); give vpc, with subnets that reach the "
+            "registry",
+        )
+        for index, container in _containers(spec)
+        if isinstance(container.image, ContainerImage) and container.image.pulled_through_vpc
+    ]
+
+
+def check_model_data_prefixes(spec: EndpointSpec) -> list[Problem]:
+    """Uncompressed model data is a key prefix that ends with `/` (`S3Prefix`)."""
+    problems = []
+    for index, container in _containers(spec):
+        model_data = container.model_data
+        prefix = model_data.prefix if isinstance(model_data, ModelData) else None
+        if model_data is None or prefix is None or (prefix and prefix.endswith("/")):
+            continue
+        given = model_data.uri or prefix
+        problems.append(
+            Problem(
+                f"{container_label(index, container)}.model_data",
+                f"{given!r} is not a key prefix of uncompressed model data: "
+                "s3://<bucket>/<prefix>/, a prefix that ends with '/' (ModelDataSource S3Prefix)",
+            )
+        )
+    return problems
+
+
+def check_data_capture(spec: EndpointSpec) -> list[Problem]:
+    """Data capture: destination, sampling, what is captured and the content types."""
+    capture = spec.data_capture
+    if not isinstance(capture, DataCapture):
+        return []  # none, or of a wrong type (`check_option_types`)
+    problems = []
+    uri = capture.destination_uri
+    if (
+        uri is not None
+        and not is_unresolved(uri)
+        and _literal(uri, CAPTURE_URI_MAX_LENGTH, MODEL_DATA_URL_PATTERN) is None
+    ):
+        problems.append(
+            Problem(
+                "data_capture",
+                f"{uri!r} is not a valid capture destination: s3://<bucket>/<prefix>, "
+                f"at most {CAPTURE_URI_MAX_LENGTH} characters",
+            )
+        )
+    sampling = capture.sampling_percentage
+    low, high = SAMPLING_PERCENT
+    if not is_unresolved(sampling) and not (
+        isinstance(sampling, int) and not isinstance(sampling, bool) and low <= sampling <= high
+    ):
+        problems.append(
+            Problem(
+                "data_capture.sampling_percentage",
+                f"{sampling!r} given; a whole number from {low} to {high}",
+            )
+        )
+    if not capture.capture_input and not capture.capture_output:
+        problems.append(
+            Problem(
+                "data_capture",
+                "capture_input and capture_output are both off; capture at least one of them",
+            )
+        )
+    for where, content_types in (
+        ("data_capture.csv_content_types", capture.csv_content_types),
+        ("data_capture.json_content_types", capture.json_content_types),
+    ):
+        if len(content_types) > MAX_CAPTURE_CONTENT_TYPES:
+            problems.append(
+                Problem(
+                    where,
+                    f"{len(content_types)} content types given; "
+                    f"at most {MAX_CAPTURE_CONTENT_TYPES}",
+                )
+            )
+        problems.extend(
+            Problem(where, f"{content_type!r} is not a content type such as 'text/csv'")
+            for content_type in content_types
+            if not is_unresolved(content_type)
+            and not (
+                isinstance(content_type, str)
+                and len(content_type) <= CONTENT_TYPE_MAX_LENGTH
+                and CONTENT_TYPE_PATTERN.fullmatch(content_type)
+            )
+        )
+    return problems
+
+
+def check_data_capture_in_direct_mode(spec: EndpointSpec) -> list[Problem]:
+    """Data capture is documented for Serial pipelines only: warn for a Direct variant."""
+    if not isinstance(spec.data_capture, DataCapture) or spec.mode is not InvocationMode.DIRECT:
+        return []
+    return [
+        Problem(
+            "data_capture",
+            f"variant {spec.variant_name!r} invokes its containers Directly; the SageMaker "
+            "Developer Guide documents data capture for Serial inference pipelines (captured "
+            "for the pipeline as a whole), not for Direct mode: check what it captures before "
+            "you rely on it",
+            warning_id=CAPTURE_DIRECT_WARNING_ID,
+        )
+    ]
+
+
 ENDPOINT_RULES: tuple[Rule, ...] = (
     check_container_count,
     check_mode,
@@ -972,12 +1273,63 @@ ENDPOINT_RULES: tuple[Rule, ...] = (
     check_rollback_alarms,
     check_tags,
     check_option_types,
+    check_variants,
+    check_variant_weights,
+    check_variant_settings,
+    check_rolling_with_variants,
+    check_private_registry_needs_a_vpc,
+    check_model_data_prefixes,
+    check_data_capture,
+    check_data_capture_in_direct_mode,
 )
 
 
-def validate(spec: EndpointSpec) -> list[Problem]:
-    """Every problem with `spec`, in a stable order (empty when the endpoint is valid)."""
+def variant_label(index: int, variant: VariantDefinition) -> str:
+    """How a problem names a variant: its index and its name."""
+    return f"variants[{index}] ({variant.name!r})"
+
+
+def _variant_field(problem: Problem) -> tuple[str, int] | None:
+    """The `VariantDefinition` field `problem` is about and where its name ends in
+    `problem.where`; None for a problem about the endpoint."""
+    leading = re.match(r"[a-z_]+", problem.where)
+    source = VARIANT_FIELDS.get(leading[0]) if leading else None
+    if leading is None or source is None:
+        return None
+    return source, leading.end()
+
+
+def _run_rules(spec: EndpointSpec) -> list[Problem]:
     return [problem for rule in ENDPOINT_RULES for problem in rule(spec)]
+
+
+def validate(spec: EndpointSpec) -> list[Problem]:
+    """Every problem with `spec`, in a stable order (empty when the endpoint is valid).
+
+    In the `variants=` form the rules run once per variant, with its settings as the spec's
+    variant fields; a problem with one of those fields names the variant, the others (about
+    the endpoint) are listed once.
+    """
+    if spec.variants is None:
+        return _run_rules(spec)
+    variants = [
+        (index, variant)
+        for index, variant in enumerate(spec.variants)
+        if isinstance(variant, VariantDefinition)
+    ]
+    if not variants:
+        return [problem for problem in _run_rules(spec) if _variant_field(problem) is None]
+    found: dict[tuple[str, str, str | None], Problem] = {}
+    for index, variant in variants:
+        for problem in _run_rules(spec.for_variant(variant)):
+            named = problem
+            variant_field = _variant_field(problem)
+            if variant_field is not None:
+                source, end = variant_field
+                where = f"{variant_label(index, variant)}.{source}{problem.where[end:]}"
+                named = Problem(where, problem.message, problem.warning_id)
+            found.setdefault((named.where, named.message, named.warning_id), named)
+    return list(found.values())
 
 
 # --- Rules of later calls: autoscaling, and a container named in a grant or a metric. --------
@@ -1085,3 +1437,85 @@ def check_container_hostname(
         known = ", ".join(repr(name) for name in hostnames)
         return [Problem(where, f"{hostname!r} is not a container of this endpoint ({known})")]
     return name_problems(where, hostname, "hostname")
+
+
+def hostnames_of(variant: VariantDefinition) -> tuple[str, ...]:
+    """The hostnames of a variant's containers (those that have one)."""
+    return tuple(
+        container.container_hostname
+        for container in variant.containers
+        if container.container_hostname is not None
+    )
+
+
+def variants_with_container(
+    hostname: str, variants: Sequence[VariantDefinition]
+) -> list[VariantDefinition]:
+    """The Direct-mode variants that have a container named `hostname`."""
+    return [
+        variant
+        for variant in variants
+        if variant.mode is InvocationMode.DIRECT and hostname in hostnames_of(variant)
+    ]
+
+
+def check_container_in_variants(
+    hostname: str, *, where: str, variants: Sequence[VariantDefinition], one_variant: bool
+) -> list[Problem]:
+    """Whether `hostname` names a container of one of the endpoint's Direct-mode variants
+    (of exactly one, with `one_variant`: a metric is about one variant)."""
+    if is_unresolved(hostname):
+        return []
+    direct = [variant for variant in variants if variant.mode is InvocationMode.DIRECT]
+    if not direct:
+        return [
+            Problem(
+                where,
+                f"{hostname!r} names a container, but every variant of this endpoint is a "
+                "Serial pipeline; only a Direct-mode variant invokes its containers by hostname",
+            )
+        ]
+    owners = variants_with_container(hostname, direct)
+    if not owners:
+        hostnames = dict.fromkeys(name for variant in direct for name in hostnames_of(variant))
+        known = ", ".join(repr(name) for name in hostnames)
+        return [
+            Problem(
+                where,
+                f"{hostname!r} is not a container of this endpoint's Direct-mode variants "
+                f"({known})",
+            )
+        ]
+    if one_variant and len(owners) > 1:
+        names = " and ".join(repr(variant.name) for variant in owners)
+        return [
+            Problem(
+                where,
+                f"{hostname!r} is a container of variants {names}; name the variant with "
+                "endpoint.variant(name)",
+            )
+        ]
+    return []
+
+
+def check_variant_exists(name: str, names: Sequence[str]) -> list[Problem]:
+    """`endpoint.variant(name)` names one of the endpoint's variants."""
+    if name in names:
+        return []
+    known = ", ".join(repr(variant) for variant in names)
+    return [Problem("variant", f"{name!r} is not a production variant of this endpoint ({known})")]
+
+
+def check_one_variant_to_scale(names: Sequence[str]) -> list[Problem]:
+    """`endpoint.auto_scale_instance_count` scales the endpoint's one variant; with several,
+    each is scaled with `variant(name)`."""
+    if len(names) == 1:
+        return []
+    known = ", ".join(repr(variant) for variant in names)
+    return [
+        Problem(
+            "auto_scale_instance_count",
+            f"this endpoint has {len(names)} production variants ({known}); scale each one "
+            "with endpoint.variant(name).auto_scale_instance_count(...)",
+        )
+    ]

@@ -18,7 +18,9 @@ from ._permissions import (
     ECR_PULL_ACTIONS,
     BucketKey,
     ModelDataAccess,
+    PrefixListing,
     ecr_repository_arn,
+    s3_bucket_arn,
     s3_object_arn,
 )
 from ._tokens import aws_partition, is_unresolved
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
     from aws_cdk import aws_ecr as ecr
     from aws_cdk import aws_ecr_assets as ecr_assets
+    from aws_cdk import aws_lambda as lambda_
     from aws_cdk import aws_s3 as s3
 
 
@@ -109,21 +112,26 @@ class SourceResource:
 @dataclass(frozen=True)
 class _BoundImage:
     """An image bound to an endpoint: its URI, and the ECR repository the role pulls from
-    (None when the image is not in a known ECR repository: nothing is granted)."""
+    (None when the image is not in a known ECR repository: nothing is granted); for an image
+    pulled through the VPC, the Lambda function that provides the registry's credentials."""
 
     uri: str
     repository_arn: str | None = None
     sources: tuple[SourceResource, ...] = ()
+    through_vpc: bool = False
+    credentials_provider_arn: str | None = None
 
 
 @dataclass(frozen=True)
 class _BoundModelData:
-    """Model artifacts bound to an endpoint: their URL, and what reading them needs (None when
-    they are not in a known S3 object: nothing is granted)."""
+    """Model artifacts bound to an endpoint: their URL (of a `.tar.gz`, or of a key prefix of
+    uncompressed artifacts), and what reading them needs (None when they are not in a known S3
+    location: nothing is granted)."""
 
     url: str
     access: ModelDataAccess | None = None
     sources: tuple[SourceResource, ...] = ()
+    prefix: bool = False
 
 
 class DockerImageOptions(TypedDict, total=False):
@@ -181,6 +189,20 @@ class ContainerImage(abc.ABC):
         """
         return _AssetImage(directory, docker_options)
 
+    @staticmethod
+    def from_private_registry(
+        uri: str, *, credentials_provider: lambda_.IFunction | None = None
+    ) -> ContainerImage:
+        """An image outside ECR (Docker Hub, `public.ecr.aws`, a registry of your own), which
+        SageMaker pulls through the endpoint's VPC (`ImageConfig.RepositoryAccessMode: Vpc`):
+        the endpoint needs a `vpc` whose subnets reach the registry.
+
+        :param credentials_provider: a Lambda function that returns the registry's credentials
+            (`RepositoryAuthConfig`); the role may invoke exactly this function.
+            @default no credentials (a registry that needs none)
+        """
+        return _PrivateRegistryImage(uri, credentials_provider)
+
     @property
     def uri(self) -> str | None:
         """The image URI when it is known before binding (used for validation)."""
@@ -221,6 +243,28 @@ class _RegistryImage(ContainerImage):
 
 
 @dataclass(frozen=True)
+class _PrivateRegistryImage(ContainerImage):
+    image_uri: str
+    credentials_provider: lambda_.IFunction | None
+
+    @property
+    def uri(self) -> str | None:
+        return self.image_uri
+
+    @property
+    def pulled_through_vpc(self) -> bool:
+        return True
+
+    def _bind(self, scope: Construct, id: str) -> _BoundImage:
+        provider = self.credentials_provider
+        return _BoundImage(
+            self.image_uri,
+            through_vpc=True,
+            credentials_provider_arn=None if provider is None else provider.function_arn,
+        )
+
+
+@dataclass(frozen=True)
 class _EcrRepositoryImage(ContainerImage):
     repository: ecr.IRepository
     tag_or_digest: str
@@ -254,10 +298,11 @@ class _AssetImage(ContainerImage):
 
 
 class ModelData(abc.ABC):
-    """Where a container's model artifacts (a `.tar.gz`) come from.
+    """Where a container's model artifacts come from: a `.tar.gz`, or uncompressed files
+    under a key prefix.
 
-    Each source lets the execution role read exactly that object (and decrypt it, through S3,
-    with its bucket's KMS key when the bucket has one).
+    Each source lets the execution role read exactly those objects (and decrypt them, through
+    S3, with their bucket's KMS key when the bucket has one).
     """
 
     @staticmethod
@@ -280,9 +325,31 @@ class ModelData(abc.ABC):
         time; the role may read that object."""
         return _AssetModelData(path)
 
+    @staticmethod
+    def from_s3_prefix(uri: str) -> ModelData:
+        """Uncompressed artifacts: every object under a key prefix, `s3://bucket/prefix/`
+        (ending with `/`), which SageMaker copies to the instances as they are
+        (`ModelDataSource` with `S3DataType: S3Prefix`, `CompressionType: None`). The role may
+        read the objects under the prefix and list the bucket under it; nothing is granted for
+        a token or a URL outside S3."""
+        return _UriPrefixModelData(uri)
+
+    @staticmethod
+    def from_bucket_prefix(bucket: s3.IBucket, prefix: str) -> ModelData:
+        """Uncompressed artifacts under `prefix` (ending with `/`) in `bucket`, as
+        `from_s3_prefix`; when the bucket has an `encryption_key`, the role may also decrypt
+        with it, only through S3."""
+        return _BucketPrefixModelData(bucket, prefix)
+
     @property
     def uri(self) -> str | None:
         """The artifact URI when it is known before binding (used for validation)."""
+        return None
+
+    @property
+    def prefix(self) -> str | None:
+        """For uncompressed artifacts, the key prefix when it is known before binding (used
+        for validation); None for an archive."""
         return None
 
     @property
@@ -318,15 +385,80 @@ class _BucketModelData(ModelData):
     key: str
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
-        encryption_key = self.bucket.encryption_key
-        bucket_key = None
-        if encryption_key is not None:
-            bucket_key = BucketKey(encryption_key.key_arn, self.bucket.env.region)
-        access = ModelDataAccess(self.bucket.arn_for_objects(self.key), bucket_key)
-        source = SourceResource(
-            self.bucket, ("s3:GetObject",), (access.object_arn,), self.bucket.add_to_resource_policy
+        access = ModelDataAccess(self.bucket.arn_for_objects(self.key), _bucket_key(self.bucket))
+        return _BoundModelData(
+            self.bucket.s3_url_for_object(self.key), access, (_read_source(self.bucket, access),)
         )
-        return _BoundModelData(self.bucket.s3_url_for_object(self.key), access, (source,))
+
+
+@dataclass(frozen=True)
+class _UriPrefixModelData(ModelData):
+    prefix_uri: str
+
+    @property
+    def uri(self) -> str | None:
+        return self.prefix_uri
+
+    @property
+    def prefix(self) -> str | None:
+        location = s3_location(self.prefix_uri)
+        return None if location is None else location.key
+
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
+        location = s3_location(self.prefix_uri)
+        if location is None:
+            return _BoundModelData(self.prefix_uri, prefix=True)
+        partition = aws_partition()
+        bucket, prefix = location.bucket, location.key
+        access = ModelDataAccess(
+            s3_object_arn(partition, bucket, f"{prefix}*"),
+            listing=PrefixListing(s3_bucket_arn(partition, bucket), prefix),
+        )
+        return _BoundModelData(self.prefix_uri, access, prefix=True)
+
+
+@dataclass(frozen=True)
+class _BucketPrefixModelData(ModelData):
+    bucket: s3.IBucket
+    key_prefix: str
+
+    @property
+    def prefix(self) -> str | None:
+        return None if is_unresolved(self.key_prefix) else self.key_prefix
+
+    def _bind(self, scope: Construct, id: str) -> _BoundModelData:
+        bucket_arn = self.bucket.bucket_arn
+        access = ModelDataAccess(
+            self.bucket.arn_for_objects(f"{self.key_prefix}*"),
+            _bucket_key(self.bucket),
+            PrefixListing(bucket_arn, self.key_prefix),
+        )
+        # In another account, the bucket's policy allows the listing of the whole bucket: the
+        # role's own policy still limits it to the prefix.
+        listing = SourceResource(
+            self.bucket, ("s3:ListBucket",), (bucket_arn,), self.bucket.add_to_resource_policy
+        )
+        return _BoundModelData(
+            self.bucket.s3_url_for_object(self.key_prefix),
+            access,
+            (_read_source(self.bucket, access), listing),
+            prefix=True,
+        )
+
+
+def _read_source(bucket: s3.IBucket, access: ModelDataAccess) -> SourceResource:
+    """What `bucket`'s policy must allow for the role to read the objects of `access`."""
+    return SourceResource(
+        bucket, ("s3:GetObject",), (access.object_arn,), bucket.add_to_resource_policy
+    )
+
+
+def _bucket_key(bucket: s3.IBucket) -> BucketKey | None:
+    """The KMS key that encrypts `bucket`, if it has one (S3 uses it in the bucket's region)."""
+    encryption_key = bucket.encryption_key
+    if encryption_key is None:
+        return None
+    return BucketKey(encryption_key.key_arn, bucket.env.region)
 
 
 @dataclass(frozen=True)

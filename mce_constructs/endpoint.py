@@ -7,7 +7,7 @@ import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, Unpack
+from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
 import aws_cdk as cdk
 import jsii
@@ -29,17 +29,31 @@ from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
 from ._validation import (
     EndpointSpec,
     check_container_hostname,
+    check_container_in_variants,
+    check_one_variant_to_scale,
     check_rollback_alarms,
+    check_variant_exists,
     has_type,
+    hostnames_of,
     name_problems,
     report,
     validate,
+    variants_with_container,
 )
 from .container import ContainerDefinition, InvocationMode, SourceResource
 from .deployment import DeploymentConfig
 from .errors import MceValidationError, Problem
-from .instance_type import InstanceType, instance_type_name
-from .metrics import EndpointMetrics, MetricOptions, endpoint_metric, metric_dimensions
+from .instance_type import InstanceType
+from .metrics import EndpointMetrics, MetricOptions
+from .variants import (
+    DEFAULT_INSTANCE_TYPE,
+    EndpointVariant,
+    RoutingStrategy,
+    VariantDefinition,
+    create_model,
+    id_suffix,
+    production_variant,
+)
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
@@ -47,6 +61,7 @@ if TYPE_CHECKING:
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_kms as kms
 
+    from .data_capture import DataCapture
     from .scaling import ScalableInstanceCount
 
 DEFAULT_VARIANT_NAME = "AllTraffic"
@@ -209,8 +224,8 @@ class _EndpointBase(cdk.Resource, EndpointMetrics):
         """
         conditions = None
         if container_hostname is not None:
-            hostname = self._require_container(
-                container_hostname, "grant_invoke.container_hostname"
+            hostname, _ = self._locate_container(
+                container_hostname, "grant_invoke.container_hostname", one_variant=False
             )
             conditions = {"StringEqualsIgnoreCase": {HOSTNAME_CONDITION_KEY: hostname}}
         grant = iam.Grant.add_to_principal(
@@ -232,40 +247,27 @@ class _EndpointBase(cdk.Resource, EndpointMetrics):
             )
         return grant
 
-    def _metric(
-        self,
-        namespace: str,
-        metric_name: str,
-        container_hostname: str | None,
-        default_statistic: str,
-        options: MetricOptions,
-    ) -> cloudwatch.Metric:
-        hostname = None
-        if container_hostname is not None:
-            hostname = self._require_container(container_hostname, "metric.container_hostname")
-        dimensions = metric_dimensions(self.endpoint_name, self.variant_name, hostname)
-        return endpoint_metric(
-            self,
-            namespace,
-            metric_name,
-            dimensions=dimensions,
-            default_statistic=default_statistic,
-            options=options,
+    def _metric_target(
+        self, container_hostname: str | None
+    ) -> tuple[cdk.IResource, str, str, str | None]:
+        if container_hostname is None:
+            return self, self.endpoint_name, self.variant_name, None
+        hostname, variant_name = self._locate_container(
+            container_hostname, "metric.container_hostname", one_variant=True
         )
+        return self, self.endpoint_name, variant_name, hostname
 
-    def _require_container(self, hostname: str, where: str) -> str:
-        """The hostname of the container `hostname` names (as it was configured: hostnames
-        are compared case-insensitively); refused when it names none of this endpoint's."""
+    def _locate_container(self, hostname: str, where: str, *, one_variant: bool) -> tuple[str, str]:
+        """The container `hostname` names (its hostname as configured) and its variant;
+        refused when it names none of this endpoint's containers (with `one_variant`, when it
+        does not name a container of exactly one variant)."""
         report(
             self,
             check_container_hostname(
                 hostname, where=where, mode=self.mode, hostnames=self._container_hostnames
             ),
         )
-        for known in self._container_hostnames or ():
-            if known.lower() == hostname.lower():
-                return known
-        return hostname
+        return _as_configured(hostname, self._container_hostnames or ()), self.variant_name
 
 
 class _ImportedEndpoint(_EndpointBase):
@@ -302,6 +304,8 @@ class _BoundContainers:
     sources: list[SourceResource]
     """The repositories and buckets of the app the role reads from (their resource policies
     must allow it when they are in another account)."""
+    credentials_providers: list[str]
+    """The Lambda functions that provide private registries' credentials."""
 
 
 class MultiContainerEndpoint(_EndpointBase):
@@ -320,29 +324,41 @@ class MultiContainerEndpoint(_EndpointBase):
         scope: Construct,
         id: str,
         *,
-        containers: Sequence[ContainerDefinition],
-        mode: InvocationMode = InvocationMode.SERIAL,
-        instance_type: str | InstanceType = "ml.m5.large",
-        initial_instance_count: int = 1,
+        containers: Sequence[ContainerDefinition] | None = None,
+        mode: InvocationMode | None = None,
+        instance_type: str | InstanceType | None = None,
+        initial_instance_count: int | None = None,
+        variants: Sequence[VariantDefinition] | None = None,
         endpoint_name: str | None = None,
         role: iam.IRole | None = None,
-        variant_name: str = DEFAULT_VARIANT_NAME,
+        variant_name: str | None = None,
         vpc: ec2.IVpc | None = None,
         vpc_subnets: ec2.SubnetSelection | None = None,
         security_groups: Sequence[ec2.ISecurityGroup] | None = None,
         enable_network_isolation: bool = False,
         kms_key: kms.IKey | None = None,
         deployment: DeploymentConfig | None = None,
+        data_capture: DataCapture | None = None,
+        volume_size: cdk.Size | None = None,
+        model_data_download_timeout: cdk.Duration | None = None,
+        container_startup_health_check_timeout: cdk.Duration | None = None,
+        routing_strategy: RoutingStrategy | None = None,
+        enable_ssm_access: bool | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """
-        :param containers: the containers, 1 to 15, in pipeline order for Serial mode.
+        :param containers: the containers, 1 to 15, in pipeline order for Serial mode (the
+            single-variant form; give `variants` instead for several variants).
         :param mode: Serial (an inference pipeline) or Direct (invoke one container by
             hostname). @default InvocationMode.SERIAL
         :param instance_type: the production variant's instance type: a str from the service's
             list, or `InstanceType.of("ml....")` for a type the list does not know yet.
             @default "ml.m5.large"
         :param initial_instance_count: instances at creation. @default 1
+        :param variants: 1 to 10 `VariantDefinition`s, each with a model of its own and a
+            share of the traffic, instead of `containers`, `mode`, `instance_type`,
+            `initial_instance_count`, `variant_name` and the variant settings below (which
+            each `VariantDefinition` has). @default one variant made of the options above
         :param endpoint_name: the endpoint's name, used as is and never changed.
             @default a name generated by CloudFormation
         :param role: the execution role SageMaker assumes to pull images and read model data;
@@ -362,7 +378,20 @@ class MultiContainerEndpoint(_EndpointBase):
             or `DeploymentConfig.rolling(...)`, with rollback alarms that the execution role
             may then describe. Set on the endpoint only. @default SageMaker's default
             (blue/green, all at once, no auto-rollback)
-        :param tags: tags for the model, the endpoint config, the endpoint and the role;
+        :param data_capture: capture a sample of the requests and responses to S3:
+            `DataCapture.to_uri(...)` or `DataCapture.to_bucket(...)`; the execution role may
+            write under that prefix. @default no data capture
+        :param volume_size: the storage volume of each instance, 1 to 512 GiB.
+            @default SageMaker's default for the instance type
+        :param model_data_download_timeout: how long downloading the model data may take,
+            60 to 3600 seconds. @default SageMaker's default
+        :param container_startup_health_check_timeout: how long the containers may take to
+            pass their health check, 60 to 3600 seconds. @default SageMaker's default
+        :param routing_strategy: how requests are routed to the instances.
+            @default SageMaker's default (random)
+        :param enable_ssm_access: allow AWS Systems Manager sessions on the instances.
+            @default False
+        :param tags: tags for the models, the endpoint config, the endpoint and the role;
             changing them updates the resources in place. @default no tags
         """
         # A name of a wrong type is refused below, with the other problems.
@@ -379,6 +408,7 @@ class MultiContainerEndpoint(_EndpointBase):
             "enable_network_isolation": enable_network_isolation,
             "kms_key": kms_key,
             "deployment": deployment,
+            "data_capture": data_capture,
         }
         # The network is looked at only when its options have their types (else refused).
         in_vpc = vpc is not None and all(
@@ -386,12 +416,26 @@ class MultiContainerEndpoint(_EndpointBase):
             for option in ("vpc", "vpc_subnets", "security_groups")
         )
         subnet_ids = _subnet_ids(vpc, vpc_subnets) if vpc is not None and in_vpc else []
+        # The options of the single-variant form (each VariantDefinition has its own).
+        single_variant_options: dict[str, Any] = {
+            "containers": containers,
+            "mode": mode,
+            "instance_type": instance_type,
+            "initial_instance_count": initial_instance_count,
+            "variant_name": variant_name,
+            "volume_size": volume_size,
+            "model_data_download_timeout": model_data_download_timeout,
+            "container_startup_health_check_timeout": container_startup_health_check_timeout,
+            "routing_strategy": routing_strategy,
+            "enable_ssm_access": enable_ssm_access,
+        }
         spec = EndpointSpec(
-            containers=tuple(containers) if isinstance(containers, list | tuple) else containers,
-            mode=mode,
-            instance_type=instance_type,
-            initial_instance_count=initial_instance_count,
-            variant_name=variant_name,
+            # The variant's fields, replaced by each variant's own (`for_variant`).
+            containers=(),
+            mode=InvocationMode.SERIAL,
+            instance_type=DEFAULT_INSTANCE_TYPE,
+            initial_instance_count=1,
+            variant_name=DEFAULT_VARIANT_NAME,
             endpoint_name=endpoint_name,
             region=None if is_unresolved(facts.region) else facts.region,
             has_kms_key=kms_key is not None,
@@ -404,75 +448,106 @@ class MultiContainerEndpoint(_EndpointBase):
             deployment=deployment,
             tags=tags,
             objects=objects,
+            data_capture=data_capture,
         )
+        if variants is None:
+            definitions: tuple[VariantDefinition, ...] = (
+                _single_variant(**single_variant_options),
+            )
+            spec = spec.for_variant(definitions[0])
+        else:
+            definitions = _as_tuple(variants)
+            spec = dataclasses.replace(
+                spec,
+                variants=definitions,
+                single_variant_options=_given(**single_variant_options),
+            )
         report(self, validate(spec))
 
-        self.mode = mode
-        self.containers = spec.containers
-        self.variant_name = variant_name
-        self._container_hostnames = tuple(
-            container.container_hostname
-            for container in spec.containers
-            if container.container_hostname is not None
-        )
-        self._instance_type = instance_type
+        first = definitions[0]
+        self.mode = first.mode if all(v.mode is first.mode for v in definitions) else None
+        self.containers = first.containers
+        self.variant_name = first.name
+        self._container_hostnames = hostnames_of(first)
         self.role: iam.IRole = role or create_execution_role(self, "Role")
         self._deployment = deployment
         role_arn = self.role.role_arn
         # The role it creates has no create-only property (name, path): its logical id is
         # all a name must follow, so the namer skips looking it up.
         self._own_tokens = [] if role else [role_arn]
-        bound = self._bind_containers(spec.containers)
+        suffixes = [
+            id_suffix(definition.name, index, single=variants is None)
+            for index, definition in enumerate(definitions)
+        ]
+        bound = [
+            self._bind_containers(definition.containers, suffix)
+            for definition, suffix in zip(definitions, suffixes, strict=True)
+        ]
         network = self._place_in_vpc(vpc, security_groups, subnet_ids)
+        environment = Environment(aws_partition(), facts.region, facts.account)
+        capture = data_capture._bind(environment) if data_capture is not None else None
         statements = execution_statements(
-            Environment(aws_partition(), facts.region, facts.account),
+            environment,
             endpoint_name=endpoint_name,
-            repository_arns=bound.repository_arns,
-            model_data=bound.model_data,
+            repository_arns=[arn for each in bound for arn in each.repository_arns],
+            model_data=[access for each in bound for access in each.model_data],
             network=network,
+            credentials_provider_arns=[arn for each in bound for arn in each.credentials_providers],
+            capture=None if capture is None else capture.access,
         )
         policy = attach_execution_policy(
             self, "ExecutionPolicy", self.role, statements, stack, role_is_created=role is None
         )
-        allow_role_in_other_accounts(self.role, facts.account, bound.sources)
+        sources = [source for each in bound for source in each.sources]
+        allow_role_in_other_accounts(
+            self.role, facts.account, [*sources, *(capture.sources if capture else ())]
+        )
         self._execution_policy = policy
         node = self.node
         namer = _naming.ContentNamer(self, stack, id, path=node.path, own_tokens=self._own_tokens)
 
-        self.model = _naming.TrackedModel(
-            self,
-            "Model",
-            execution_role_arn=role_arn,
-            containers=bound.definitions,
-            inference_execution_config=sagemaker.CfnModel.InferenceExecutionConfigProperty(
-                mode=mode.value
-            ),
-            vpc_config=None
-            if network is None
-            else sagemaker.CfnModel.VpcConfigProperty(
+        vpc_config = None
+        if network is not None:
+            vpc_config = sagemaker.CfnModel.VpcConfigProperty(
                 security_group_ids=list(network.security_group_ids),
                 subnets=list(network.subnet_ids),
-            ),
-            enable_network_isolation=enable_network_isolation or None,
-        )
-        self.model.node.add_dependency(policy)
-        self.model_name: str = namer.name(self.model, _naming.MODEL, "Model")
+            )
+        self._variants: dict[str, EndpointVariant] = {}
+        for definition, suffix, containers_of_variant in zip(
+            definitions, suffixes, bound, strict=True
+        ):
+            model = create_model(
+                self,
+                f"Model{suffix}",
+                role_arn=role_arn,
+                containers=containers_of_variant.definitions,
+                mode=definition.mode,
+                vpc_config=vpc_config,
+                enable_network_isolation=enable_network_isolation,
+            )
+            model.node.add_dependency(policy)
+            model_name = namer.name(model, _naming.MODEL, f"Model{suffix}")
+            self._variants[definition.name] = EndpointVariant(
+                self, definition, model, model_name, suffix
+            )
+        self.model = self._variants[first.name].model
+        """The model of the (first) variant; `variant(name).model` for each variant's."""
+        self.model_name: str = self._variants[first.name].model_name
 
         self.endpoint_config = _naming.TrackedEndpointConfig(
             self,
             "EndpointConfig",
             production_variants=[
-                sagemaker.CfnEndpointConfig.ProductionVariantProperty(
-                    variant_name=variant_name,
-                    model_name=self.model_name,
-                    instance_type=instance_type_name(instance_type),
-                    initial_instance_count=initial_instance_count,
-                    initial_variant_weight=1,
-                )
+                production_variant(variant.definition, variant.model_name)
+                for variant in self._variants.values()
             ],
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
+            data_capture_config=None if capture is None else capture.config,
         )
-        namer.refer(self.endpoint_config, "ProductionVariants.0.ModelName", self.model)
+        for index, variant in enumerate(self._variants.values()):
+            namer.refer(
+                self.endpoint_config, f"ProductionVariants.{index}.ModelName", variant.model
+            )
         self.endpoint_config_name: str = namer.name(
             self.endpoint_config, _naming.ENDPOINT_CONFIG, "EndpointConfig"
         )
@@ -492,6 +567,17 @@ class MultiContainerEndpoint(_EndpointBase):
 
         for key, value in (tags or {}).items():
             cdk.Tags.of(self).add(key, value)
+
+    def variant(self, name: str) -> EndpointVariant:
+        """The production variant named `name`: its model, the autoscaling of its instance
+        count and its metrics. A name that is not one of this endpoint's is refused."""
+        report(self, check_variant_exists(name, list(self._variants)))
+        return self._variants[name]
+
+    @property
+    def variants(self) -> tuple[EndpointVariant, ...]:
+        """Every production variant, in the order given."""
+        return tuple(self._variants.values())
 
     def add_rollback_alarm(self, alarm: cloudwatch.IAlarm) -> None:
         """Roll a later update back when `alarm` fires, like `rollback_alarms` of `deployment`,
@@ -557,7 +643,8 @@ class MultiContainerEndpoint(_EndpointBase):
         self, *, min_capacity: int = 1, max_capacity: int
     ) -> ScalableInstanceCount:
         """Let Application Auto Scaling set the variant's instance count; add a policy with
-        `scale_on_invocations` or `scale_to_track_custom_metric` on the result.
+        `scale_on_invocations` or `scale_to_track_custom_metric` on the result. An endpoint
+        with several variants scales each one with `variant(name).auto_scale_instance_count`.
 
         The endpoint then keeps its scaled count across deployments, and SageMaker refuses a
         change of `instance_type` until autoscaling is removed (see docs/operations.md).
@@ -565,17 +652,37 @@ class MultiContainerEndpoint(_EndpointBase):
         :param min_capacity: fewest instances. @default 1
         :param max_capacity: most instances.
         """
-        from .scaling import scale_instance_count
-
-        return scale_instance_count(
-            self,
-            self.endpoint,
-            endpoint_name=self.endpoint_name,
-            variant_name=self.variant_name,
-            instance_type=self._instance_type,
-            min_capacity=min_capacity,
-            max_capacity=max_capacity,
+        report(self, check_one_variant_to_scale(list(self._variants)))
+        return self._variants[self.variant_name].auto_scale_instance_count(
+            min_capacity=min_capacity, max_capacity=max_capacity
         )
+
+    def _locate_container(self, hostname: str, where: str, *, one_variant: bool) -> tuple[str, str]:
+        if len(self._variants) == 1:
+            return super()._locate_container(hostname, where, one_variant=one_variant)
+        definitions = [variant.definition for variant in self._variants.values()]
+        report(
+            self,
+            check_container_in_variants(
+                hostname, where=where, variants=definitions, one_variant=one_variant
+            ),
+        )
+        owners = variants_with_container(hostname, definitions)
+        return hostname, owners[0].name if owners else self.variant_name
+
+    def _require_container_of(
+        self, definition: VariantDefinition, hostname: str, where: str
+    ) -> str:
+        """The hostname (as configured) of the container of variant `definition` that
+        `hostname` names; refused when it names none of that variant's containers."""
+        hostnames = hostnames_of(definition)
+        report(
+            self,
+            check_container_hostname(
+                hostname, where=where, mode=definition.mode, hostnames=hostnames
+            ),
+        )
+        return _as_configured(hostname, hostnames)
 
     @staticmethod
     def from_endpoint_name(
@@ -632,26 +739,47 @@ class MultiContainerEndpoint(_EndpointBase):
             container_hostnames=container_hostnames,
         )
 
-    def _bind_containers(self, containers: Sequence[ContainerDefinition]) -> _BoundContainers:
-        """Bind each container's image and model data under this endpoint."""
-        bound = _BoundContainers([], [], [], [])
+    def _bind_containers(
+        self, containers: Sequence[ContainerDefinition], suffix: str
+    ) -> _BoundContainers:
+        """Bind each container's image and model data under this endpoint (the ids of a
+        variant's end with `suffix`)."""
+        bound = _BoundContainers([], [], [], [], [])
         for index, container in enumerate(containers):
-            image = container.container_image._bind(self, f"Image{index}")
+            image = container.container_image._bind(self, f"Image{index}{suffix}")
             if image.repository_arn is not None:
                 bound.repository_arns.append(image.repository_arn)
             bound.sources.extend(image.sources)
-            model_data_url = None
+            image_config = None
+            if image.through_vpc:
+                provider = image.credentials_provider_arn
+                image_config = sagemaker.CfnModel.ImageConfigProperty(
+                    repository_access_mode="Vpc",
+                    repository_auth_config=None
+                    if provider is None
+                    else sagemaker.CfnModel.RepositoryAuthConfigProperty(
+                        repository_credentials_provider_arn=provider
+                    ),
+                )
+                if provider is not None:
+                    bound.credentials_providers.append(provider)
+            model_data_url = model_data_source = None
             if container.model_data is not None:
-                model_data = container.model_data._bind(self, f"ModelData{index}")
-                model_data_url = model_data.url
+                model_data = container.model_data._bind(self, f"ModelData{index}{suffix}")
+                if model_data.prefix:
+                    model_data_source = _prefix_source(model_data.url)
+                else:
+                    model_data_url = model_data.url
                 if model_data.access is not None:
                     bound.model_data.append(model_data.access)
                 bound.sources.extend(model_data.sources)
             bound.definitions.append(
                 sagemaker.CfnModel.ContainerDefinitionProperty(
                     image=image.uri,
+                    image_config=image_config,
                     container_hostname=container.container_hostname,
                     model_data_url=model_data_url,
+                    model_data_source=model_data_source,
                     environment=dict(container.environment) or None,
                 )
             )
@@ -740,6 +868,58 @@ def _endpoint_name_in(endpoint_arn: str, path: str) -> str:
             ],
         )
     return resource[1]
+
+
+def _single_variant(
+    *,
+    containers: Sequence[ContainerDefinition] | None,
+    mode: InvocationMode | None,
+    instance_type: str | InstanceType | None,
+    initial_instance_count: int | None,
+    variant_name: str | None,
+    volume_size: cdk.Size | None,
+    model_data_download_timeout: cdk.Duration | None,
+    container_startup_health_check_timeout: cdk.Duration | None,
+    routing_strategy: RoutingStrategy | None,
+    enable_ssm_access: bool | None,
+) -> VariantDefinition:
+    """The variant of the single-variant form: the construct's options, with their defaults."""
+    return VariantDefinition(
+        name=DEFAULT_VARIANT_NAME if variant_name is None else variant_name,
+        containers=() if containers is None else containers,
+        mode=InvocationMode.SERIAL if mode is None else mode,
+        instance_type=DEFAULT_INSTANCE_TYPE if instance_type is None else instance_type,
+        initial_instance_count=1 if initial_instance_count is None else initial_instance_count,
+        volume_size=volume_size,
+        model_data_download_timeout=model_data_download_timeout,
+        container_startup_health_check_timeout=container_startup_health_check_timeout,
+        routing_strategy=routing_strategy,
+        enable_ssm_access=False if enable_ssm_access is None else enable_ssm_access,
+    )
+
+
+def _as_tuple(variants: Sequence[VariantDefinition]) -> tuple[VariantDefinition, ...]:
+    """The variants as given (a single value of another type is kept, for validation to name)."""
+    if isinstance(variants, Sequence) and not isinstance(variants, str):
+        return tuple(variants)
+    return (variants,)
+
+
+def _as_configured(hostname: str, hostnames: Sequence[str]) -> str:
+    """`hostname` as it was configured (hostnames are compared case-insensitively)."""
+    for known in hostnames:
+        if known.lower() == hostname.lower():
+            return known
+    return hostname
+
+
+def _prefix_source(uri: str) -> sagemaker.CfnModel.ModelDataSourceProperty:
+    """Uncompressed model data: every object under the key prefix `uri`, copied as it is."""
+    return sagemaker.CfnModel.ModelDataSourceProperty(
+        s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
+            s3_uri=uri, s3_data_type="S3Prefix", compression_type="None"
+        )
+    )
 
 
 def _given(**options: object) -> tuple[str, ...]:

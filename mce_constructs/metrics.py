@@ -76,8 +76,8 @@ def endpoint_metric(
 class EndpointMetrics:
     """The metric helpers of an endpoint (created here or imported), for one variant.
 
-    A class that mixes this in makes each metric in `_metric`: with its endpoint's and
-    variant's dimensions, and the container's, which it checks is one of its own.
+    A class that mixes this in says in `_metric_target` what its metrics are about: the
+    endpoint, the variant and the container, which it checks is one of its own.
     """
 
     def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
@@ -213,4 +213,20 @@ class EndpointMetrics:
         default_statistic: str,
         options: MetricOptions,
     ) -> cloudwatch.Metric:
+        owner, endpoint_name, variant_name, hostname = self._metric_target(container_hostname)
+        return endpoint_metric(
+            owner,
+            namespace,
+            metric_name,
+            dimensions=metric_dimensions(endpoint_name, variant_name, hostname),
+            default_statistic=default_statistic,
+            options=options,
+        )
+
+    def _metric_target(
+        self, container_hostname: str | None
+    ) -> tuple[cdk.IResource, str, str, str | None]:
+        """What a metric is about: the endpoint resource (its account and region), its name,
+        the variant, and the container's hostname as configured (checked to be one of the
+        variant's; None for a metric of the whole variant)."""
         raise NotImplementedError

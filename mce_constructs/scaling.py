@@ -1,9 +1,11 @@
-"""Autoscaling of the endpoint's instance count with Application Auto Scaling.
+"""Autoscaling of a variant's instance count with Application Auto Scaling.
 
-With autoscaling the endpoint keeps its scaled instance count across deployments
-(`RetainAllVariantProperties`). SageMaker refuses to change the instance type of a variant
-that has a scaling policy, so a scaled endpoint carries a warning that explains the safe
-procedure (see docs/operations.md, "Autoscaling").
+With autoscaling on any variant the endpoint keeps the scaled instance counts across
+deployments (`RetainAllVariantProperties`), but still applies the weights and the data capture
+of the new config (`ExcludeRetainedVariantProperties`): without that, a changed weight or
+capture setting would silently do nothing on deploy. SageMaker refuses to change the instance
+type of a variant that has a scaling policy, or to remove it, so a scaled endpoint carries a
+warning that explains the safe procedure (see docs/operations.md, "Autoscaling").
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ._validation import (
@@ -27,7 +30,6 @@ if TYPE_CHECKING:
     # Imported where used, so that an app that does not scale does not pay for them.
     from aws_cdk import aws_applicationautoscaling as appscaling
     from aws_cdk import aws_cloudwatch as cloudwatch
-    from aws_cdk import aws_sagemaker as sagemaker
 
 TARGET_ID = "InstanceCount"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
@@ -35,7 +37,11 @@ SERVICE_LINKED_ROLE = (
     "aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
     "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
 )
+ROLE_ID = "ScalingRole"
 INSTANCE_TYPE_WARNING_ID = "mce-constructs:scaledInstanceType"
+APPLIED_ON_UPDATE = ("DesiredWeight", "DataCaptureConfig")
+"""The variant properties (`VariantPropertyType`) that an update of a scaled endpoint takes
+from the new config instead of retaining them; the instance count is retained."""
 
 
 def scalable_resource_id(endpoint_name: str, variant_name: str) -> str:
@@ -46,10 +52,10 @@ def scalable_resource_id(endpoint_name: str, variant_name: str) -> str:
 def instance_type_warning(variant_name: str) -> str:
     return (
         f"Autoscaling is on for variant {variant_name!r}: SageMaker refuses to change the "
-        "instance type of a variant that has a scaling policy, so a deployment that changes "
-        "instance_type fails and rolls back. To change it, deploy once without "
-        "auto_scale_instance_count (this deregisters the scalable target), then deploy the new "
-        "instance_type with auto_scale_instance_count back."
+        "instance type of a variant that has a scaling policy, or to remove the variant, so a "
+        "deployment that does either fails and rolls back. To do it, deploy once without "
+        "auto_scale_instance_count on the variant (this deregisters the scalable target), then "
+        "deploy the change (a new instance_type with auto_scale_instance_count back)."
     )
 
 
@@ -147,18 +153,20 @@ def scale_instance_count(
     *,
     endpoint_name: str,
     variant_name: str,
+    id_suffix: str,
     instance_type: str | InstanceType,
     min_capacity: int,
     max_capacity: int,
 ) -> ScalableInstanceCount:
-    """Register the variant's instance count as a scalable target under `scope`.
+    """Register the variant's instance count as a scalable target under `scope` (its ids end
+    with `id_suffix`, one per variant).
 
-    The target waits for the endpoint, and the endpoint keeps the scaled count when a
+    The target waits for the endpoint, and the endpoint keeps the scaled counts when a
     deployment updates it.
     """
     problems = check_capacity_range(min_capacity, max_capacity)
     problems += check_scalable_instance_type(instance_type)
-    if scope.node.try_find_child(TARGET_ID) is not None:
+    if scope.node.try_find_child(TARGET_ID + id_suffix) is not None:
         problems.append(
             Problem(
                 "auto_scale_instance_count",
@@ -175,19 +183,23 @@ def scale_instance_count(
     resource_id = scalable_resource_id(endpoint_name, variant_name)
     target = appscaling.ScalableTarget(
         scope,
-        TARGET_ID,
+        TARGET_ID + id_suffix,
         service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
         resource_id=resource_id,
         scalable_dimension=SCALABLE_DIMENSION,
         min_capacity=min_capacity,
         max_capacity=max_capacity,
-        role=iam.Role.from_role_arn(scope, "ScalingRole", role_arn),
+        role=iam.Role.from_role_arn(scope, ROLE_ID + id_suffix, role_arn),
     )
     resolved_id, logical_id = stack.resolve([resource_id, endpoint.logical_id])
     if not refers_to(resolved_id, logical_id):
         # A literal name (or a parameter) makes no reference that would order the two.
         target.node.add_dependency(endpoint)
     endpoint.retain_all_variant_properties = True
+    endpoint.exclude_retained_variant_properties = [
+        sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=property_type)
+        for property_type in APPLIED_ON_UPDATE
+    ]
     cdk.Annotations.of(scope).add_warning_v2(
         INSTANCE_TYPE_WARNING_ID, instance_type_warning(variant_name)
     )

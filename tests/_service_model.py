@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import botocore.session
 from botocore.model import ServiceModel, Shape
+from botocore.validate import validate_parameters
 
 
 @functools.cache
@@ -21,3 +23,36 @@ def input_member(operation: str, *path: str) -> Shape:
         stepped = name in ("member", "key", "value")
         shape = getattr(shape, name) if stepped else shape.members[name]
     return shape
+
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/mce-execution"
+STAND_INS = {
+    # Intrinsic functions in a template, replaced by what they resolve to at deploy time.
+    "ExecutionRoleArn": ROLE_ARN,
+    "SecurityGroupIds": "sg-0123456789abcdef0",
+    "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "ModelDataUrl": "s3://cdk-hnb659fds-assets-123456789012-us-east-1/0123abcd.tar.gz",
+    "S3Uri": "s3://models-123456789012/fraud/v2/",
+    "DestinationS3Uri": "s3://capture-123456789012/fraud",
+    "RepositoryCredentialsProviderArn": (
+        "arn:aws:lambda:us-east-1:123456789012:function:registry-credentials"
+    ),
+}
+
+
+def api_parameters(value: Any, field: str = "") -> Any:
+    """CloudFormation properties as API parameters: the same shape and PascalCase names, with
+    each intrinsic function replaced by a plausible value of its field."""
+    if isinstance(value, dict):
+        if len(value) == 1 and next(iter(value)).startswith(("Fn::", "Ref")):
+            return STAND_INS[field]
+        return {key: api_parameters(item, key) for key, item in value.items()}
+    if isinstance(value, list):
+        return [api_parameters(item, field) for item in value]
+    return value
+
+
+def botocore_validate(operation: str, parameters: dict[str, Any]) -> None:
+    """Raise botocore's `ParamValidationError` if `parameters` are not valid for `operation`."""
+    shape = sagemaker_model().operation_model(operation).input_shape
+    validate_parameters(parameters, shape)

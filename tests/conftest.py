@@ -40,6 +40,12 @@ def logical_id(construct: IConstruct) -> str:
     return str(cdk.Stack.of(element).resolve(element.logical_id))
 
 
+def properties_of(template: Template, construct: IConstruct) -> dict[str, Any]:
+    """The template's `Properties` of a CloudFormation element (or a construct's default child)."""
+    properties: dict[str, Any] = template["Resources"][logical_id(construct)]["Properties"]
+    return properties
+
+
 def resources_of_type(template: Template, resource_type: str) -> dict[str, Any]:
     """Logical id -> resource, for every resource of one type."""
     return {

@@ -1,18 +1,16 @@
-"""The API reference: every public name says what it is, and pdoc renders it without a warning."""
+"""The API reference: every public name, method and property says what it is.
+
+That pdoc renders the reference without a warning is checked by `make docs`, which the packaging
+check runs: pdoc imports every aws_cdk module while it documents this package (about 6 s).
+"""
 
 from __future__ import annotations
 
 import inspect
-import warnings
-from pathlib import Path
 
-import pdoc
 import pytest
 
 import mce_constructs
-
-# The modules `make docs` documents (Makefile, PDOC_MODULES).
-DOCUMENTED_MODULES = ("mce_constructs", "mce_constructs.testing")
 
 
 def own_docstring(cls: type) -> str:
@@ -77,13 +75,3 @@ def test_the_check_sees_members_and_classes_without_docstrings(
         "ContainerDefinition",
         "MceValidationError",
     ]
-
-
-def test_the_reference_builds_without_a_warning(tmp_path: Path) -> None:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        pdoc.pdoc(*DOCUMENTED_MODULES, output_directory=tmp_path)
-    assert [str(warning.message) for warning in caught] == []
-    page = (tmp_path / "mce_constructs.html").read_text()
-    assert all(f'id="{name}"' in page for name in mce_constructs.__all__)
-    assert (tmp_path / "mce_constructs" / "testing.html").exists()

@@ -18,17 +18,28 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks
 
 from app import build_app
-from mce_constructs import ContainerDefinition, ContainerImage, ModelData, MultiContainerEndpoint
+from mce_constructs import (
+    ContainerDefinition,
+    ContainerImage,
+    DataCapture,
+    InvocationMode,
+    ModelData,
+    MultiContainerEndpoint,
+    VariantDefinition,
+)
 from mce_constructs._permissions import (
+    CAPTURE_REASON,
     DESCRIBE_REASON,
     GENERATED_LOGS_REASON,
     METRICS_REASON,
     NAMED_LOGS_REASON,
     NETWORK_INTERFACE_REASON,
+    PREFIX_REASON,
     SUBNET_LIST_REASON,
     TOKEN_REASON,
     flatten_reference,
@@ -57,6 +68,10 @@ def logs(group: str) -> str:
     )
 
 
+def objects(bucket_and_prefix: str) -> str:
+    return f"{IAM5}[Resource::arn:<AWS::Partition>:s3:::{bucket_and_prefix}]"
+
+
 def joined(*reasons: str) -> str:
     return " ".join(reasons)
 
@@ -66,6 +81,10 @@ SAMPLE_ACKNOWLEDGED = {
     ("MceSampleStack/Recommender/ExecutionPolicy", logs("recommender")): NAMED_LOGS_REASON,
     ("MceSampleStack/FraudPipeline/ExecutionPolicy", ANY): joined(TOKEN_REASON, METRICS_REASON),
     ("MceSampleStack/FraudPipeline/ExecutionPolicy", logs("fraud-pipeline")): NAMED_LOGS_REASON,
+    (
+        "MceSampleStack/FraudPipeline/ExecutionPolicy",
+        objects("example-inference-capture/fraud-pipeline/*"),
+    ): CAPTURE_REASON,
 }
 FULL_ACKNOWLEDGED = {
     ("Full/Full/ExecutionPolicy", ANY): joined(TOKEN_REASON, METRICS_REASON, DESCRIBE_REASON),
@@ -82,19 +101,30 @@ FULL_ACKNOWLEDGED = {
     ("Full/ListedSubnets/ExecutionPolicy", logs("listed")): NAMED_LOGS_REASON,
     ("Full/ListedSubnets/ExecutionPolicy", INTERFACES): NETWORK_INTERFACE_REASON,
     ("Full/ListedSubnets/ExecutionPolicy", LISTED_SUBNETS): SUBNET_LIST_REASON,
+    ("Full/Production/ExecutionPolicy", ANY): joined(TOKEN_REASON, METRICS_REASON, DESCRIBE_REASON),
+    ("Full/Production/ExecutionPolicy", logs("production")): NAMED_LOGS_REASON,
+    ("Full/Production/ExecutionPolicy", INTERFACES): NETWORK_INTERFACE_REASON,
+    ("Full/Production/ExecutionPolicy", objects("models/llm/v1/*")): PREFIX_REASON,
+    ("Full/Production/ExecutionPolicy", objects("weights/ranker/*")): PREFIX_REASON,
+    ("Full/Production/ExecutionPolicy", objects("models/captured/*")): CAPTURE_REASON,
 }
 SAMPLE_WILDCARDS = {
     ANY: {"GetEcrToken", "PutMetrics"},
     logs("recommender"): {"WriteLogs"},
     logs("fraud-pipeline"): {"WriteLogs"},
+    objects("example-inference-capture/fraud-pipeline/*"): {"WriteCapturedData"},
 }
 FULL_WILDCARDS = {
     ANY: {"GetEcrToken", "PutMetrics", "DescribeNetwork"},
     logs("*"): {"WriteLogs"},
     logs("created-role"): {"WriteLogs"},
     logs("listed"): {"WriteLogs"},
+    logs("production"): {"WriteLogs"},
     INTERFACES: {"CreateNetworkInterfaces", "ManageNetworkInterfaces"},
     LISTED_SUBNETS: {"CreateNetworkInterfacesInSubnets"},
+    objects("models/llm/v1/*"): {"ReadModelDataPrefixes"},
+    objects("weights/ranker/*"): {"ReadModelDataPrefixes"},
+    objects("models/captured/*"): {"WriteCapturedData"},
 }
 """Which statements (by Sid) make each wildcard finding: a new wildcard changes this, even one
 that an existing acknowledgement (`Resource::*`) would cover."""
@@ -102,8 +132,9 @@ that an existing acknowledgement (`Resource::*`) would cover."""
 
 def full_app(outdir: Path, assets: Path) -> cdk.App:
     """Every option at once: VPC, isolation, KMS, asset image and model data, an ECR image by
-    digest, a KMS-encrypted bucket, a given role; a second endpoint with a created role; and a
-    third in subnets from a list parameter."""
+    digest, a KMS-encrypted bucket, a given role; a second endpoint with a created role; a
+    third in subnets from a list parameter; and an A/B endpoint with a private-registry image,
+    model data under prefixes and data capture."""
     (assets / "image").mkdir()
     (assets / "image" / "Dockerfile").write_text("FROM scratch\n")
     with tarfile.open(assets / "model.tar.gz", "w:gz") as archive:
@@ -159,6 +190,43 @@ def full_app(outdir: Path, assets: Path) -> cdk.App:
     )
     MultiContainerEndpoint(
         stack, "ListedSubnets", containers=containers, vpc=listed_vpc, endpoint_name="listed"
+    )
+    credentials = lambda_.Function.from_function_arn(
+        stack,
+        "RegistryCredentials",
+        "arn:aws:lambda:us-east-1:123456789012:function:registry-credentials",
+    )
+    MultiContainerEndpoint(
+        stack,
+        "Production",
+        endpoint_name="production",
+        vpc=vpc,
+        variants=[
+            VariantDefinition(
+                name="champion",
+                containers=[
+                    ContainerDefinition(
+                        image=ContainerImage.from_private_registry(
+                            "registry.example.com/llm:1", credentials_provider=credentials
+                        ),
+                        model_data=ModelData.from_bucket_prefix(bucket, "llm/v1/"),
+                    ),
+                    containers[1],
+                ],
+            ),
+            VariantDefinition(
+                name="challenger",
+                mode=InvocationMode.DIRECT,
+                containers=[
+                    ContainerDefinition(
+                        image=containers[1].image,
+                        container_hostname="ranker",
+                        model_data=ModelData.from_s3_prefix("s3://weights/ranker/"),
+                    )
+                ],
+            ),
+        ],
+        data_capture=DataCapture.to_bucket(bucket, "captured", sampling_percentage=10),
     )
     return app
 

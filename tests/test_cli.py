@@ -30,8 +30,17 @@ def test_readme_synth_command_writes_the_sample_template_offline() -> None:
     modes = sorted(
         model["Properties"]["InferenceExecutionConfig"]["Mode"] for model in models.values()
     )
-    assert modes == ["Direct", "Serial"]
+    assert modes == ["Direct", "Serial", "Serial"]  # the Serial pipeline is an A/B test
     assert all(len(model["Properties"]["Containers"]) >= 3 for model in models.values())
+    (config,) = [
+        config["Properties"]
+        for config in resources_of_type(template, "AWS::SageMaker::EndpointConfig").values()
+        if "DataCaptureConfig" in config["Properties"]
+    ]
+    assert [variant["VariantName"] for variant in config["ProductionVariants"]] == [
+        "champion",
+        "challenger",
+    ]
     assert len(resources_of_type(template, "AWS::SageMaker::EndpointConfig")) == 2
     assert len(resources_of_type(template, "AWS::SageMaker::Endpoint")) == 2
     assert_lint_clean(template)

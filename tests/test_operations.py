@@ -362,9 +362,18 @@ def test_scaling_policies_track_invocations_per_instance_and_a_custom_metric(
     }
 
 
-def test_a_scaled_endpoint_keeps_its_instance_count_across_updates(built: Built) -> None:
-    assert built.resource(built.scaled.endpoint)["Properties"]["RetainAllVariantProperties"]
-    assert "RetainAllVariantProperties" not in built.resource(built.linear.endpoint)["Properties"]
+def test_a_scaled_endpoint_keeps_its_instance_count_and_applies_weights_and_capture(
+    built: Built,
+) -> None:
+    properties = built.resource(built.scaled.endpoint)["Properties"]
+    assert properties["RetainAllVariantProperties"] is True
+    assert properties["ExcludeRetainedVariantProperties"] == [
+        {"VariantPropertyType": "DesiredWeight"},
+        {"VariantPropertyType": "DataCaptureConfig"},
+    ]
+    unscaled = built.resource(built.linear.endpoint)["Properties"]
+    assert "RetainAllVariantProperties" not in unscaled
+    assert "ExcludeRetainedVariantProperties" not in unscaled
 
 
 def test_a_scaled_endpoint_warns_how_to_change_its_instance_type(built: Built) -> None:
@@ -375,10 +384,10 @@ def test_a_scaled_endpoint_warns_how_to_change_its_instance_type(built: Built) -
     }
     message = (
         "Autoscaling is on for variant 'AllTraffic': SageMaker refuses to change the "
-        "instance type of a variant that has a scaling policy, so a deployment that changes "
-        "instance_type fails and rolls back. To change it, deploy once without "
-        "auto_scale_instance_count (this deregisters the scalable target), then deploy the "
-        "new instance_type with auto_scale_instance_count back. "
+        "instance type of a variant that has a scaling policy, or to remove the variant, so "
+        "a deployment that does either fails and rolls back. To do it, deploy once without "
+        "auto_scale_instance_count on the variant (this deregisters the scalable target), "
+        "then deploy the change (a new instance_type with auto_scale_instance_count back). "
         "[ack: mce-constructs:scaledInstanceType]"
     )
     assert warnings == {"/Operated/Scaled": message, "/Operated/Generated": message}
@@ -671,7 +680,12 @@ def test_tags_guardrails_and_autoscaling_change_no_name_and_replace_nothing(
         changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
         resource_type = after_resource["Type"]
         assert changed & _create_only_properties(resource_type) == set(), resource_type
-        allowed = {"Tags", "DeploymentConfig", "RetainAllVariantProperties"}
+        allowed = {
+            "Tags",
+            "DeploymentConfig",
+            "RetainAllVariantProperties",
+            "ExcludeRetainedVariantProperties",
+        }
         assert changed <= allowed, (resource_type, changed)
     assert built.logical_id(operated.endpoint) == built.logical_id(baseline.endpoint)
 

@@ -30,7 +30,16 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IConstruct
 
-from mce_constructs import ContainerDefinition, InvocationMode, ModelData, MultiContainerEndpoint
+from mce_constructs import (
+    ContainerDefinition,
+    ContainerImage,
+    DataCapture,
+    InvocationMode,
+    ModelData,
+    MultiContainerEndpoint,
+    RoutingStrategy,
+    VariantDefinition,
+)
 from mce_constructs._naming import (
     NAME_MAX_LENGTH,
     NAME_PATTERN,
@@ -49,7 +58,8 @@ RESYNTH_STACK = "Resynth"
 MODEL = "AWS::SageMaker::Model"
 CONFIG = "AWS::SageMaker::EndpointConfig"
 ENDPOINT = "AWS::SageMaker::Endpoint"
-PARTS = {MODEL: "Model", CONFIG: "EndpointConfig", ENDPOINT: "Endpoint"}
+PARTS = (MODEL, CONFIG, ENDPOINT)
+NAME_PROPERTIES = {MODEL: "ModelName", CONFIG: "EndpointConfigName"}
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,33 @@ REPLACED_BOTH = frozenset({"Model", "EndpointConfig"})
 REPLACED_CONFIG = frozenset({"EndpointConfig"})
 
 
+def ab(*, challenger: str = "b:1", weights: tuple[int, int] = (90, 10)) -> Options:
+    """An A/B endpoint: a champion and a challenger variant."""
+    return {
+        "variants": [
+            VariantDefinition(
+                name="champion", containers=containers("a:1"), initial_weight=weights[0]
+            ),
+            VariantDefinition(
+                name="challenger", containers=containers(challenger), initial_weight=weights[1]
+            ),
+        ]
+    }
+
+
+def settings(**changed: Any) -> Options:
+    """The single-variant form with every variant setting, some of them `changed`."""
+    return {
+        **BASE,
+        "volume_size": cdk.Size.gibibytes(30),
+        "model_data_download_timeout": cdk.Duration.minutes(10),
+        "container_startup_health_check_timeout": cdk.Duration.minutes(5),
+        "routing_strategy": RoutingStrategy.RANDOM,
+        "enable_ssm_access": False,
+        **changed,
+    }
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One endpoint: its options in the old app, the change in the new app, and what a deploy
@@ -157,13 +194,27 @@ class Scenario:
     id: str
     change: Callable[[Shared], Options]
     replaced: frozenset[str]
+    """The parts (the endpoint's children: "Model", "Model-<variant>", "EndpointConfig") that
+    a deploy replaces."""
     updated: frozenset[str] = field(default_factory=lambda: frozenset({"Endpoint"}))
+    added: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
     base: Callable[[Shared], Options] = lambda _: BASE
     after: Callable[[MultiContainerEndpoint], None] | None = None
     """A change made in the new version after the construct is created."""
 
     def options(self, shared: Shared, *, changed: bool) -> Options:
         return {**self.base(shared), **(self.change(shared) if changed else {})}
+
+
+def setting_changed(scenario_id: str, **changed: Any) -> Scenario:
+    """A variant setting changed: only the endpoint config is replaced."""
+    return Scenario(
+        scenario_id,
+        base=lambda _: settings(),
+        change=lambda _: settings(**changed),
+        replaced=REPLACED_CONFIG,
+    )
 
 
 SCENARIOS = [
@@ -304,6 +355,80 @@ SCENARIOS = [
         after=lambda endpoint: cdk.Aspects.of(endpoint).add(SetEnvironment()),
         replaced=REPLACED_BOTH,
     ),
+    # Production options (issue 13).
+    Scenario(
+        "VariantAdded",
+        base=lambda _: {"variants": ab()["variants"][:1]},
+        change=lambda _: ab(),
+        replaced=REPLACED_CONFIG,
+        added=frozenset({"Model-challenger"}),
+    ),
+    Scenario(
+        "VariantRemoved",
+        base=lambda _: ab(),
+        change=lambda _: {"variants": ab()["variants"][:1]},
+        replaced=REPLACED_CONFIG,
+        removed=frozenset({"Model-challenger"}),
+    ),
+    Scenario(
+        "VariantImage",
+        base=lambda _: ab(),
+        change=lambda _: ab(challenger="b:2"),
+        replaced=frozenset({"Model-challenger", "EndpointConfig"}),
+    ),
+    Scenario(
+        "Weights",
+        base=lambda _: ab(),
+        change=lambda _: ab(weights=(50, 50)),
+        replaced=REPLACED_CONFIG,
+    ),
+    Scenario(
+        "CaptureOn",
+        change=lambda _: {"data_capture": DataCapture.to_uri("s3://capture/fraud")},
+        replaced=REPLACED_CONFIG,
+    ),
+    Scenario(
+        "Sampling",
+        base=lambda _: {
+            **BASE,
+            "data_capture": DataCapture.to_uri("s3://capture/fraud", sampling_percentage=20),
+        },
+        change=lambda _: {
+            "data_capture": DataCapture.to_uri("s3://capture/fraud", sampling_percentage=50)
+        },
+        replaced=REPLACED_CONFIG,
+    ),
+    setting_changed("VolumeSize", volume_size=cdk.Size.gibibytes(60)),
+    setting_changed("DownloadTimeout", model_data_download_timeout=cdk.Duration.minutes(20)),
+    setting_changed(
+        "StartupTimeout", container_startup_health_check_timeout=cdk.Duration.minutes(9)
+    ),
+    setting_changed("Routing", routing_strategy=RoutingStrategy.LEAST_OUTSTANDING_REQUESTS),
+    setting_changed("SsmAccess", enable_ssm_access=True),
+    Scenario(
+        "PrivateRegistry",
+        base=lambda shared: {**BASE, "vpc": shared.vpc},
+        change=lambda _: {
+            "containers": [
+                ContainerDefinition(
+                    image=ContainerImage.from_private_registry("registry.example.com/a:1"),
+                    environment={"K": "1"},
+                ),
+                ContainerDefinition(image=f"{REGISTRY}/b:1"),
+            ]
+        },
+        replaced=REPLACED_BOTH,
+    ),
+    Scenario(
+        "PrefixModelData",
+        base=lambda _: {
+            "containers": containers("a:1", model_data=ModelData.from_uri("s3://m/a.tar.gz"))
+        },
+        change=lambda _: {
+            "containers": containers("a:1", model_data=ModelData.from_s3_prefix("s3://m/a/"))
+        },
+        replaced=REPLACED_BOTH,
+    ),
     # Unchanged while the stack around it changes.
     Scenario("Unchanged", change=lambda _: {}, replaced=frozenset(), updated=frozenset()),
 ]
@@ -357,12 +482,14 @@ class Version:
         return str(cdk.Stack.of(element).resolve(element.logical_id))
 
     def resources(self, scenario_id: str) -> dict[str, tuple[str, dict[str, Any]]]:
-        """Part ("Model", ...) -> (logical id, resource) of one scenario's SageMaker resources."""
+        """Part (the endpoint's child: "Model", "Model-<variant>", "EndpointConfig",
+        "Endpoint") -> (logical id, resource) of one scenario's SageMaker resources."""
         found = {}
+        prefix = f"{SCENARIOS_STACK}/{scenario_id}/"
         for logical_id, resource in self.templates[SCENARIOS_STACK]["Resources"].items():
             path = resource.get("Metadata", {}).get("aws:cdk:path", "")
-            if resource["Type"] in PARTS and path.startswith(f"{SCENARIOS_STACK}/{scenario_id}/"):
-                found[PARTS[resource["Type"]]] = (logical_id, resource)
+            if resource["Type"] in PARTS and path.startswith(prefix):
+                found[path.removeprefix(prefix)] = (logical_id, resource)
         return found
 
 
@@ -473,10 +600,13 @@ def test_names_change_exactly_when_their_resource_is_replaced(
 ) -> None:
     """The names in the templates (what CloudFormation sees, whatever changed them)."""
     old, new = updates.old.resources(scenario.id), updates.new.resources(scenario.id)
-    for part, name_property in (("Model", "ModelName"), ("EndpointConfig", "EndpointConfigName")):
-        before = old[part][1]["Properties"][name_property]
-        after = new[part][1]["Properties"][name_property]
-        assert (before != after) == (part in scenario.replaced), part
+    assert {part for part in old.keys() & new.keys() if part != "Endpoint"}
+    for part in old.keys() & new.keys():
+        name_property = NAME_PROPERTIES.get(new[part][1]["Type"])
+        if name_property is not None:
+            before = old[part][1]["Properties"][name_property]
+            after = new[part][1]["Properties"][name_property]
+            assert (before != after) == (part in scenario.replaced), part
 
 
 def test_names_read_from_the_construct_are_the_template_names(updates: Updates) -> None:
@@ -485,7 +615,7 @@ def test_names_read_from_the_construct_are_the_template_names(updates: Updates) 
     is out of date)."""
     for scenario in SCENARIOS:
         endpoint = updates.new.endpoints[scenario.id]
-        _, model = updates.new.resources(scenario.id)["Model"]
+        _, model = updates.new.resources(scenario.id)[endpoint.model.node.id]
         stack = cdk.Stack.of(endpoint)
         if scenario.id == "LazyImage":
             assert stack.resolve(endpoint.model_name) == model["Properties"]["ModelName"]
@@ -523,7 +653,7 @@ def test_names_hash_exactly_the_templates_create_only_properties(updates: Update
     overridden = {f"{SCENARIOS_STACK}/{s.id}/" for s in SCENARIOS if s.after is not None}
     checked = 0
     for resource in template.values():
-        name_property = {MODEL: "ModelName", CONFIG: "EndpointConfigName"}.get(resource["Type"])
+        name_property = NAME_PROPERTIES.get(resource["Type"])
         path = resource.get("Metadata", {}).get("aws:cdk:path", "")
         if name_property is None or any(path.startswith(prefix) for prefix in overridden):
             continue
@@ -538,7 +668,14 @@ def test_names_hash_exactly_the_templates_create_only_properties(updates: Update
         )
         assert name == physical_name(construct_id, digest), path
         checked += 1
-    assert checked == 2 * (len(SCENARIOS) - len(overridden) + 2)
+    named = [
+        part
+        for scenario in SCENARIOS
+        if scenario.after is None
+        for part, (_, resource) in updates.new.resources(scenario.id).items()
+        if resource["Type"] in NAME_PROPERTIES
+    ]
+    assert checked == len(named) + 2 * 2  # and the model and config of each copy in "Team"
 
 
 def template_references(template: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
@@ -636,7 +773,8 @@ def test_schemas_replace_what_was_renamed_and_update_the_endpoint_in_place(
     old, new = updates.old.resources(scenario.id), updates.new.resources(scenario.id)
     replaced: set[str] = set()
     updated: set[str] = set()
-    for part, (_, new_resource) in new.items():
+    for part in old.keys() & new.keys():
+        new_resource = new[part][1]
         changed = changed_properties(old[part][1], new_resource)
         if changed & create_only_properties(new_resource["Type"]):
             replaced.add(part)
@@ -644,6 +782,8 @@ def test_schemas_replace_what_was_renamed_and_update_the_endpoint_in_place(
             updated.add(part)
     assert replaced == scenario.replaced
     assert updated == scenario.updated
+    assert new.keys() - old.keys() == scenario.added
+    assert old.keys() - new.keys() == scenario.removed
     assert "Endpoint" not in replaced
 
 
@@ -674,12 +814,18 @@ def test_cdk_diff_replaces_what_was_renamed_and_updates_the_endpoint_in_place(
     updates: Updates, scenario: Scenario
 ) -> None:
     diff = updates.diffs[SCENARIOS_STACK]
+    parts = updates.old.resources(scenario.id).keys() | updates.new.resources(scenario.id).keys()
     shown = {
         path.removeprefix(f"{scenario.id}/"): change
         for path, change in diff.resources.items()
-        if path.removeprefix(f"{scenario.id}/") in PARTS.values()
+        if path.removeprefix(f"{scenario.id}/") in parts
     }
-    expected = dict.fromkeys(scenario.replaced, "~ replace") | dict.fromkeys(scenario.updated, "~")
+    expected = (
+        dict.fromkeys(scenario.replaced, "~ replace")
+        | dict.fromkeys(scenario.updated, "~")
+        | dict.fromkeys(scenario.added, "+")
+        | dict.fromkeys(scenario.removed, "- destroy")
+    )
     assert shown == expected, diff.output
 
 

@@ -7,7 +7,7 @@ import io
 import itertools
 import re
 import tarfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,13 +17,13 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from botocore.exceptions import ParamValidationError
-from botocore.validate import validate_parameters
 from constructs import Construct
 
 from mce_constructs import (
     CapacitySize,
     ContainerDefinition,
     ContainerImage,
+    DataCapture,
     DeploymentConfig,
     InstanceType,
     InvocationMode,
@@ -31,24 +31,30 @@ from mce_constructs import (
     ModelData,
     MultiContainerEndpoint,
     TrafficRouting,
+    VariantDefinition,
 )
 from mce_constructs._instance_types import INSTANCE_TYPES
 from mce_constructs._naming import late_change_warning
 from mce_constructs._tokens import known_length
 from mce_constructs._validation import (
+    CAPTURE_DIRECT_WARNING_ID,
     ENDPOINT_RULES,
     GPU_INSTANCE_TYPE,
+    ROLLING_VARIANTS_WARNING_ID,
     EndpointSpec,
     check_capacity_range,
     check_container_hostname,
+    check_container_in_variants,
+    check_one_variant_to_scale,
     check_role_account,
     check_scalable_instance_type,
     check_target_value,
+    check_variant_exists,
     validate,
 )
 from mce_constructs.scaling import instance_type_warning
 
-from ._service_model import sagemaker_model
+from ._service_model import ROLE_ARN, STAND_INS, api_parameters, botocore_validate
 from .conftest import REGISTRY, REPO, Template, assert_lint_clean
 
 IMAGE = f"{REGISTRY}/img:1"
@@ -106,6 +112,17 @@ def with_hostnames(*hostnames: str | None) -> tuple[ContainerDefinition, ...]:
 def one(**fields: Any) -> tuple[ContainerDefinition]:
     """A single container with `fields` (and an image unless given)."""
     return (ContainerDefinition(**{"image": IMAGE, **fields}),)
+
+
+def variant(name: str, **fields: Any) -> VariantDefinition:
+    """A variant of one container (`IMAGE`) with `fields`."""
+    return VariantDefinition(
+        **{"name": name, "containers": (ContainerDefinition(image=IMAGE),), **fields}
+    )
+
+
+def capture_to(**options: Any) -> DataCapture:
+    return DataCapture.to_uri("s3://capture/fraud", **options)
 
 
 NAME_RULE = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit"
@@ -348,6 +365,91 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
     ),
     ({"tags": {"team": 42}}, "tags['team']: the value 42 is not a str"),
     ({"objects": {"role": "my-role"}}, "role: 'my-role' is not an iam.IRole"),
+    # Production options (issue 13).
+    (
+        {"variants": tuple(variant(f"v{index}") for index in range(11))},
+        "variants: 11 variants given; an endpoint has 1 to 10 production variants",
+    ),
+    (
+        {"variants": (variant("blue"), variant("blue"))},
+        "variants[1] ('blue').name: 'blue' is already the name of variants[0]; variant names "
+        "are unique",
+    ),
+    (
+        {"variants": (variant("blue"),), "single_variant_options": ("instance_type",)},
+        "variants: given together with instance_type, options of the single-variant form; set "
+        "them on each VariantDefinition instead",
+    ),
+    (
+        {"variants": (variant("blue", initial_weight=-1),)},
+        "variants[0] ('blue').initial_weight: -1 is not allowed: a number, at least 0",
+    ),
+    (
+        {"variants": (variant("blue", initial_weight=0), variant("green", initial_weight=0))},
+        "variants: every initial_weight is 0; give at least one variant a weight above 0",
+    ),
+    (
+        {"volume_size": cdk.Size.gibibytes(513)},
+        "volume_size: 513 GiB given; 1 to 512 GiB allowed",
+    ),
+    (
+        {"model_data_download_timeout": cdk.Duration.seconds(59)},
+        "model_data_download_timeout: 59 seconds given; 60 to 3600 seconds allowed",
+    ),
+    (
+        {"container_startup_health_check_timeout": cdk.Duration.hours(2)},
+        "container_startup_health_check_timeout: 7200 seconds given; 60 to 3600 seconds allowed",
+    ),
+    (
+        {"routing_strategy": "RANDOM"},
+        "routing_strategy: 'RANDOM' is not a RoutingStrategy; use "
+        "RoutingStrategy.LEAST_OUTSTANDING_REQUESTS or RoutingStrategy.RANDOM",
+    ),
+    (
+        {
+            "containers": (
+                ContainerDefinition(
+                    image=ContainerImage.from_private_registry("registry.example.com/a:1")
+                ),
+            )
+        },
+        "containers[0].image: ContainerImage.from_private_registry pulls the image through the "
+        "endpoint's VPC (ImageConfig RepositoryAccessMode Vpc); give vpc, with subnets that "
+        "reach the registry",
+    ),
+    (
+        {
+            "containers": (
+                ContainerDefinition(
+                    image=IMAGE, model_data=ModelData.from_s3_prefix("s3://models/fraud")
+                ),
+            )
+        },
+        "containers[0].model_data: 's3://models/fraud' is not a key prefix of uncompressed model "
+        "data: s3://<bucket>/<prefix>/, a prefix that ends with '/' (ModelDataSource S3Prefix)",
+    ),
+    (
+        {"data_capture": DataCapture.to_uri("ftp://capture/fraud")},
+        "data_capture: 'ftp://capture/fraud' is not a valid capture destination: "
+        "s3://<bucket>/<prefix>, at most 512 characters",
+    ),
+    (
+        {"data_capture": capture_to(sampling_percentage=101)},
+        "data_capture.sampling_percentage: 101 given; a whole number from 0 to 100",
+    ),
+    (
+        {"data_capture": capture_to(capture_input=False, capture_output=False)},
+        "data_capture: capture_input and capture_output are both off; capture at least one of them",
+    ),
+    (
+        {"data_capture": capture_to(json_content_types=["application json"])},
+        "data_capture.json_content_types: 'application json' is not a content type such as "
+        "'text/csv'",
+    ),
+    (
+        {"data_capture": capture_to(csv_content_types=[f"text/csv{index}" for index in range(11)])},
+        "data_capture.csv_content_types: 11 content types given; at most 10",
+    ),
 ]
 
 # One warning per rule that warns: (settings, warning id, line). docs/refusals.md lists them.
@@ -366,6 +468,31 @@ WARNING_EXAMPLES: list[tuple[dict[str, Any], str, str]] = [
         {"instance_type": "ml.m5d.large", "has_kms_key": True},
         "mce-constructs:kmsInstanceStorage",
         kms_instance_storage("ml.m5d.large"),
+    ),
+    (
+        {
+            "containers": (ContainerDefinition(image=IMAGE, container_hostname="a"),),
+            "mode": InvocationMode.DIRECT,
+            "data_capture": capture_to(),
+        },
+        CAPTURE_DIRECT_WARNING_ID,
+        "data_capture: variant 'AllTraffic' invokes its containers Directly; the SageMaker "
+        "Developer Guide documents data capture for Serial inference pipelines (captured for "
+        "the pipeline as a whole), not for Direct mode: check what it captures before you rely "
+        "on it",
+    ),
+    (
+        {
+            "variants": (variant("blue"), variant("green")),
+            "deployment": DeploymentConfig.rolling(
+                batch_size=CapacitySize.percent(25), wait=cdk.Duration.minutes(1)
+            ),
+        },
+        ROLLING_VARIANTS_WARNING_ID,
+        "deployment: a rolling deployment on an endpoint with several production variants: the "
+        "SageMaker Developer Guide lists multi-variant endpoints among the exclusions of rolling "
+        "deployments, so SageMaker may not apply it as configured; use "
+        "DeploymentConfig.blue_green(...) for an A/B endpoint",
     ),
 ]
 
@@ -402,6 +529,12 @@ def test_every_endpoint_rule_has_an_example() -> None:
     }
     assert [rule.__name__ for rule in ENDPOINT_RULES if rule not in covered] == []
 
+
+TWINS = tuple(
+    variant(name, containers=with_hostnames("scorer"), mode=InvocationMode.DIRECT)
+    for name in ("blue", "green")
+)
+"""Two Direct-mode variants that both have a container "scorer"."""
 
 # The rules of later calls (autoscaling, a container named in a grant or a metric).
 CALL_EXAMPLES: list[tuple[Any, str]] = [
@@ -443,6 +576,33 @@ CALL_EXAMPLES: list[tuple[Any, str]] = [
         ),
         "metric.container_hostname: 'ranker-v2' is not a container of this endpoint ('ranker', "
         "'embedder')",
+    ),
+    # A/B endpoints (issue 13).
+    (
+        lambda: check_container_in_variants(
+            "scorer",
+            where="metric.container_hostname",
+            variants=TWINS,
+            one_variant=True,
+        ),
+        "metric.container_hostname: 'scorer' is a container of variants 'blue' and 'green'; "
+        "name the variant with endpoint.variant(name)",
+    ),
+    (
+        lambda: check_container_in_variants(
+            "ranker-v2", where="grant_invoke.container_hostname", variants=TWINS, one_variant=False
+        ),
+        "grant_invoke.container_hostname: 'ranker-v2' is not a container of this endpoint's "
+        "Direct-mode variants ('scorer')",
+    ),
+    (
+        lambda: check_variant_exists("purple", ["blue", "green"]),
+        "variant: 'purple' is not a production variant of this endpoint ('blue', 'green')",
+    ),
+    (
+        lambda: check_one_variant_to_scale(["blue", "green"]),
+        "auto_scale_instance_count: this endpoint has 2 production variants ('blue', 'green'); "
+        "scale each one with endpoint.variant(name).auto_scale_instance_count(...)",
     ),
 ]
 
@@ -601,24 +761,8 @@ def test_images_in_ecr_are_accepted(image: str) -> None:
 def test_images_outside_ecr_are_refused_unless_pulled_through_the_vpc(image: str) -> None:
     assert lines(containers=one(image=image)) == [f"containers[0].image: {not_in_ecr(image)}"]
 
-    @dataclass(frozen=True)
-    class ThroughVpc(ContainerImage):
-        """A source that pulls through the model's VPC, as the private-registry source does."""
-
-        image_uri: str
-
-        @property
-        def uri(self) -> str | None:
-            return self.image_uri
-
-        @property
-        def pulled_through_vpc(self) -> bool:
-            return True
-
-        def _bind(self, scope: Any, id: str) -> Any:
-            raise NotImplementedError
-
-    assert lines(containers=one(image=ThroughVpc(image))) == []
+    private = ContainerImage.from_private_registry(image)
+    assert lines(containers=one(image=private), security_group_count=1, subnet_count=2) == []
 
 
 def test_asset_images_need_their_directory_and_dockerfile(tmp_path: Path) -> None:
@@ -943,28 +1087,6 @@ def make_tarball(path: Path) -> Path:
     return path
 
 
-ROLE_ARN = "arn:aws:iam::123456789012:role/mce-execution"
-STAND_INS = {
-    # Intrinsic functions in a template, replaced by what they resolve to at deploy time.
-    "ExecutionRoleArn": ROLE_ARN,
-    "SecurityGroupIds": "sg-0123456789abcdef0",
-    "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    "ModelDataUrl": "s3://cdk-hnb659fds-assets-123456789012-us-east-1/0123abcd.tar.gz",
-}
-
-
-def api_parameters(value: Any, field: str = "") -> Any:
-    """CloudFormation properties as API parameters: the same shape and PascalCase names, with
-    each intrinsic function replaced by a plausible value of its field."""
-    if isinstance(value, dict):
-        if len(value) == 1 and next(iter(value)).startswith(("Fn::", "Ref")):
-            return STAND_INS[field]
-        return {key: api_parameters(item, key) for key, item in value.items()}
-    if isinstance(value, list):
-        return [api_parameters(item, field) for item in value]
-    return value
-
-
 class Built:
     """Every valid configuration in one stack, synthesized once; refused ones in another app."""
 
@@ -1258,9 +1380,9 @@ TYPE_CASES: list[tuple[str, Any, list[str]]] = [
     ),
     ("endpoint_name=5", lambda _: {"endpoint_name": 5}, ["endpoint_name: 5 is not a str"]),
     (
-        "variant_name=None",
-        lambda _: {"variant_name": None},
-        ["variant_name: None is not a str"],
+        "variant_name=7",
+        lambda _: {"variant_name": 7},
+        ["variant_name: 7 is not a str"],
     ),
     (
         "role as an ARN",
@@ -1457,11 +1579,6 @@ def operation_parameters(built: Built, name: str) -> dict[str, dict[str, Any]]:
         "CreateModel": api_parameters(built.properties(name, "Model")),
         "CreateEndpointConfig": api_parameters(built.properties(name, "EndpointConfig")),
     }
-
-
-def botocore_validate(operation: str, parameters: dict[str, Any]) -> None:
-    shape = sagemaker_model().operation_model(operation).input_shape
-    validate_parameters(parameters, shape)
 
 
 @pytest.mark.parametrize("name", Built.VALID)

@@ -1,0 +1,216 @@
+"""Production variants: `VariantDefinition` (what one variant of an A/B endpoint serves, and on
+what instances), and `EndpointVariant` (one variant of a created endpoint: its model, its
+autoscaling and its metrics).
+
+The single-variant form of `MultiContainerEndpoint` (`containers=`, `mode=`, ...) is one
+`VariantDefinition` named `variant_name`; the `variants=` form lists up to 10. Each variant gets
+a model of its own; the endpoint config lists them all.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import aws_cdk as cdk
+from aws_cdk import aws_sagemaker as sagemaker
+
+from . import _naming
+from ._tokens import is_unresolved
+from .container import ContainerDefinition, InvocationMode
+from .instance_type import InstanceType, instance_type_name
+from .metrics import EndpointMetrics
+
+if TYPE_CHECKING:
+    # Imported where used, so that an app that does not use them does not pay for them.
+    from .endpoint import MultiContainerEndpoint
+    from .scaling import ScalableInstanceCount
+
+DEFAULT_INSTANCE_TYPE = "ml.m5.large"
+
+
+class RoutingStrategy(enum.Enum):
+    """How a variant routes requests to its instances (`RoutingConfig.RoutingStrategy`)."""
+
+    LEAST_OUTSTANDING_REQUESTS = "LEAST_OUTSTANDING_REQUESTS"
+    """To the instances with the most capacity to process them."""
+    RANDOM = "RANDOM"
+    """To a randomly chosen instance (the service's default)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VariantDefinition:
+    """One production variant of an A/B endpoint: its containers (a model of its own), its
+    instances and its share of the traffic."""
+
+    name: str
+    """The variant's name: unique in the endpoint, and kept across updates (as deployment
+    guardrails and autoscaling need)."""
+    containers: Sequence[ContainerDefinition]
+    """The variant's containers, 1 to 15, in pipeline order for Serial mode."""
+    mode: InvocationMode = InvocationMode.SERIAL
+    """Serial (an inference pipeline) or Direct (invoke one container by hostname).
+    @default InvocationMode.SERIAL"""
+    instance_type: str | InstanceType = DEFAULT_INSTANCE_TYPE
+    """The variant's instance type: a str from the service's list, or `InstanceType.of(...)`
+    for a type the list does not know yet. @default "ml.m5.large\""""
+    initial_instance_count: int = 1
+    """Instances at creation. @default 1"""
+    initial_weight: float = 1
+    """The variant's share of the traffic is its weight divided by the sum of all weights:
+    at least 0, and not 0 on every variant. @default 1"""
+    volume_size: cdk.Size | None = None
+    """The storage volume of each instance, 1 to 512 GiB (`VolumeSizeInGB`).
+    @default SageMaker's default for the instance type"""
+    model_data_download_timeout: cdk.Duration | None = None
+    """How long SageMaker may take to download and extract the model data, 60 to 3600
+    seconds (`ModelDataDownloadTimeoutInSeconds`). @default SageMaker's default"""
+    container_startup_health_check_timeout: cdk.Duration | None = None
+    """How long the containers may take to pass their health check, 60 to 3600 seconds
+    (`ContainerStartupHealthCheckTimeoutInSeconds`). @default SageMaker's default"""
+    routing_strategy: RoutingStrategy | None = None
+    """How requests are routed to the instances. @default SageMaker's default (random)"""
+    enable_ssm_access: bool = False
+    """Allow AWS Systems Manager sessions on the variant's instances (`EnableSSMAccess`).
+    @default False"""
+
+    def __post_init__(self) -> None:
+        # Keep the definition immutable: copy the caller's list. A value of a wrong type is
+        # kept as it is, for the endpoint's validation to name it.
+        if isinstance(self.containers, Sequence) and not isinstance(self.containers, str):
+            object.__setattr__(self, "containers", tuple(self.containers))
+
+
+def id_suffix(name: str, index: int, *, single: bool) -> str:
+    """What the ids of a variant's children end with: nothing in the single-variant form
+    (whose ids are those of earlier versions), else `-<variant name>`, so that reordering the
+    variants moves nothing (`-<index>` for a name that is a token)."""
+    if single:
+        return ""
+    return f"-{index}" if is_unresolved(name) else f"-{name}"
+
+
+def create_model(
+    endpoint: MultiContainerEndpoint,
+    id: str,
+    *,
+    role_arn: str,
+    containers: Sequence[sagemaker.CfnModel.ContainerDefinitionProperty],
+    mode: InvocationMode,
+    vpc_config: sagemaker.CfnModel.VpcConfigProperty | None,
+    enable_network_isolation: bool,
+) -> _naming.TrackedModel:
+    """A variant's model: its containers and mode (never `PrimaryContainer`), unnamed (the
+    endpoint names it after its content)."""
+    return _naming.TrackedModel(
+        endpoint,
+        id,
+        execution_role_arn=role_arn,
+        containers=list(containers),
+        inference_execution_config=sagemaker.CfnModel.InferenceExecutionConfigProperty(
+            mode=mode.value
+        ),
+        vpc_config=vpc_config,
+        enable_network_isolation=enable_network_isolation or None,
+    )
+
+
+def production_variant(
+    definition: VariantDefinition, model_name: str
+) -> sagemaker.CfnEndpointConfig.ProductionVariantProperty:
+    """The endpoint config's `ProductionVariant` for `definition`, serving `model_name`."""
+    timeouts = (
+        definition.model_data_download_timeout,
+        definition.container_startup_health_check_timeout,
+    )
+    download, startup = (None if value is None else value.to_seconds() for value in timeouts)
+    strategy = definition.routing_strategy
+    return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+        variant_name=definition.name,
+        model_name=model_name,
+        instance_type=instance_type_name(definition.instance_type),
+        initial_instance_count=definition.initial_instance_count,
+        initial_variant_weight=definition.initial_weight,
+        volume_size_in_gb=None
+        if definition.volume_size is None
+        else definition.volume_size.to_gibibytes(),
+        model_data_download_timeout_in_seconds=download,
+        container_startup_health_check_timeout_in_seconds=startup,
+        routing_config=None
+        if strategy is None
+        else sagemaker.CfnEndpointConfig.RoutingConfigProperty(routing_strategy=strategy.value),
+        enable_ssm_access=True if definition.enable_ssm_access else None,
+    )
+
+
+class EndpointVariant(EndpointMetrics):
+    """One production variant of a `MultiContainerEndpoint` (`endpoint.variant(name)`): its
+    model, the autoscaling of its instance count, and its metrics (dimension `VariantName`)."""
+
+    def __init__(
+        self,
+        endpoint: MultiContainerEndpoint,
+        definition: VariantDefinition,
+        model: sagemaker.CfnModel,
+        model_name: str,
+        id_suffix: str,
+    ) -> None:
+        self.definition = definition
+        """What the variant was defined with."""
+        self.model = model
+        """The variant's `CfnModel`."""
+        self.model_name = model_name
+        """The model's name (a plain string known at synth time)."""
+        self._endpoint = endpoint
+        self._id_suffix = id_suffix
+
+    @property
+    def variant_name(self) -> str:
+        """The variant's name (the `VariantName` of its metrics)."""
+        return self.definition.name
+
+    @property
+    def mode(self) -> InvocationMode:
+        """How the variant invokes its containers."""
+        return self.definition.mode
+
+    def auto_scale_instance_count(
+        self, *, min_capacity: int = 1, max_capacity: int
+    ) -> ScalableInstanceCount:
+        """Let Application Auto Scaling set this variant's instance count; add a policy with
+        `scale_on_invocations` or `scale_to_track_custom_metric` on the result.
+
+        The endpoint then keeps the scaled counts across deployments (and still applies a
+        changed weight or data capture), and SageMaker refuses a change of this variant's
+        `instance_type`, or its removal, until autoscaling is removed (see
+        docs/operations.md).
+
+        :param min_capacity: fewest instances. @default 1
+        :param max_capacity: most instances.
+        """
+        from .scaling import scale_instance_count
+
+        endpoint = self._endpoint
+        return scale_instance_count(
+            endpoint,
+            endpoint.endpoint,
+            endpoint_name=endpoint.endpoint_name,
+            variant_name=self.variant_name,
+            id_suffix=self._id_suffix,
+            instance_type=self.definition.instance_type,
+            min_capacity=min_capacity,
+            max_capacity=max_capacity,
+        )
+
+    def _metric_target(
+        self, container_hostname: str | None
+    ) -> tuple[cdk.IResource, str, str, str | None]:
+        endpoint = self._endpoint
+        hostname = None
+        if container_hostname is not None:
+            hostname = endpoint._require_container_of(
+                self.definition, container_hostname, "metric.container_hostname"
+            )
+        return endpoint, endpoint.endpoint_name, self.variant_name, hostname
