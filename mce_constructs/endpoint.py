@@ -486,6 +486,8 @@ class MultiContainerEndpoint(_EndpointBase):
         network = self._place_in_vpc(vpc, security_groups, subnet_ids)
         environment = Environment(aws_partition(), facts.region, facts.account)
         capture = data_capture._bind(environment) if data_capture is not None else None
+        self.data_capture = data_capture
+        """What the endpoint captures (None: nothing)."""
         statements = execution_statements(
             environment,
             endpoint_name=endpoint_name,

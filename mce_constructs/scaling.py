@@ -39,9 +39,20 @@ SERVICE_LINKED_ROLE = (
 )
 ROLE_ID = "ScalingRole"
 INSTANCE_TYPE_WARNING_ID = "mce-constructs:scaledInstanceType"
-APPLIED_ON_UPDATE = ("DesiredWeight", "DataCaptureConfig")
+APPLIED_ON_UPDATE = ("DesiredWeight",)
 """The variant properties (`VariantPropertyType`) that an update of a scaled endpoint takes
 from the new config instead of retaining them; the instance count is retained."""
+CAPTURE_APPLIED_ON_UPDATE = "DataCaptureConfig"
+"""Applied on update too when the endpoint captures data. Only then: the API reference of
+`VariantProperty` says "(Not currently supported.)" of it, while the service model and
+SERVICE_RULES list it, so an endpoint without data capture does not risk it."""
+SCALED_CAPTURE_WARNING_ID = "mce-constructs:scaledDataCapture"
+SCALED_CAPTURE_WARNING = (
+    "Autoscaling and data capture: a changed data capture setting is applied on update through "
+    "ExcludeRetainedVariantProperties DataCaptureConfig, which the SageMaker API reference "
+    "(VariantProperty) marks '(Not currently supported.)'. Check a capture change after "
+    "deploying it (DescribeEndpoint's DataCaptureConfig)."
+)
 
 
 def scalable_resource_id(endpoint_name: str, variant_name: str) -> str:
@@ -155,6 +166,7 @@ def scale_instance_count(
     variant_name: str,
     id_suffix: str,
     instance_type: str | InstanceType,
+    captures_data: bool,
     min_capacity: int,
     max_capacity: int,
 ) -> ScalableInstanceCount:
@@ -196,10 +208,13 @@ def scale_instance_count(
         # A literal name (or a parameter) makes no reference that would order the two.
         target.node.add_dependency(endpoint)
     endpoint.retain_all_variant_properties = True
+    applied = APPLIED_ON_UPDATE + ((CAPTURE_APPLIED_ON_UPDATE,) if captures_data else ())
     endpoint.exclude_retained_variant_properties = [
         sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=property_type)
-        for property_type in APPLIED_ON_UPDATE
+        for property_type in applied
     ]
+    if captures_data:
+        cdk.Annotations.of(scope).add_warning_v2(SCALED_CAPTURE_WARNING_ID, SCALED_CAPTURE_WARNING)
     cdk.Annotations.of(scope).add_warning_v2(
         INSTANCE_TYPE_WARNING_ID, instance_type_warning(variant_name)
     )

@@ -200,6 +200,7 @@ class EndpointVariant(EndpointMetrics):
             variant_name=self.variant_name,
             id_suffix=self._id_suffix,
             instance_type=self.definition.instance_type,
+            captures_data=endpoint.data_capture is not None,
             min_capacity=min_capacity,
             max_capacity=max_capacity,
         )

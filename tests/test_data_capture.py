@@ -19,6 +19,7 @@ from mce_constructs import (
     VariantDefinition,
 )
 from mce_constructs._validation import CAPTURE_DIRECT_WARNING_ID
+from mce_constructs.scaling import SCALED_CAPTURE_WARNING
 
 from ._service_model import api_parameters, botocore_validate
 from .conftest import REGISTRY, Template, assert_lint_clean, logical_id, properties_of
@@ -96,7 +97,17 @@ class Built:
             ],
             data_capture=DataCapture.to_uri("s3://capture-bucket/ab"),
         )
-        self.artifact = app.synth().get_stack_by_name("Capture")
+        # In a stack of its own: its warnings are not the ones the other tests count.
+        self.scaled = MultiContainerEndpoint(
+            cdk.Stack(app, "ScaledCapture"),
+            "Scaled",
+            containers=SERIAL,
+            data_capture=DataCapture.to_uri("s3://capture-bucket/scaled"),
+        )
+        self.scaled.auto_scale_instance_count(max_capacity=3)
+        assembly = app.synth()
+        self.artifact = assembly.get_stack_by_name("Capture")
+        self.scaled_template: Template = assembly.get_stack_by_name("ScaledCapture").template
         self.template: Template = self.artifact.template
 
     def capture_statements(self, endpoint: MultiContainerEndpoint) -> list[dict[str, Any]]:
@@ -215,3 +226,21 @@ def test_the_configs_pass_botocore_validation(built: Built, name: str) -> None:
         "CreateEndpointConfig",
         api_parameters(properties_of(built.template, endpoint.endpoint_config)),
     )
+
+
+def test_a_scaled_endpoint_with_data_capture_applies_capture_changes_and_warns(
+    built: Built,
+) -> None:
+    """DataCaptureConfig is listed only where there is data capture, with a warning that the
+    API reference marks it as not supported."""
+    properties = properties_of(built.scaled_template, built.scaled.endpoint)
+    assert properties["ExcludeRetainedVariantProperties"] == [
+        {"VariantPropertyType": "DesiredWeight"},
+        {"VariantPropertyType": "DataCaptureConfig"},
+    ]
+    warnings = [
+        str(entry.data) for entry in built.scaled.node.metadata if entry.type == "aws:cdk:warning"
+    ]
+    assert [w for w in warnings if "[ack: mce-constructs:scaledDataCapture]" in w] == [
+        f"{SCALED_CAPTURE_WARNING} [ack: mce-constructs:scaledDataCapture]"
+    ]

@@ -253,25 +253,25 @@ def test_connections_are_the_security_groups_in_a_vpc() -> None:
     assert group.node.path == "S/E/SecurityGroup"
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        "plain",
-        "",
-        cdk.Aws.REGION,
-        f"prefix-{cdk.Aws.ACCOUNT_ID}",
-        cdk.Fn.ref("X"),
-        1,
-        0.5,
-        True,
-        None,
-        cdk.Token.as_number(cdk.Fn.ref("N")),
-        ["a", "b"],
-        ["a", cdk.Aws.REGION],
-        cdk.Token.as_list(cdk.Fn.ref("L")),
-        {"k": "v"},
-    ],
-)
+TOKEN_CHECK_CASES = {
+    "plain": "plain",
+    "empty": "",
+    "pseudo": cdk.Aws.REGION,
+    "embedded": f"prefix-{cdk.Aws.ACCOUNT_ID}",
+    "ref": cdk.Fn.ref("X"),
+    "int": 1,
+    "float": 0.5,
+    "bool": True,
+    "none": None,
+    "number-token": cdk.Token.as_number(cdk.Fn.ref("N")),
+    "list": ["a", "b"],
+    "list-with-token": ["a", cdk.Aws.REGION],
+    "list-token": cdk.Token.as_list(cdk.Fn.ref("L")),
+    "mapping": {"k": "v"},
+}
+
+
+@pytest.mark.parametrize("value", TOKEN_CHECK_CASES.values(), ids=TOKEN_CHECK_CASES.keys())
 def test_the_token_check_agrees_with_cdk(value: Any) -> None:
     expected = cdk.Token.is_unresolved(value) or (
         isinstance(value, list) and any(cdk.Token.is_unresolved(item) for item in value)

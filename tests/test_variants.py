@@ -176,15 +176,12 @@ def test_one_config_lists_every_variant_with_its_model_weight_and_settings(built
     assert sorted(depends_on) == sorted(logical_id(variant.model) for variant in built.ab.variants)
 
 
-def test_one_endpoint_keeps_scaled_counts_and_applies_weights_and_capture(built: Built) -> None:
+def test_one_endpoint_keeps_scaled_counts_and_applies_weights(built: Built) -> None:
     assert properties_of(built.template, built.ab.endpoint) == {
         "EndpointConfigName": built.ab.endpoint_config_name,
         "EndpointName": "fraud",
         "RetainAllVariantProperties": True,
-        "ExcludeRetainedVariantProperties": [
-            {"VariantPropertyType": "DesiredWeight"},
-            {"VariantPropertyType": "DataCaptureConfig"},
-        ],
+        "ExcludeRetainedVariantProperties": [{"VariantPropertyType": "DesiredWeight"}],
     }
     assert "RetainAllVariantProperties" not in properties_of(built.template, built.twins.endpoint)
 
