@@ -31,7 +31,8 @@ settings.register_profile(
 )
 settings.register_profile(
     DEEP,
-    max_examples=1000,
+    # `MCE_SWEEP_EXAMPLES=300 make test-deep` for a shorter run.
+    max_examples=int(os.environ.get("MCE_SWEEP_EXAMPLES", "1000")),
     deadline=None,
     suppress_health_check=SLOW,
     print_blob=True,

@@ -205,8 +205,7 @@ def images(pick: Picker) -> Image | Wrong:
         ),
         st.just(AssetImage()),
     )
-    other_region = st.sampled_from([r for r in REGIONS if r != pick.region])
-    faulty = st.one_of(
+    faulty_images: list[st.SearchStrategy[Any]] = [
         st.builds(
             RegistryImage,
             st.sampled_from(
@@ -221,11 +220,13 @@ def images(pick: Picker) -> Image | Wrong:
             ),
             plain,
         ),
-        st.builds(RegistryImage, ecr_uris(other_region) if pick.region else st.nothing()),
         st.just(AssetImage(exists=False)),
         WRONG_TEXT,
-    )
-    image: Image | Wrong = pick(valid, faulty)
+    ]
+    if pick.region:  # an ECR image of another region than the stack's
+        other_region = st.sampled_from([r for r in REGIONS if r != pick.region])
+        faulty_images.append(st.builds(RegistryImage, ecr_uris(other_region)))
+    image: Image | Wrong = pick(valid, st.one_of(*faulty_images))
     return image
 
 
