@@ -11,7 +11,7 @@ STACK := MceSampleStack
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: synth test lint docs package-check bench bench-smoke clean
+.PHONY: synth test test-deep lint docs package-check bench bench-smoke clean
 
 $(PY_STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ synth: $(PY_STAMP) $(NODE_STAMP)
 ## test: lint, type-check and run the whole test suite
 test: $(PY_STAMP) $(NODE_STAMP) lint
 	$(PY) -m pytest
+
+## test-deep: the property-based sweep with thousands of random examples (several minutes;
+## failures are kept in .hypothesis/ and replayed first; see tests/sweep/profiles.py)
+test-deep: $(PY_STAMP) $(NODE_STAMP)
+	MCE_SWEEP_PROFILE=sweep-deep $(PY) -m pytest tests/sweep --hypothesis-show-statistics
 
 lint: $(PY_STAMP)
 	$(PY) -m ruff check .

@@ -18,7 +18,10 @@ import aws_cdk as cdk
 import cfnlint
 import pytest
 from aws_cdk import assertions
-from cfnlint.api import ManualArgs, lint
+from cfnlint.api import ManualArgs
+from cfnlint.config import ConfigMixIn
+from cfnlint.decode import cfn_json
+from cfnlint.runner import Runner
 from constructs import IConstruct
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,9 +73,18 @@ def resource_schema(resource_type: str) -> Any:
 
 
 def cfn_lint_findings(template: Template) -> list[str]:
-    """cfn-lint's findings on `template` (every rule, errors and warnings alike)."""
-    matches = lint(json.dumps(template), config=ManualArgs(regions=LINT_REGIONS))
-    return [f"{match.rule.id} {match.message} at {match.path}" for match in matches]
+    """cfn-lint's findings on `template` (every rule, errors and warnings alike).
+
+    The template is read as the JSON it is: cfn-lint's `lint` reads YAML first, and YAML
+    refuses a key over 1024 characters (a valid environment variable name can be that long).
+    """
+    decoded = cfn_json.loads(json.dumps(template))
+    matches = Runner(ConfigMixIn(**ManualArgs(regions=LINT_REGIONS))).validate_template(decoded)
+    # A finding that no path in the template explains (a template-wide one) has no `path`.
+    return [
+        f"{match.rule.id} {match.message} at {getattr(match, 'path', 'the template')}"
+        for match in matches
+    ]
 
 
 def assert_lint_clean(template: Template) -> None:
