@@ -79,13 +79,16 @@ def attach_execution_policy(
     spelling = _as_cdk_nag_spells(statements, facts, stack)
     statements = without_repeated_resources(statements, spelling)
     document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
-    policy = iam.Policy(scope, id, document=iam.PolicyDocument.from_json(document))
     # CloudFormation would attach the policy by the role's name in whatever account deploys an
     # environment-agnostic stack: a given role of a known account gets none, but a warning.
     unattached = [] if role_is_created else check_role_account(facts.account, role.env.account)
     report(scope, unattached)
-    if not unattached:
-        role.attach_inline_policy(policy)
+    policy = iam.Policy(
+        scope,
+        id,
+        document=iam.PolicyDocument.from_json(document),
+        roles=None if unattached else [role],
+    )
     found = acknowledgements(statements, spelling)
     if found:
         cdk.Validations.of(policy).acknowledge(

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, TypedDict, Unpack, cast
 
 import aws_cdk as cdk
+from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from ._permissions import (
@@ -26,9 +28,9 @@ from ._permissions import (
 from ._tokens import aws_partition, is_unresolved
 
 if TYPE_CHECKING:
-    # Imported where used, so that an app that does not use them does not pay for them.
+    # Only in annotations: aws_lambda costs about 120 ms to import (it imports aws_ec2), which
+    # an app that does not use a private registry's credentials provider does not pay.
     from aws_cdk import aws_ecr as ecr
-    from aws_cdk import aws_ecr_assets as ecr_assets
     from aws_cdk import aws_lambda as lambda_
     from aws_cdk import aws_s3 as s3
 
@@ -289,8 +291,6 @@ class _AssetImage(ContainerImage):
         return self.directory, self.docker_options.get("file", DEFAULT_DOCKERFILE)
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
-        from aws_cdk import aws_ecr_assets as ecr_assets
-
         asset = ecr_assets.DockerImageAsset(
             scope, id, directory=self.directory, **self.docker_options
         )
@@ -470,8 +470,6 @@ class _AssetModelData(ModelData):
         return self.path
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
-        from aws_cdk import aws_s3_assets as s3_assets
-
         asset = s3_assets.Asset(scope, id, path=self.path)
         access = ModelDataAccess(asset.bucket.arn_for_objects(asset.s3_object_key))
         return _BoundModelData(asset.s3_object_url, access)
