@@ -1018,19 +1018,19 @@ class Case:
         return next((option for option in self.options if isinstance(option, kind)), None)
 
     def tokens(self) -> Iterator[Tok | NumTok]:
-        """Every token in the case (for the known-issue filters)."""
-        yield from _tokens_in(self)
+        """Every token in the case."""
+        return (value for value in nested(self) if isinstance(value, Tok | NumTok))
 
 
-def _tokens_in(value: object) -> Iterator[Tok | NumTok]:
-    if isinstance(value, Tok | NumTok):
-        yield value
-    elif isinstance(value, tuple):
+def nested(value: object) -> Iterator[object]:
+    """`value` and every value in it (the fields of the specs, the items of tuples)."""
+    yield value
+    if isinstance(value, tuple):
         for item in value:
-            yield from _tokens_in(item)
+            yield from nested(item)
     elif hasattr(value, "__dataclass_fields__"):
         for name in value.__dataclass_fields__:
-            yield from _tokens_in(getattr(value, name))
+            yield from nested(getattr(value, name))
 
 
 def expected_problems(case: Case) -> list[Where]:

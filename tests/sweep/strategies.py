@@ -69,6 +69,7 @@ from .model import (
     expected_problems_after,
     instance_types,
     literal,
+    nested,
 )
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
@@ -98,15 +99,10 @@ class Picker:
 
 def contains_wrong(value: object) -> bool:
     """Whether a drawn value is, or holds, a value of the wrong type."""
-    if isinstance(value, Wrong):
-        return True
-    if isinstance(value, UriModelData) and value.plain:
-        return True
-    if isinstance(value, tuple):
-        return any(contains_wrong(item) for item in value)
-    if hasattr(value, "__dataclass_fields__"):
-        return any(contains_wrong(getattr(value, name)) for name in value.__dataclass_fields__)
-    return False
+    return any(
+        isinstance(item, Wrong) or (isinstance(item, UriModelData) and item.plain)
+        for item in nested(value)
+    )
 
 
 # --- Shared pieces ----------------------------------------------------------------------------
