@@ -54,7 +54,7 @@ MODEL_DATA_URL_PATTERN = re.compile(r"(https|s3)://([^/]+)/?(.*)")
 MODEL_DATA_ASSET_SUFFIX = ".tar.gz"
 ENVIRONMENT_KEY_PATTERN = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 ENVIRONMENT_KEY_MAX_LENGTH = 1024
-ENVIRONMENT_VALUE_MAX_BYTES = 1024
+ENVIRONMENT_VALUE_MAX_LENGTH = 1024
 MAX_ENVIRONMENT_ENTRIES = 100
 ENVIRONMENT_TOTAL_MAX_BYTES = 32 * 1024
 """"32 KB" of keys and values across all containers (CreateModel's documentation of
@@ -91,6 +91,7 @@ TAG_UNICODE_CATEGORIES = frozenset("LZN")
 punctuation characters. Python's `re` has no `\\p{...}`: the categories are read with
 `unicodedata` instead (`tests/test_service_model.py` compares the two)."""
 RESERVED_TAG_PREFIX = "aws:"
+RESERVED_TAG_CASE_WARNING = "mce-constructs:reservedTagPrefix"
 
 INSTANCE_TYPE_SHAPE = re.compile(r"ml\.[a-z][a-z0-9-]*\.[a-z0-9]+")
 """`ml.<family>.<size>`, the shape of every `ProductionVariantInstanceType`: all that is
@@ -148,6 +149,8 @@ class EndpointSpec:
     """None when the model is not in a VPC."""
     subnet_count: int | None = None
     """None when the model is not in a VPC, or its subnets are a list token."""
+    subnet_selection_error: str | None = None
+    """What CDK said when `vpc_subnets` selected nothing it could find in `vpc`."""
     vpc_options_without_vpc: tuple[str, ...] = ()
     """The names of VPC options (`vpc_subnets`, `security_groups`) given without `vpc`."""
     deployment: DeploymentConfig | None = None
@@ -567,6 +570,15 @@ def check_model_data_objects(spec: EndpointSpec) -> list[Problem]:
                     f"{MODEL_DATA_ASSET_SUFFIX} object (s3://<bucket>/<key>)",
                 )
             )
+        key = model_data.object_key if isinstance(model_data, ModelData) else None
+        if key is not None and not is_unresolved(key) and not key.strip("/"):
+            problems.append(
+                Problem(
+                    f"{container_label(index, container)}.model_data",
+                    f"ModelData.from_bucket(bucket, {key!r}) names the bucket, not an object; "
+                    f"model data is one {MODEL_DATA_ASSET_SUFFIX} object: give its key",
+                )
+            )
     return problems
 
 
@@ -640,14 +652,13 @@ def check_environment(spec: EndpointSpec) -> list[Problem]:
             if not isinstance(value, str):
                 problems.append(Problem(where, f"the value {shown(value)} is not a str"))
                 continue
-            size = _utf8_length(value)
-            total_bytes += size
-            if size > ENVIRONMENT_VALUE_MAX_BYTES:
+            total_bytes += _utf8_length(value)
+            if len(value) > ENVIRONMENT_VALUE_MAX_LENGTH:
                 problems.append(
                     Problem(
                         where,
-                        f"the value is {size} bytes; "
-                        f"at most {ENVIRONMENT_VALUE_MAX_BYTES} bytes (UTF-8)",
+                        f"the value is {len(value)} characters; "
+                        f"at most {ENVIRONMENT_VALUE_MAX_LENGTH}",
                     )
                 )
     if total_bytes > ENVIRONMENT_TOTAL_MAX_BYTES:
@@ -826,6 +837,16 @@ def check_tags(spec: EndpointSpec) -> list[Problem]:
             problems.append(
                 Problem(where, f"the key starts with {RESERVED_TAG_PREFIX!r}, reserved for AWS")
             )
+        elif isinstance(key, str) and key.lower().startswith(RESERVED_TAG_PREFIX):
+            problems.append(
+                Problem(
+                    where,
+                    f"the key starts with {key[: len(RESERVED_TAG_PREFIX)]!r}: AWS's tagging "
+                    "rules reserve 'aws:' in any combination of upper and lower case, though "
+                    "SageMaker's own documents name only 'aws:', so SageMaker may refuse it",
+                    RESERVED_TAG_CASE_WARNING,
+                )
+            )
         problems += _tag_text_problems(where, "value", value, TAG_VALUE_LENGTH)
     return problems
 
@@ -837,6 +858,13 @@ def check_option_types(spec: EndpointSpec) -> list[Problem]:
         for option, value in spec.objects.items()
         if not has_type(option, value)
     ]
+
+
+def check_subnet_selection(spec: EndpointSpec) -> list[Problem]:
+    """`vpc_subnets` selects subnets that `vpc` has (CDK says which it could not find)."""
+    if spec.subnet_selection_error is None:
+        return []
+    return [Problem("vpc_subnets", f"selects no subnet of vpc: {spec.subnet_selection_error}")]
 
 
 def check_vpc(spec: EndpointSpec) -> list[Problem]:
@@ -1267,6 +1295,7 @@ ENDPOINT_RULES: tuple[Rule, ...] = (
     check_inf1,
     check_kms_key_storage,
     check_vpc,
+    check_subnet_selection,
     check_vpc_options_need_a_vpc,
     check_blue_green,
     check_rolling,

@@ -357,6 +357,11 @@ class ModelData(abc.ABC):
         """The local file of an asset source (used for validation)."""
         return None
 
+    @property
+    def object_key(self) -> str | None:
+        """The object's key in a bucket given as a construct (used for validation)."""
+        return None
+
     @abc.abstractmethod
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         """Create what the artifacts need under `scope` (with `id`) and say where they are
@@ -383,6 +388,10 @@ class _UriModelData(ModelData):
 class _BucketModelData(ModelData):
     bucket: s3.IBucket
     key: str
+
+    @property
+    def object_key(self) -> str | None:
+        return self.key
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         access = ModelDataAccess(self.bucket.arn_for_objects(self.key), _bucket_key(self.bucket))

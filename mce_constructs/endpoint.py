@@ -417,7 +417,9 @@ class MultiContainerEndpoint(_EndpointBase):
             has_type(option, objects[option])
             for option in ("vpc", "vpc_subnets", "security_groups")
         )
-        subnet_ids = _subnet_ids(vpc, vpc_subnets) if vpc is not None and in_vpc else []
+        subnet_ids, subnet_error = (
+            _subnet_ids(vpc, vpc_subnets) if vpc is not None and in_vpc else ([], None)
+        )
         # The options of the single-variant form (each VariantDefinition has its own).
         single_variant_options: dict[str, Any] = {
             "containers": containers,
@@ -443,7 +445,8 @@ class MultiContainerEndpoint(_EndpointBase):
             has_kms_key=kms_key is not None,
             # With no security group given, one is created.
             security_group_count=max(len(security_groups or ()), 1) if in_vpc else None,
-            subnet_count=known_length(subnet_ids) if in_vpc else None,
+            subnet_count=known_length(subnet_ids) if in_vpc and subnet_error is None else None,
+            subnet_selection_error=subnet_error,
             vpc_options_without_vpc=()
             if vpc is not None
             else _given(vpc_subnets=vpc_subnets, security_groups=security_groups),
@@ -931,15 +934,21 @@ def _given(**options: object) -> tuple[str, ...]:
     return tuple(name for name, value in options.items() if value is not None)
 
 
-def _subnet_ids(vpc: ec2.IVpc, selection: ec2.SubnetSelection | None) -> list[str]:
-    """The IDs of the subnets `selection` picks in `vpc` (its default selection when None)."""
-    if selection is None:
-        return vpc.select_subnets().subnet_ids
-    return vpc.select_subnets(
-        availability_zones=selection.availability_zones,
-        one_per_az=selection.one_per_az,
-        subnet_filters=selection.subnet_filters,
-        subnet_group_name=selection.subnet_group_name,
-        subnets=selection.subnets,
-        subnet_type=selection.subnet_type,
-    ).subnet_ids
+def _subnet_ids(
+    vpc: ec2.IVpc, selection: ec2.SubnetSelection | None
+) -> tuple[list[str], str | None]:
+    """The IDs of the subnets `selection` picks in `vpc` (its default selection when None), or
+    what CDK says when it finds none of them (for the validation to report)."""
+    try:
+        if selection is None:
+            return vpc.select_subnets().subnet_ids, None
+        return vpc.select_subnets(
+            availability_zones=selection.availability_zones,
+            one_per_az=selection.one_per_az,
+            subnet_filters=selection.subnet_filters,
+            subnet_group_name=selection.subnet_group_name,
+            subnets=selection.subnets,
+            subnet_type=selection.subnet_type,
+        ).subnet_ids, None
+    except RuntimeError as error:  # jsii raises CDK's errors as RuntimeError
+        return [], str(error).splitlines()[0]

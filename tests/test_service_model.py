@@ -19,7 +19,7 @@ from mce_constructs._validation import (
     ENVIRONMENT_KEY_MAX_LENGTH,
     ENVIRONMENT_KEY_PATTERN,
     ENVIRONMENT_TOTAL_MAX_BYTES,
-    ENVIRONMENT_VALUE_MAX_BYTES,
+    ENVIRONMENT_VALUE_MAX_LENGTH,
     IMAGE_MAX_LENGTH,
     IMAGE_PATTERN,
     INSTANCE_TYPE_SHAPE,
@@ -140,7 +140,7 @@ def test_environment_limits_are_the_service_model_limits() -> None:
         ENVIRONMENT_KEY_PATTERN.pattern,
         ENVIRONMENT_KEY_MAX_LENGTH,
     )
-    assert environment.value.metadata["max"] == ENVIRONMENT_VALUE_MAX_BYTES
+    assert environment.value.metadata["max"] == ENVIRONMENT_VALUE_MAX_LENGTH
     # The total is only in the documentation, which counts bytes: 1024 each, 32 KB together.
     documentation = environment.documentation
     assert "each key and value in the <code>Environment</code> map is 1024 bytes" in documentation

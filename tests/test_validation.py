@@ -179,6 +179,7 @@ WEST = f"{REGISTRY.replace('us-east-1', 'us-west-2')}/img:1"
 
 # One refused example per rule, with the exact line a user sees. The table in docs/refusals.md
 # shows these same lines (test_docs_show_every_example).
+NO_PUBLIC_SUBNETS = "There are no 'Public' subnet groups in this VPC. Available types: Isolated"
 EXAMPLES: list[tuple[dict[str, Any], str]] = [
     (
         {"containers": with_hostnames(*[None] * 16)},
@@ -268,7 +269,7 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"containers": one(environment={"KEY": "v" * 1025})},
-        "containers[0].environment['KEY']: the value is 1025 bytes; at most 1024 bytes (UTF-8)",
+        "containers[0].environment['KEY']: the value is 1025 characters; at most 1024",
     ),
     (
         {"containers": one(environment={"WORKERS": 2})},
@@ -317,6 +318,10 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
     (
         {"security_group_count": 1, "subnet_count": 17},
         "vpc_subnets: 17 subnets; a model in a VPC has 1 to 16 subnets",
+    ),
+    (
+        {"security_group_count": 1, "subnet_selection_error": NO_PUBLIC_SUBNETS},
+        f"vpc_subnets: selects no subnet of vpc: {NO_PUBLIC_SUBNETS}",
     ),
     (
         {"vpc_options_without_vpc": ("security_groups",)},
@@ -493,6 +498,13 @@ WARNING_EXAMPLES: list[tuple[dict[str, Any], str, str]] = [
         "SageMaker Developer Guide lists multi-variant endpoints among the exclusions of rolling "
         "deployments, so SageMaker may not apply it as configured; use "
         "DeploymentConfig.blue_green(...) for an A/B endpoint",
+    ),
+    (
+        {"tags": {"AWS:team": "search"}},
+        "mce-constructs:reservedTagPrefix",
+        "tags['AWS:team']: the key starts with 'AWS:': AWS's tagging rules reserve 'aws:' in "
+        "any combination of upper and lower case, though SageMaker's own documents name only "
+        "'aws:', so SageMaker may refuse it",
     ),
 ]
 
@@ -866,8 +878,9 @@ def test_environment_key(key: object, accepted: bool) -> None:
     [
         ("v" * 1024, True),
         ("v" * 1025, False),
-        ("é" * 512, True),  # two bytes each in UTF-8: 1024 bytes
-        ("é" * 513, False),
+        # Characters, not bytes (the service model's length; found by the sweep).
+        ("é" * 1024, True),
+        ("é" * 1025, False),
         ("", True),
         ("with spaces\nand lines", True),
     ],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from hypothesis import event
 
-from .model import BucketModelData, Case, SubnetsKind, Tags, Vpc, Where, literal
+from .model import Case, Where
 
 
 @dataclass(frozen=True)
@@ -35,74 +35,7 @@ class KnownIssue:
     refused: Callable[[str], bool] | None = None
 
 
-def _upper_aws_tag(case: Case) -> bool:
-    tags = case.option(Tags)
-    return tags is not None and any(
-        (text := literal(key)) is not None
-        and text.lower().startswith("aws:")
-        and not text.startswith("aws:")
-        for key, _ in tags.entries
-    )
-
-
-def _vpc(case: Case, *kinds: SubnetsKind) -> bool:
-    vpc = case.option(Vpc)
-    return vpc is not None and vpc.subnets in kinds
-
-
-def _no_subnets(case: Case) -> bool:
-    vpc = case.option(Vpc)
-    return vpc is not None and vpc.vpc and vpc.subnet_count == 0
-
-
-def _field_of(case: Case, where: Where) -> object:
-    """The spec of the value a problem is about (a container's image, model data, ...)."""
-    items = case.container_list()
-    if where.container is not None and where.container < len(items):
-        container = items[where.container]
-        return {
-            "image": container.image,
-            "model_data": container.model_data,
-            "environment": container.environment,
-            "container_hostname": container.hostname,
-        }.get(where.fields[0])
-    return None
-
-
-def _bytes_refusal(line: str) -> bool:
-    return ".environment[" in line and "bytes (UTF-8)" in line
-
-
-KNOWN_ISSUES: tuple[KnownIssue, ...] = (
-    KnownIssue(
-        11,
-        "environment values are limited to 1024 bytes; SERVICE_RULES.md and the service model "
-        "say 1024 characters (found by the sweep)",
-        "refusal",
-        refused=_bytes_refusal,
-    ),
-    KnownIssue(
-        11,
-        "ModelData.from_bucket(bucket, '') or (bucket, '/') is accepted: s3://bucket/ is not an "
-        "artifact (found by the sweep)",
-        "refusal",
-        unrefused=lambda case, where: isinstance(_field_of(case, where), BucketModelData),
-    ),
-    KnownIssue(
-        11,
-        "a tag key that starts with 'AWS:' (another case than 'aws:') is accepted (found by "
-        "the sweep; the lead decides whether SERVICE_RULES.md means any case)",
-        "refusal",
-        unrefused=lambda case, where: where.fields == ("tags",) and _upper_aws_tag(case),
-    ),
-    KnownIssue(
-        11,
-        "a subnet selection that selects no subnet raises CDK's error, not a "
-        "MceValidationError naming vpc_subnets (found by the sweep)",
-        "exception",
-        lambda case: _vpc(case, SubnetsKind.NO_PUBLIC) or _no_subnets(case),
-    ),
-)
+KNOWN_ISSUES: tuple[KnownIssue, ...] = ()
 
 
 if os.environ.get("MCE_SWEEP_KNOWN_ISSUES") == "off":

@@ -904,7 +904,9 @@ class Tags:
             key_text, value_text = literal(key), literal(value)
             if key_text is not None and (
                 not 1 <= len(key_text) <= 128
-                or key_text.lower().startswith("aws:")
+                # Lower case only: other cases are accepted with a warning (the sources
+                # are unclear, see docs/refusals.md, mce-constructs:reservedTagPrefix).
+                or key_text.startswith("aws:")
                 or not allowed.fullmatch(key_text)
             ):
                 return [where]
