@@ -10,6 +10,7 @@ failure separately.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,9 @@ from .model import (
     Container,
     Tok,
     TokKind,
+    Variant,
     Where,
+    Wrong,
     literal,
 )
 
@@ -108,8 +111,20 @@ def problem_lines(error: MceValidationError) -> list[str]:
     return [line[4:] for line in str(error).splitlines()[1:] if line.startswith("  - ")]
 
 
+VARIANT_LABEL = re.compile(r"variants\[(?P<index>\d+)\] \(.*?\)\.(?=[a-z_])")
+"""How a problem of one variant starts in the `variants=` form: `variants[1] ('blue').`."""
+
+
 def names_problem(line: str, where: Where) -> bool:
-    """Whether a problem line names the field (and the container) of `where`."""
+    """Whether a problem line names the field (and the variant and the container) of
+    `where`."""
+    label = VARIANT_LABEL.match(line)
+    if label is not None:
+        if where.variant != int(label["index"]):
+            return False
+        line = line[label.end() :]
+    elif where.variant is not None:
+        return False
     if where.container is not None:
         head = f"containers[{where.container}]"
         if not line.startswith(head):
@@ -153,6 +168,13 @@ def check_refusal(
         f"(expected {[str(where) for where in expected]}):\n{error}"
     )
     for where in expected:
+        variant = _variant(case, where)
+        name = None if variant is None else literal(variant.name)
+        if name is not None:
+            named = [line for line in lines if names_problem(line, where)]
+            assert all(repr(name) in line for line in named), (
+                f"the error does not name variant {where.variant} by its name:\n{error}"
+            )
         container = _container(case, where)
         hostname = None if container is None else literal(container.hostname or "")
         named = [line for line in lines if names_problem(line, where)]
@@ -162,9 +184,19 @@ def check_refusal(
             )
 
 
+def _variant(case: Case, where: Where) -> Variant | None:
+    if where.variant is None or not isinstance(case.variants, tuple):
+        return None
+    variant = case.variants[where.variant]
+    return variant if isinstance(variant, Variant) else None
+
+
 def _container(case: Case, where: Where) -> Container | None:
-    items = case.container_list()
-    if where.container is None or where.container >= len(items):
+    items: tuple[Container, ...] | Wrong = case.container_list()
+    if where.variant is not None and isinstance(case.variants, tuple):
+        variant = case.variants[where.variant]
+        items = variant.containers if isinstance(variant, Variant) else ()
+    if isinstance(items, Wrong) or where.container is None or where.container >= len(items):
         return None
     return items[where.container]
 

@@ -116,6 +116,7 @@ class Literals:
             "AWS::KMS::Key": _key_id(name),
             "AWS::IAM::Role": name,
             "AWS::CloudWatch::Alarm": name,
+            "AWS::Lambda::Function": name.lower(),
             "AWS::SageMaker::Endpoint": self.arn("sagemaker", f"endpoint/{name.lower()}"),
         }.get(resource_type, name)
 
@@ -127,6 +128,7 @@ class Literals:
             "AWS::KMS::Key": self.arn("kms", f"key/{_key_id(name)}"),
             "AWS::IAM::Role": f"arn:{PARTITION}:iam::{ACCOUNT}:role/{name}",
             "AWS::CloudWatch::Alarm": self.arn("cloudwatch", f"alarm:{name}"),
+            "AWS::Lambda::Function": self.arn("lambda", f"function:{name.lower()}"),
         }
         if attribute == "Arn" and resource_type in arns:
             return arns[resource_type]

@@ -13,12 +13,21 @@ configurations again, and `tests/test_sweep_regressions.py` keeps the shrunk exa
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from hypothesis import event
 
-from .model import Case, Where
+from .model import (
+    Capture,
+    Case,
+    Container,
+    PrivateRegistryImage,
+    UriPrefixModelData,
+    Where,
+    Wrong,
+    literal,
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,100 @@ class KnownIssue:
     refused: Callable[[str], bool] | None = None
 
 
-KNOWN_ISSUES: tuple[KnownIssue, ...] = ()
+def _capture(test: Callable[[Capture], bool]) -> Callable[[Case], bool]:
+    """Whether the case's data capture passes `test`."""
+
+    def applies(case: Case) -> bool:
+        capture = case.option(Capture)
+        return capture is not None and test(capture)
+
+    return applies
+
+
+def _containers(case: Case) -> Iterator[Container]:
+    """Every container of the case, in either form."""
+    yield from case.container_list()
+    for variant in case.variant_list():
+        if not isinstance(variant.containers, Wrong):
+            yield from variant.containers
+
+
+def _any_container(test: Callable[[Container], bool]) -> Callable[[Case], bool]:
+    return lambda case: any(test(container) for container in _containers(case))
+
+
+def _prefix_of_wrong_type(container: Container) -> bool:
+    data = container.model_data
+    return isinstance(data, UriPrefixModelData) and isinstance(data.uri, Wrong)
+
+
+def _provider_of_wrong_type(container: Container) -> bool:
+    image = container.image
+    return isinstance(image, PrivateRegistryImage) and isinstance(image.provider, Wrong)
+
+
+def _prefix_outside_s3(case: Case, where: Where) -> bool:
+    """A `from_s3_prefix` URL outside S3 (no bucket to parse) without its final '/'."""
+    containers: tuple[Container, ...] | Wrong = case.container_list()
+    if where.variant is not None:
+        containers = case.variant_list()[where.variant].containers
+    if where.fields != ("model_data",) or isinstance(containers, Wrong):
+        return False
+    if where.container is None or where.container >= len(containers):
+        return False
+    data = containers[where.container].model_data
+    text = literal(data.uri) if isinstance(data, UriPrefixModelData) else None
+    return text is not None and not text.startswith("s3://") and ".s3." not in text
+
+
+KNOWN_ISSUES: tuple[KnownIssue, ...] = (
+    KnownIssue(
+        13,
+        "AttributeError 'str' object has no attribute 'key_arn' (DataCapture's kms_key of the "
+        "wrong type, in DataCapture._bind)",
+        "exception",
+        _capture(lambda capture: isinstance(capture.kms_key, Wrong)),
+    ),
+    KnownIssue(
+        13,
+        "TypeError 'NoneType' object is not iterable (DataCapture.to_uri/to_bucket with "
+        "csv_content_types=None)",
+        "exception",
+        _capture(lambda capture: isinstance(capture.csv_content_types, Wrong)),
+    ),
+    KnownIssue(
+        13,
+        "TypeError expected string or bytes-like object (ModelData.from_s3_prefix of the wrong "
+        "type, in container.s3_location)",
+        "exception",
+        _any_container(_prefix_of_wrong_type),
+    ),
+    KnownIssue(
+        13,
+        "AttributeError 'str' object has no attribute 'function_arn' (from_private_registry's "
+        "credentials_provider of the wrong type, when the image is bound)",
+        "exception",
+        _any_container(_provider_of_wrong_type),
+    ),
+    KnownIssue(
+        13,
+        "DataCapture's capture_input of the wrong type ('no') is accepted (and captures)",
+        "refusal",
+        unrefused=lambda _, where: where.fields[0] == "data_capture.capture_input",
+    ),
+    KnownIssue(
+        13,
+        "DataCapture.to_bucket: a destination over 512 characters (DestinationS3Uri) is accepted",
+        "refusal",
+        unrefused=lambda _, where: where.fields[0] == "data_capture.prefix",
+    ),
+    KnownIssue(
+        13,
+        "ModelData.from_s3_prefix: a URL outside S3 that does not end with '/' is accepted",
+        "refusal",
+        unrefused=_prefix_outside_s3,
+    ),
+)
 
 
 if os.environ.get("MCE_SWEEP_KNOWN_ISSUES") == "off":

@@ -13,6 +13,7 @@ import enum
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -24,6 +25,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ssm as ssm
 from cdk_nag import AwsSolutionsChecks
@@ -32,11 +34,14 @@ from mce_constructs import (
     CapacitySize,
     ContainerDefinition,
     ContainerImage,
+    DataCapture,
     DeploymentConfig,
     InvocationMode,
     ModelData,
     MultiContainerEndpoint,
+    RoutingStrategy,
     TrafficRouting,
+    VariantDefinition,
 )
 
 from .._service_model import sagemaker_model
@@ -127,15 +132,17 @@ Number = int | float | NumTok | Wrong
 @dataclass(frozen=True)
 class Where:
     """A problem the construct must name: the field (one of `fields`), in container `container`
-    when the field is a container's."""
+    when the field is a container's, of variant `variant` in the `variants=` form."""
 
     fields: tuple[str, ...]
     container: int | None = None
     optional: bool = False
     """The rules leave it open (a hostname rule that depends on a mode of the wrong type)."""
+    variant: int | None = None
 
     def __str__(self) -> str:
-        prefix = "" if self.container is None else f"containers[{self.container}]."
+        prefix = "" if self.variant is None else f"variants[{self.variant}]."
+        prefix += "" if self.container is None else f"containers[{self.container}]."
         return prefix + "|".join(self.fields)
 
 
@@ -172,6 +179,7 @@ class Context:
         if case.region is not None:
             env = cdk.Environment(account=ACCOUNT, region=case.region)
         self.stack = cdk.Stack(self.app, STACK, env=env)
+        self.case = case
         self.assets = assets
         self.outdir = outdir
         self.late: dict[str, str] = {}
@@ -179,10 +187,22 @@ class Context:
         self.after: list[Callable[[MultiContainerEndpoint], None]] = []
         """What happens to the endpoint after it is created (scaling, escape hatches)."""
         self._ids = itertools.count()
+        self._section = ""
 
     def new_id(self, prefix: str) -> str:
         """A construct id, the same in every build of the same case."""
-        return f"{prefix}{next(self._ids)}"
+        return f"{prefix}{self._section}{next(self._ids)}"
+
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        """Number the ids made inside apart (a variant's: a change to one variant then shifts
+        no id of another)."""
+        saved = self._ids, self._section
+        self._ids, self._section = itertools.count(), name
+        try:
+            yield
+        finally:
+            self._ids, self._section = saved
 
     def text(self, value: Text) -> Any:
         """A text value as the construct receives it."""
@@ -373,19 +393,28 @@ class UriModelData:
         text = literal(self.uri)
         if text is None:
             return []
-        if len(text) > 1024 or not re.fullmatch(r"(https|s3)://[^/]+/?.*", text):
-            return [where]
         if re.fullmatch(r"s3://[^/]+/?", text):
             return [where]  # a bucket is not an artifact
-        regional = S3_HTTPS_REGION.match(text)
-        if case.region is not None and regional and regional["region"] != case.region:
-            return [where]  # S3 model artifacts in another region than the stack
-        return []
+        return s3_url_problems(text, case, where)
 
 
 class BucketKind(enum.Enum):
     IMPORTED = "s3.Bucket.from_bucket_name"
     ENCRYPTED = "s3.Bucket.from_bucket_attributes with a kms.Key of the app"
+    IN_APP = "s3.Bucket in the app (named by CloudFormation)"
+
+
+def bucket(ctx: Context, kind: BucketKind, name: str) -> s3.IBucket:
+    """A bucket of `kind` (`name` is not used for one in the app: CloudFormation names it)."""
+    bucket_id = ctx.new_id("Bucket")
+    if kind is BucketKind.IMPORTED:
+        return s3.Bucket.from_bucket_name(ctx.stack, bucket_id, name)
+    if kind is BucketKind.IN_APP:
+        return s3.Bucket(ctx.stack, bucket_id, enforce_ssl=True)
+    key = kms.Key(ctx.stack, f"{bucket_id}Key", enable_key_rotation=True)
+    return s3.Bucket.from_bucket_attributes(
+        ctx.stack, bucket_id, bucket_name=name, encryption_key=key
+    )
 
 
 @dataclass(frozen=True)
@@ -397,16 +426,7 @@ class BucketModelData:
     key: str
 
     def build(self, ctx: Context) -> Any:
-        bucket_id = ctx.new_id("Bucket")
-        bucket: s3.IBucket
-        if self.kind is BucketKind.IMPORTED:
-            bucket = s3.Bucket.from_bucket_name(ctx.stack, bucket_id, self.bucket_name)
-        else:
-            key = kms.Key(ctx.stack, f"{bucket_id}Key", enable_key_rotation=True)
-            bucket = s3.Bucket.from_bucket_attributes(
-                ctx.stack, bucket_id, bucket_name=self.bucket_name, encryption_key=key
-            )
-        return ModelData.from_bucket(bucket, self.key)
+        return ModelData.from_bucket(bucket(ctx, self.kind, self.bucket_name), self.key)
 
     def problems(self, case: Case, where: Where) -> list[Where]:
         return [] if self.key.strip("/") else [where]  # s3://bucket/ is not an artifact
@@ -436,8 +456,115 @@ class AssetModelData:
         return [] if self.file is AssetFile.TARBALL else [where]
 
 
-Image = RegistryImage | RepositoryImage | AssetImage
-ModelDataSpec = UriModelData | BucketModelData | AssetModelData
+def s3_url_problems(text: str, case: Case, where: Where) -> list[Where]:
+    """A model data URL (SERVICE_RULES.md, "Containers" and "Images and model data"): `s3://`
+    or `https://`, at most 1024 characters, S3 artifacts in the stack's region."""
+    if len(text) > 1024 or not re.fullmatch(r"(https|s3)://[^/]+/?.*", text):
+        return [where]
+    regional = S3_HTTPS_REGION.match(text)
+    if case.region is not None and regional and regional["region"] != case.region:
+        return [where]  # S3 model artifacts in another region than the stack
+    return []
+
+
+@dataclass(frozen=True)
+class UriPrefixModelData:
+    """`ModelData.from_s3_prefix(uri)`: uncompressed artifacts under a key prefix."""
+
+    uri: Text
+
+    def build(self, ctx: Context) -> Any:
+        return ModelData.from_s3_prefix(ctx.text(self.uri))
+
+    def problems(self, case: Case, where: Where) -> list[Where]:
+        if isinstance(self.uri, Wrong):
+            return [where]
+        text = literal(self.uri)
+        if text is None:
+            return []
+        found = s3_url_problems(text, case, where)
+        key = re.sub(r"^[a-z]+://[^/]*/?", "", text)
+        if S3_HTTPS_REGION.match(text) and not re.match(r"https://[^/]+\.s3[.-]", text):
+            key = key.split("/", 1)[1] if "/" in key else ""  # path style: the bucket first
+        if not found and (not key or not text.endswith("/")):
+            # SERVICE_RULES.md, "Images and model data": the URI must end with '/'; a bucket
+            # alone is not an artifact.
+            found.append(where)
+        return found
+
+
+@dataclass(frozen=True)
+class BucketPrefixModelData:
+    """`ModelData.from_bucket_prefix(bucket, prefix)`."""
+
+    kind: BucketKind
+    bucket_name: str
+    prefix: str
+
+    def build(self, ctx: Context) -> Any:
+        return ModelData.from_bucket_prefix(bucket(ctx, self.kind, self.bucket_name), self.prefix)
+
+    def problems(self, case: Case, where: Where) -> list[Where]:
+        return [] if self.prefix.strip("/") and self.prefix.endswith("/") else [where]
+
+
+class ProviderKind(enum.Enum):
+    IMPORTED = "lambda_.Function.from_function_arn"
+    IN_APP = "a lambda_.CfnFunction in the app, by its Arn attribute"
+
+
+@dataclass(frozen=True)
+class PrivateRegistryImage:
+    """`ContainerImage.from_private_registry(uri, credentials_provider=...)`: pulled through
+    the VPC, so the endpoint needs `vpc`."""
+
+    uri: Text
+    provider: ProviderKind | Wrong | None = None
+
+    def build(self, ctx: Context) -> Any:
+        provider: Any = None
+        if isinstance(self.provider, Wrong):
+            provider = self.provider.value
+        elif self.provider is ProviderKind.IMPORTED:
+            arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:registry-credentials"
+            provider = lambda_.Function.from_function_arn(ctx.stack, ctx.new_id("Provider"), arn)
+        elif self.provider is ProviderKind.IN_APP:
+            # An L1 function: lambda_.Function's own DependsOn on its role is a cfn-lint W3005.
+            function = lambda_.CfnFunction(
+                ctx.stack,
+                ctx.new_id("Provider"),
+                role=f"arn:aws:iam::{ACCOUNT}:role/registry-credentials",
+                runtime="python3.12",
+                handler="index.handler",
+                code=lambda_.CfnFunction.CodeProperty(
+                    zip_file="def handler(e, c):\n    return {}\n"
+                ),
+            )
+            provider = lambda_.Function.from_function_arn(
+                ctx.stack, ctx.new_id("Provider"), function.attr_arn
+            )
+        return ContainerImage.from_private_registry(
+            ctx.text(self.uri), credentials_provider=provider
+        )
+
+    def problems(self, case: Case, where: Where) -> list[Where]:
+        vpc = case.option(Vpc)
+        text = literal(self.uri)
+        if (
+            isinstance(self.uri, Wrong)
+            or isinstance(self.provider, Wrong)
+            or vpc is None
+            or not vpc.vpc  # SERVICE_RULES.md: RepositoryAccessMode Vpc needs a VpcConfig
+            or (text is not None and (not 1 <= len(text) <= 255 or re.search(r"\s", text)))
+        ):
+            return [where]
+        return []
+
+
+Image = RegistryImage | RepositoryImage | AssetImage | PrivateRegistryImage
+ModelDataSpec = (
+    UriModelData | BucketModelData | AssetModelData | UriPrefixModelData | BucketPrefixModelData
+)
 
 ENV_KEY = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 
@@ -516,18 +643,19 @@ class Container:
         return found
 
 
-def hostname_problems(case: Case) -> list[Where]:
+def hostname_problems(
+    containers: tuple[Container, ...], mode: InvocationMode | Wrong
+) -> list[Where]:
     """Hostnames: valid, unique case-insensitively, on every container in Direct mode and on
     all or none in Serial mode (SERVICE_RULES.md, "Containers")."""
-    containers = case.container_list()
     found: list[Where] = []
     present = [container.hostname is not None for container in containers]
     for index, container in enumerate(containers):
         where = at("container_hostname", index)
         if container.hostname is None:
-            if isinstance(case.mode, Wrong):
+            if isinstance(mode, Wrong):
                 found.append(Where(where.fields, index, optional=True))
-            elif case.mode is InvocationMode.DIRECT or any(present):
+            elif mode is InvocationMode.DIRECT or any(present):
                 found.append(where)
             continue
         if isinstance(container.hostname, Wrong):
@@ -920,15 +1048,21 @@ class Tags:
 @dataclass(frozen=True)
 class Scaling:
     """`auto_scale_instance_count(min_capacity=, max_capacity=)` and, with a `target`,
-    `scale_on_invocations(invocations_per_instance=target)`, after the construct."""
+    `scale_on_invocations(invocations_per_instance=target)`, after the construct: on the
+    endpoint, or with `variant`, on `endpoint.variant(<name of variant number variant % n>)`."""
 
     min_capacity: int | NumTok = 1
     max_capacity: int | NumTok = 2
     target: float | None = None
+    variant: int | None = None
 
     def kwargs(self, ctx: Context) -> dict[str, Any]:
         def scale(endpoint: MultiContainerEndpoint) -> None:
-            scalable = endpoint.auto_scale_instance_count(
+            scaled: Any = endpoint
+            if self.variant is not None:
+                variants = endpoint.variants
+                scaled = endpoint.variant(variants[self.variant % len(variants)].variant_name)
+            scalable = scaled.auto_scale_instance_count(
                 min_capacity=ctx.number(self.min_capacity),
                 max_capacity=ctx.number(self.max_capacity),
             )
@@ -943,14 +1077,24 @@ class Scaling:
 
     def problems_after(self, case: Case) -> list[Where]:
         """Raised by the scaling methods (after the construct is created)."""
+        variants = case.variant_list()
+        if self.variant is None and case.variants is not None and len(variants) != 1:
+            # Scaling is per variant (SERVICE_RULES.md, "Endpoint config").
+            return [at("auto_scale_instance_count")]
         found = []
         low, high = self.min_capacity, self.max_capacity
         if isinstance(low, int) and low < 1:
             found.append(at("auto_scale_instance_count.min_capacity"))
         if isinstance(low, int) and isinstance(high, int) and high < low:
             found.append(at("auto_scale_instance_count.max_capacity"))
-        instance_type = case.option(InstanceType)
-        type_text = "ml.m5.large" if instance_type is None else literal(instance_type.value)
+        if case.variants is None:
+            instance_type = case.option(InstanceType)
+            given = None if instance_type is None else instance_type.value
+        elif variants:
+            given = variants[(self.variant or 0) % len(variants)].instance_type
+        else:
+            return []  # no variant to scale: the construct refuses the variants
+        type_text = "ml.m5.large" if given is None else literal(given)
         if type_text is not None and type_text.startswith("ml.t"):
             # Burstable instances cannot be autoscaled (SERVICE_RULES.md, "autoscaling").
             found.append(
@@ -981,23 +1125,228 @@ class EscapeHatch:
         return []
 
 
+Seconds = int | float | NumTok | Wrong
+
+
+@dataclass(frozen=True)
+class VariantSettings:
+    """A variant's settings: `volume_size` (GiB), the two timeouts (seconds), the routing
+    strategy and SSM access; None leaves one to its default. The construct's keyword options
+    in the single-variant form, a `VariantDefinition`'s in the `variants=` form."""
+
+    volume_size: Seconds | None = None
+    model_data_download_timeout: Seconds | None = None
+    container_startup_health_check_timeout: Seconds | None = None
+    routing_strategy: RoutingStrategy | Wrong | None = None
+    enable_ssm_access: bool | Wrong | None = None
+
+    def kwargs(self, ctx: Context) -> dict[str, Any]:
+        def value(given: Any, make: Callable[[Any], Any]) -> Any:
+            return given.value if isinstance(given, Wrong) else make(ctx.number(given))
+
+        found: dict[str, Any] = {}
+        if self.volume_size is not None:
+            found["volume_size"] = value(self.volume_size, cdk.Size.gibibytes)
+        for name in ("model_data_download_timeout", "container_startup_health_check_timeout"):
+            given = getattr(self, name)
+            if given is not None:
+                found[name] = value(given, cdk.Duration.seconds)
+        for name in ("routing_strategy", "enable_ssm_access"):
+            given = getattr(self, name)
+            if given is not None:
+                found[name] = given.value if isinstance(given, Wrong) else given
+        return found
+
+    def problems(self, case: Case) -> list[Where]:
+        """SERVICE_RULES.md, "Endpoint config", per-variant settings."""
+        found = []
+        for name, (low, high) in (
+            ("volume_size", (1, 512)),
+            ("model_data_download_timeout", (60, 3600)),
+            ("container_startup_health_check_timeout", (60, 3600)),
+        ):
+            given = getattr(self, name)
+            if isinstance(given, Wrong) or (
+                isinstance(given, int | float)
+                and not (low <= given <= high and given == int(given))
+            ):
+                found.append(at(name))
+        if isinstance(self.routing_strategy, Wrong):
+            found.append(at("routing_strategy"))
+        if isinstance(self.enable_ssm_access, Wrong):
+            found.append(at("enable_ssm_access"))
+        return found
+
+
+@dataclass(frozen=True)
+class Capture:
+    """`data_capture=DataCapture.to_uri(uri, ...)`, or with `bucket`,
+    `DataCapture.to_bucket(<bucket>, prefix, ...)`; or `wrong`: not a DataCapture. None leaves
+    an option to its default."""
+
+    uri: Text = "s3://capture-bucket/captured"
+    bucket: BucketKind | None = None
+    bucket_name: str = "capture-bucket"
+    prefix: Text = ""
+    sampling_percentage: int | float | NumTok | Wrong | None = None
+    capture_input: bool | Wrong | None = None
+    capture_output: bool | None = None
+    kms_key: KeyKind | Wrong | None = None
+    csv_content_types: tuple[str, ...] | Wrong | None = None
+    json_content_types: tuple[str, ...] | None = None
+    wrong: Wrong | None = None
+
+    def kwargs(self, ctx: Context) -> dict[str, Any]:
+        if self.wrong is not None:
+            return {"data_capture": self.wrong.value}
+        options: dict[str, Any] = {}
+        if self.sampling_percentage is not None:
+            options["sampling_percentage"] = ctx.number(self.sampling_percentage)
+        for name in ("capture_input", "capture_output", "csv_content_types", "json_content_types"):
+            given = getattr(self, name)
+            if given is not None:
+                options[name] = given.value if isinstance(given, Wrong) else given
+        if isinstance(self.kms_key, Wrong):
+            options["kms_key"] = self.kms_key.value
+        elif self.kms_key is not None:
+            options.update(Kms(self.kms_key).kwargs(ctx))
+        if self.bucket is None:
+            capture = DataCapture.to_uri(ctx.text(self.uri), **options)
+        else:
+            target = bucket(ctx, self.bucket, self.bucket_name)
+            capture = DataCapture.to_bucket(target, ctx.text(self.prefix), **options)
+        return {"data_capture": capture}
+
+    def problems(self, case: Case) -> list[Where]:
+        """SERVICE_RULES.md, "Endpoint config" (data capture), and the service model's
+        `DataCaptureConfig` (as docs/refusals.md cites it)."""
+        where = at("data_capture")
+        if self.wrong is not None:
+            return [where]
+        found = []
+        if self.bucket is None:
+            destination = literal(self.uri)
+            if isinstance(self.uri, Wrong) or (
+                destination is not None
+                and (
+                    len(destination) > 512
+                    or not re.fullmatch(r"(https|s3)://[^/]+/?.*", destination)
+                )
+            ):
+                found.append(where)
+        elif self.bucket is not BucketKind.IN_APP and isinstance(self.prefix, str | Filler):
+            prefix = str(self.prefix).strip("/")
+            if len(f"s3://{self.bucket_name}/{prefix}") > 512:
+                # DestinationS3Uri: at most 512 characters.
+                found.append(Where(("data_capture.prefix", "data_capture")))
+        sampling = self.sampling_percentage
+        if isinstance(sampling, Wrong) or (
+            isinstance(sampling, int | float)
+            and not (isinstance(sampling, int) and 0 <= sampling <= 100)
+        ):
+            found.append(at("data_capture.sampling_percentage"))
+        if self.capture_input is False and self.capture_output is False:
+            found.append(where)
+        for name in ("capture_input", "kms_key"):
+            if isinstance(getattr(self, name), Wrong):  # of the wrong type (DESIGN.md, 6.)
+                found.append(Where((f"data_capture.{name}", "data_capture")))
+        pattern = content_type_pattern()
+        for name in ("csv_content_types", "json_content_types"):
+            given = getattr(self, name)
+            if isinstance(given, Wrong) or (
+                given is not None
+                and (
+                    len(given) > 10
+                    or any(len(item) > 256 or not re.fullmatch(pattern, item) for item in given)
+                )
+            ):
+                found.append(at(f"data_capture.{name}"))
+        return found
+
+
+def content_type_pattern() -> str:
+    """The service model's `CsvContentType` pattern (the same as `JsonContentType`)."""
+    pattern: str = sagemaker_model().shape_for("CsvContentType").metadata["pattern"]
+    return pattern
+
+
 EndpointOption = (
     InstanceType
     | InstanceCount
     | EndpointName
     | VariantName
+    | VariantSettings
     | Role
     | Vpc
     | Isolation
     | Kms
     | Deployment
+    | Capture
     | Tags
     | Scaling
     | EscapeHatch
 )
+VARIANT_OPTIONS = (InstanceType, InstanceCount, VariantName, VariantSettings)
+"""The options of the single-variant form that a `VariantDefinition` has instead."""
 
 
 _T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One `VariantDefinition`; None leaves a field to its default."""
+
+    name: Text
+    containers: tuple[Container, ...] | Wrong
+    mode: InvocationMode | Wrong | None = None
+    instance_type: Text | None = None
+    instance_count: Number | None = None
+    weight: int | float | NumTok | Wrong | None = None
+    settings: VariantSettings = field(default_factory=VariantSettings)
+
+    def build(self, ctx: Context) -> VariantDefinition:
+        # The containers first: a changed setting then shifts no construct id of theirs.
+        containers = build_containers(self.containers, ctx)
+        name = ctx.text(self.name)
+        options: dict[str, Any] = self.settings.kwargs(ctx)
+        if self.mode is not None:
+            options["mode"] = self.mode.value if isinstance(self.mode, Wrong) else self.mode
+        if self.instance_type is not None:
+            options["instance_type"] = ctx.text(self.instance_type)
+        if self.instance_count is not None:
+            options["initial_instance_count"] = ctx.number(self.instance_count)
+        if self.weight is not None:
+            options["initial_weight"] = ctx.number(self.weight)
+        return VariantDefinition(name=name, containers=containers, **options)
+
+    def options(self) -> tuple[Option, ...]:
+        """The variant's fields as the options of the single-variant form."""
+        found: list[Option] = [VariantName(self.name), self.settings]
+        if self.instance_type is not None:
+            found.append(InstanceType(self.instance_type))
+        if self.instance_count is not None:
+            found.append(InstanceCount(self.instance_count))
+        return tuple(found)
+
+    def problems(self, case: Case, index: int) -> list[Where]:
+        """The variant's problems, named `variants[index] (<name>).<field>`."""
+        mode = InvocationMode.SERIAL if self.mode is None else self.mode
+        found = containers_problems(case, self.containers, mode)
+        for option in self.options():
+            found += option.problems(case)
+        weight = self.weight
+        if isinstance(weight, Wrong) or (isinstance(weight, int | float) and weight < 0):
+            found.append(at("initial_weight"))
+        return [
+            Where(
+                ("name",) if where.fields == ("variant_name",) else where.fields,
+                where.container,
+                where.optional,
+                variant=index,
+            )
+            for where in found
+        ]
 
 
 # --- The whole configuration ------------------------------------------------------------------
@@ -1005,16 +1354,24 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True)
 class Case:
-    """One configuration: the containers, the mode, the options given (each at most once) and
-    the stack's region (None: an environment-agnostic stack)."""
+    """One configuration: the containers and the mode, or the `variants` (then the containers
+    and the mode are not given), the options given (each at most once) and the stack's region
+    (None: an environment-agnostic stack)."""
 
     containers: tuple[Container, ...] | Wrong
     mode: InvocationMode | Wrong = InvocationMode.SERIAL
     options: tuple[EndpointOption, ...] = ()
     region: str | None = None
+    variants: tuple[Variant | Wrong, ...] | Wrong | None = None
 
     def container_list(self) -> tuple[Container, ...]:
         return () if isinstance(self.containers, Wrong) else self.containers
+
+    def variant_list(self) -> tuple[Variant, ...]:
+        """The variants that are `VariantDefinition`s (none in the single-variant form)."""
+        if self.variants is None or isinstance(self.variants, Wrong):
+            return ()
+        return tuple(variant for variant in self.variants if isinstance(variant, Variant))
 
     def option(self, kind: type[_T]) -> _T | None:
         return next((option for option in self.options if isinstance(option, kind)), None)
@@ -1035,20 +1392,61 @@ def nested(value: object) -> Iterator[object]:
             yield from nested(getattr(value, name))
 
 
+def containers_problems(
+    case: Case, containers: tuple[Container, ...] | Wrong, mode: InvocationMode | Wrong
+) -> list[Where]:
+    """The problems of one model's containers and mode."""
+    if isinstance(containers, Wrong):
+        found = [at("containers")]
+        containers = ()
+    else:
+        found = [] if 1 <= len(containers) <= 15 else [at("containers")]
+        for index, container in enumerate(containers):
+            found += container.problems(case, index)
+        if sum(container.environment.size() for container in containers) > 32 * 1024:
+            found.append(Where(("containers[*].environment",)))
+    if isinstance(mode, Wrong):
+        found.append(at("mode"))
+    return found + hostname_problems(containers, mode)
+
+
+def variants_problems(case: Case, variants: tuple[Variant | Wrong, ...] | Wrong) -> list[Where]:
+    """The `variants=` form: 1 to 10 variants with unique names, weights at least 0 and not all
+    0 (SERVICE_RULES.md, "Endpoint config"), no single-variant option beside them, and each
+    variant's own problems."""
+    where = at("variants")
+    if isinstance(variants, Wrong):
+        return [where]  # not a list: refused as variants[0]
+    found = [] if 1 <= len(variants) <= 10 else [where]
+    if any(isinstance(option, VARIANT_OPTIONS) for option in case.options):
+        found.append(where)
+    names: set[str] = set()
+    weights: list[object] = []
+    for index, variant in enumerate(variants):
+        if isinstance(variant, Wrong):
+            found.append(where)
+            continue
+        found += variant.problems(case, index)
+        weights.append(1 if variant.weight is None else variant.weight)
+        name = literal(variant.name)
+        if name is not None and name in names:
+            found.append(Where(("name",), variant=index))
+        names.add(name or "")
+    if weights and all(isinstance(w, int | float) and w == 0 for w in weights):
+        found.append(where)
+    return found
+
+
 def expected_problems(case: Case) -> list[Where]:
     """Every problem SERVICE_RULES.md makes of `case` when the construct is created."""
-    if isinstance(case.containers, Wrong):
-        found = [at("containers")]
+    if case.variants is None:
+        found = containers_problems(case, case.containers, case.mode)
+        options: tuple[EndpointOption, ...] = case.options
     else:
-        found = [] if 1 <= len(case.containers) <= 15 else [at("containers")]
-        for index, container in enumerate(case.containers):
-            found += container.problems(case, index)
-        if sum(container.environment.size() for container in case.containers) > 32 * 1024:
-            found.append(Where(("containers[*].environment",)))
-    if isinstance(case.mode, Wrong):
-        found.append(at("mode"))
-    found += hostname_problems(case)
-    for option in case.options:
+        found = variants_problems(case, case.variants)
+        # Given with variants, a single-variant option is refused as such, its value unread.
+        options = tuple(o for o in case.options if not isinstance(o, VARIANT_OPTIONS))
+    for option in options:
         found += option.problems(case)
     return found
 
@@ -1059,20 +1457,33 @@ def expected_problems_after(case: Case) -> list[Where]:
     return [] if scaling is None else scaling.problems_after(case)
 
 
+def build_containers(containers: tuple[Container, ...] | Wrong, ctx: Context) -> Any:
+    return (
+        containers.value
+        if isinstance(containers, Wrong)
+        else [container.build(ctx) for container in containers]
+    )
+
+
 def build(case: Case, ctx: Context) -> MultiContainerEndpoint:
     """The endpoint of `case` in `ctx`'s stack (then call `finish`). Raises what the construct
     raises."""
     # The containers first: a changed option then shifts no construct id of theirs.
-    containers: Any = (
-        case.containers.value
-        if isinstance(case.containers, Wrong)
-        else [container.build(ctx) for container in case.containers]
-    )
-    options: dict[str, Any] = {}
+    given: dict[str, Any] = {}
+    if case.variants is None:
+        given["containers"] = build_containers(case.containers, ctx)
+        given["mode"] = case.mode.value if isinstance(case.mode, Wrong) else case.mode
+    elif isinstance(case.variants, Wrong):
+        given["variants"] = case.variants.value
+    else:
+        given["variants"] = []
+        for index, variant in enumerate(case.variants):
+            with ctx.section(f"V{index}n"):
+                built = variant.value if isinstance(variant, Wrong) else variant.build(ctx)
+            given["variants"].append(built)
     for option in case.options:
-        options.update(option.kwargs(ctx))
-    mode = case.mode.value if isinstance(case.mode, Wrong) else case.mode
-    return MultiContainerEndpoint(ctx.stack, ENDPOINT, containers=containers, mode=mode, **options)
+        given.update(option.kwargs(ctx))
+    return MultiContainerEndpoint(ctx.stack, ENDPOINT, **given)
 
 
 def finish(ctx: Context, endpoint: MultiContainerEndpoint) -> None:

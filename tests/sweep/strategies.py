@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from mce_constructs import InvocationMode
+from mce_constructs import InvocationMode, RoutingStrategy
 
 from .model import (
     ACCOUNT,
@@ -31,6 +31,8 @@ from .model import (
     AssetModelData,
     BucketKind,
     BucketModelData,
+    BucketPrefixModelData,
+    Capture,
     Case,
     Container,
     Deployment,
@@ -48,6 +50,8 @@ from .model import (
     Kms,
     ModelDataSpec,
     NumTok,
+    PrivateRegistryImage,
+    ProviderKind,
     RegistryImage,
     RepositoryImage,
     RepositoryKind,
@@ -62,7 +66,10 @@ from .model import (
     Tok,
     TokKind,
     UriModelData,
+    UriPrefixModelData,
+    Variant,
     VariantName,
+    VariantSettings,
     Vpc,
     Wrong,
     expected_problems,
@@ -88,6 +95,10 @@ class Picker:
         self.region = region
         self.wrong_types = wrong_types
         """Whether a faulty value may be of the wrong type (else it is one of the right type)."""
+        self.in_vpc = False
+        """Whether the endpoint is in a VPC (images from a private registry need one)."""
+        self.variant_count: int | None = None
+        """How many variants the case has in the `variants=` form (None: the single form)."""
 
     def __call__(self, valid: st.SearchStrategy[Any], faulty: st.SearchStrategy[Any]) -> Any:
         if self.fault_rate and self.draw(st.integers(0, 99)) < self.fault_rate:
@@ -157,6 +168,18 @@ REFERENCE = st.one_of(
 )
 
 
+PRIVATE_IMAGES = st.sampled_from(
+    [
+        "registry.example.com/team/model:1",
+        "registry.example.com:5000/model@sha256:" + "0123456789abcdef" * 4,
+        "docker.io/library/nginx:1.27",
+        "public.ecr.aws/acme/serve:2",
+        "nginx",
+    ]
+)
+"""Images outside ECR (SageMaker pulls them through the VPC)."""
+
+
 def ecr_uris(region: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.builds(
         "{}.dkr.ecr.{}.amazonaws.com/{}{}".format,
@@ -201,7 +224,23 @@ def images(pick: Picker) -> Image | Wrong:
         ),
         st.just(AssetImage()),
     )
+    providers = st.none() | st.sampled_from(ProviderKind)
+    private = st.builds(
+        PrivateRegistryImage,
+        PRIVATE_IMAGES | text_tokens(PRIVATE_IMAGES, TokKind.PARAMETER, TokKind.LAZY),
+        providers,
+    )
+    if pick.in_vpc:
+        valid = valid | private
     faulty_images: list[st.SearchStrategy[Any]] = [
+        st.builds(
+            PrivateRegistryImage,
+            st.sampled_from(["", "with space:1", "registry.example.com/" + "r" * 250 + ":1"]),
+            providers,
+        ),
+        st.builds(PrivateRegistryImage, PRIVATE_IMAGES, wrong("arn:aws:lambda:::function:f")),
+        private,  # without a VPC
+        st.builds(PrivateRegistryImage, wrong(5)),
         st.builds(
             RegistryImage,
             st.sampled_from(
@@ -228,10 +267,16 @@ def images(pick: Picker) -> Image | Wrong:
 
 BUCKET = st.from_regex(r"[a-z0-9][a-z0-9-]{1,20}[a-z0-9]", fullmatch=True)
 KEY = st.from_regex(r"[a-zA-Z0-9_-]{1,10}(/[a-zA-Z0-9_.-]{1,10}){0,2}\.tar\.gz", fullmatch=True)
+PREFIX = st.from_regex(r"[a-zA-Z0-9_-]{1,10}(/[a-zA-Z0-9_.-]{1,10}){0,2}/", fullmatch=True)
 
 
 def model_data(pick: Picker) -> ModelDataSpec | Wrong | None:
     region = pick.region or "us-east-1"
+    prefix_uris = st.one_of(
+        st.builds("s3://{}/{}".format, BUCKET, PREFIX),
+        st.builds(f"https://{{}}.s3.{region}.amazonaws.com/{{}}".format, BUCKET, PREFIX),
+        st.just("https://example.com/models/"),
+    )
     uris = st.one_of(
         st.builds("s3://{}/{}".format, BUCKET, KEY),
         st.builds(f"https://{{}}.s3.{region}.amazonaws.com/{{}}".format, BUCKET, KEY),
@@ -255,6 +300,9 @@ def model_data(pick: Picker) -> ModelDataSpec | Wrong | None:
         ),
         st.builds(BucketModelData, st.sampled_from(BucketKind), BUCKET, KEY),
         st.just(AssetModelData()),
+        st.builds(UriPrefixModelData, prefix_uris),
+        st.builds(UriPrefixModelData, text_tokens(prefix_uris, TokKind.PARAMETER, TokKind.LAZY)),
+        st.builds(BucketPrefixModelData, st.sampled_from(BucketKind), BUCKET, PREFIX),
     )
     faulty = st.one_of(
         st.builds(
@@ -275,11 +323,41 @@ def model_data(pick: Picker) -> ModelDataSpec | Wrong | None:
         st.builds(AssetModelData, st.sampled_from([AssetFile.MISSING, AssetFile.NOT_TARBALL])),
         st.builds(UriModelData, st.just("s3://bucket/model.tar.gz"), plain=st.just(True)),
         wrong(5, b"s3://bucket/model.tar.gz", ["s3://bucket/m.tar.gz"]),
+        st.builds(
+            UriPrefixModelData,
+            st.sampled_from(
+                [
+                    "s3://bucket/models",
+                    "s3://bucket/",
+                    "s3://bucket",
+                    "https://example.com/models",
+                    "ftp://bucket/models/",
+                    "https://bucket.s3.sa-east-1.amazonaws.com/models/",
+                ]
+            ),
+        ),
+        st.builds(UriPrefixModelData, wrong(5)),
+        st.builds(
+            BucketPrefixModelData,
+            st.sampled_from(BucketKind),
+            BUCKET,
+            st.sampled_from(["", "/", "models"]),
+        ),
     )
     if not pick.draw(st.booleans()):
         return None
     found: ModelDataSpec | Wrong = pick(valid, faulty)
     return found
+
+
+def plain_text(text: str) -> bool:
+    """Not a pseudo parameter's name ('AWS::Region'): cfn-lint's W1054 warns of one written as
+    a plain string. Hypothesis draws the string constants of the code it tests (`iam_lint.py`
+    has them), so a drawn text can be one."""
+    return not text.startswith("AWS::")
+
+
+PRINTABLE = st.text(string.printable, max_size=20).filter(plain_text)
 
 
 ENV_KEYS = st.one_of(
@@ -293,10 +371,10 @@ BAD_ENV_KEYS = st.one_of(
     wrong(5, None),
 )
 ENV_VALUES = st.one_of(
-    st.text(string.printable, max_size=20),
+    PRINTABLE,
     st.builds(Filler, st.sampled_from(["a", "é", "語"]), st.integers(0, 1024)),
     text_tokens(
-        st.text(string.printable, max_size=20),
+        PRINTABLE,
         TokKind.PARAMETER,
         TokKind.PSEUDO,
         TokKind.IMPORT,
@@ -354,8 +432,10 @@ def hostnames(pick: Picker, count: int, mode: InvocationMode | Wrong) -> list[Te
     return found
 
 
-def containers(pick: Picker, mode: InvocationMode | Wrong) -> tuple[Container, ...] | Wrong:
-    count = pick(st.integers(1, 15), st.sampled_from([0, 16]))
+def containers(
+    pick: Picker, mode: InvocationMode | Wrong, most: int = 15
+) -> tuple[Container, ...] | Wrong:
+    count = pick(st.integers(1, most), st.sampled_from([0, 16]))
     if pick(st.just(False), st.integers(0, 4).map(lambda n: n == 0)):
         found: Wrong = pick.draw(wrong(None, "image", 5))
         return found
@@ -513,7 +593,9 @@ def deployment(pick: Picker) -> Deployment:
     return found
 
 
-TAG_TEXT = st.text(string.ascii_letters + string.digits + " _.:/=+-@", min_size=1, max_size=20)
+TAG_TEXT = st.text(
+    string.ascii_letters + string.digits + " _.:/=+-@", min_size=1, max_size=20
+).filter(plain_text)
 
 
 def tags(pick: Picker) -> Tags:
@@ -565,6 +647,96 @@ def scaling(pick: Picker) -> Scaling:
         st.builds(Scaling, st.just(1), st.just(2), st.sampled_from([0.0, -1.0])),
     )
     found: Scaling = pick(valid, faulty)
+    # On the endpoint (with one variant only), or on endpoint.variant(name).
+    on_endpoint = st.none() if pick.variant_count in (None, 1) else st.nothing()
+    variant: int | None = pick(on_endpoint | st.integers(0, 9), st.none())
+    return replace(found, variant=variant)
+
+
+def variant_settings(pick: Picker) -> VariantSettings:
+    seconds = st.builds(NumTok, st.sampled_from([TokKind.PARAMETER, TokKind.LAZY]), st.just(600))
+    timeouts = st.none() | st.integers(60, 3600) | seconds
+    valid = st.builds(
+        VariantSettings,
+        volume_size=st.none() | st.integers(1, 512) | st.builds(NumTok, st.just(TokKind.LAZY)),
+        model_data_download_timeout=timeouts,
+        container_startup_health_check_timeout=timeouts,
+        routing_strategy=st.none() | st.sampled_from(RoutingStrategy),
+        enable_ssm_access=st.none() | st.booleans(),
+    )
+    bad_timeouts = st.sampled_from([59, 3601, 90.5]) | wrong(600)
+    faulty = st.one_of(
+        st.builds(VariantSettings, volume_size=st.sampled_from([0, 513, 1.5]) | wrong(30)),
+        st.builds(VariantSettings, model_data_download_timeout=bad_timeouts),
+        st.builds(VariantSettings, container_startup_health_check_timeout=bad_timeouts),
+        st.builds(VariantSettings, routing_strategy=wrong("RANDOM")),
+        st.builds(VariantSettings, enable_ssm_access=wrong("yes", 1)),
+    )
+    found: VariantSettings = pick(valid.filter(lambda s: s != VariantSettings()), faulty)
+    return found
+
+
+CONTENT_TYPES = st.sampled_from(
+    ["text/csv", "application/json", "application/jsonlines", "text/x-csv", "application/vnd.a.v1"]
+)
+
+
+def data_capture(pick: Picker) -> Capture:
+    destinations = st.one_of(
+        st.builds("s3://{}/{}".format, BUCKET, st.from_regex(r"[a-z0-9/-]{0,20}", fullmatch=True)),
+        st.builds("https://{}.s3.amazonaws.com/captured".format, BUCKET),
+        st.builds("s3://{}/".format, BUCKET) | st.just("s3://b/" + "p" * 505),
+    )
+    types = st.none() | st.lists(CONTENT_TYPES, min_size=1, max_size=10).map(tuple)
+    flags = st.sampled_from([(None, None), (True, False), (False, True), (True, True)])
+    options = {
+        "sampling_percentage": st.none()
+        | st.integers(0, 100)
+        | st.builds(NumTok, st.just(TokKind.PARAMETER)),
+        "kms_key": st.none() | st.sampled_from(KeyKind),
+        "csv_content_types": types,
+        "json_content_types": types,
+    }
+    valid = st.builds(
+        lambda capture, flag: replace(capture, capture_input=flag[0], capture_output=flag[1]),
+        st.builds(
+            Capture, uri=destinations | text_tokens(destinations, TokKind.PARAMETER), **options
+        )
+        | st.builds(
+            Capture,
+            bucket=st.sampled_from(BucketKind),
+            bucket_name=BUCKET,
+            prefix=st.sampled_from(["", "captured", "a/b/", "/x"]),
+            **options,
+        ),
+        flags,
+    )
+    faulty = st.one_of(
+        st.builds(
+            Capture,
+            uri=st.sampled_from(["ftp://b/p", "bucket/prefix", "s3://", "", "s3://b/" + "p" * 506])
+            | wrong(5),
+        ),
+        st.builds(Capture, sampling_percentage=st.sampled_from([-1, 101, 50.5]) | wrong(True, "5")),
+        st.builds(Capture, capture_input=st.just(False), capture_output=st.just(False)),
+        st.builds(
+            Capture,
+            csv_content_types=st.sampled_from(
+                [("text csv",), tuple(f"text/c{i}" for i in range(11)), ("",), ("text/",)]
+            ),
+        ),
+        st.builds(Capture, json_content_types=st.just(("application/json", "json"))),
+        st.builds(Capture, kms_key=wrong(f"arn:aws:kms:us-east-1:{ACCOUNT}:key/k")),
+        st.builds(Capture, capture_input=wrong("no")),
+        st.builds(Capture, csv_content_types=wrong(None)),
+        st.builds(
+            Capture,
+            bucket=st.sampled_from([BucketKind.IMPORTED, BucketKind.ENCRYPTED]),
+            prefix=st.just(Filler("p", 500)),
+        ),
+        st.builds(Capture, wrong=wrong("s3://capture-bucket/captured", 5)),
+    )
+    found: Capture = pick(valid, faulty)
     return found
 
 
@@ -577,11 +749,13 @@ OPTIONS: tuple[Callable[[Picker], EndpointOption], ...] = (
     instance_count,
     endpoint_name,
     variant_name,
+    variant_settings,
     role,
     vpc,
     isolation,
     kms,
     deployment,
+    data_capture,
     tags,
     scaling,
     escape_hatch,
@@ -590,16 +764,81 @@ OPTIONS: tuple[Callable[[Picker], EndpointOption], ...] = (
 left to its default."""
 
 
+VARIANT_OPTION_STRATEGIES = (instance_type, instance_count, variant_name, variant_settings)
+"""The options of the single-variant form (each variant of the `variants=` form has them)."""
+
+
+def weights(pick: Picker) -> int | float | NumTok | Wrong | None:
+    valid = st.one_of(
+        st.none(),
+        st.integers(0, 100),
+        st.floats(0, 100, allow_nan=False),
+        st.builds(NumTok, st.just(TokKind.PARAMETER)),
+    )
+    found: int | float | NumTok | Wrong | None = pick(
+        valid, st.sampled_from([-1, -0.5]) | wrong("1", True, None)
+    )
+    return found
+
+
+def variants(pick: Picker, count: int) -> tuple[Variant | Wrong, ...]:
+    """`count` variants: unique names (case-insensitively), 1 to 3 containers each; faulty:
+    a duplicate name, every weight 0, an item that is not a VariantDefinition."""
+    unique = st.lists(NAMES, min_size=count, max_size=count, unique_by=str.lower)
+    names: list[Text] = list(pick.draw(unique))
+    found: list[Variant | Wrong] = []
+    all_zero = pick(st.just(False), st.integers(0, 2).map(lambda n: n == 0))
+    for index in range(count):
+        earlier = [name for name in names[:index] if isinstance(name, str)]
+        bad_names = BAD_NAMES | wrong(5, None)
+        name = pick(
+            st.just(names[index]) | text_tokens(NAMES, TokKind.PARAMETER, TokKind.LAZY),
+            st.sampled_from(earlier) | bad_names if earlier else bad_names,
+        )
+        mode = pick(st.none() | st.sampled_from(InvocationMode), wrong("Direct"))
+        settings = variant_settings(pick) if pick.draw(st.booleans()) else VariantSettings()
+        variant = Variant(
+            name=name,
+            containers=containers(pick, InvocationMode.SERIAL if mode is None else mode, most=3),
+            mode=mode,
+            instance_type=instance_type(pick).value if pick.draw(st.booleans()) else None,
+            instance_count=instance_count(pick).value if pick.draw(st.booleans()) else None,
+            weight=0 if all_zero else weights(pick),
+            settings=settings,
+        )
+        found.append(pick(st.just(variant), wrong({"name": "a"}, "variant")))
+    return tuple(found)
+
+
 @st.composite
 def cases(draw: st.DrawFn, fault_rates: tuple[int, ...] = FAULT_RATES) -> Case:
     """A whole configuration; with `fault_rates=(0,)`, one the service accepts."""
     fault_rate = draw(st.sampled_from(fault_rates))
     region = draw(st.none() | st.sampled_from(REGIONS))
     pick = Picker(draw, fault_rate, region, wrong_types=draw(st.booleans()))
-    mode = pick(st.sampled_from(InvocationMode), wrong("Direct", 1))  # None: the default
+    # A third of the cases in the variants= form, with 1 to 10 variants (faulty: 0 or 11).
+    variant_count: int | None = None
+    if draw(st.integers(0, 2)) == 2:
+        variant_count = pick(st.integers(1, 3) | st.integers(1, 10), st.sampled_from([0, 11]))
+    pick.variant_count = variant_count
+    endpoint_options = OPTIONS
+    if variant_count is not None:
+        endpoint_options = tuple(o for o in OPTIONS if o not in VARIANT_OPTION_STRATEGIES)
     options = tuple(
-        option(pick) for option in OPTIONS if draw(st.integers(0, 2)) == 1
+        option(pick) for option in endpoint_options if draw(st.integers(0, 2)) == 1
     )  # each option given a third of the time
+    if variant_count is not None:
+        # A single-variant option beside variants: refused.
+        mixed = pick(st.none(), st.sampled_from(VARIANT_OPTION_STRATEGIES))
+        options += () if mixed is None else (mixed(pick),)
+    vpc_option = next((o for o in options if isinstance(o, Vpc)), None)
+    pick.in_vpc = vpc_option is not None and vpc_option.vpc
+    if variant_count is not None:
+        given: tuple[Variant | Wrong, ...] | Wrong = pick(
+            st.just(variants(pick, variant_count)), wrong("variant")
+        )
+        return Case(containers=(), options=options, region=region, variants=given)
+    mode = pick(st.sampled_from(InvocationMode), wrong("Direct", 1))  # None: the default
     return Case(containers=containers(pick, mode), mode=mode, options=options, region=region)
 
 
@@ -631,11 +870,13 @@ class Scope(enum.Enum):
 
 @dataclass(frozen=True)
 class Mutation:
-    """`case` with one value changed (`what`), and the names that change must renew."""
+    """`case` with one value changed (`what`), and the names that change must renew: with
+    Scope.MODEL, the model of variant `variant` only (None: every model)."""
 
     what: str
     scope: Scope
     case: Case
+    variant: int | None = None
 
 
 def _with_option(case: Case, option: EndpointOption) -> Case:
@@ -643,80 +884,99 @@ def _with_option(case: Case, option: EndpointOption) -> Case:
     return replace(case, options=(*others, option))
 
 
-def _with_container(case: Case, index: int, container: Container) -> Case:
-    items = list(case.container_list())
+def _with_variant(case: Case, index: int, variant: Variant) -> Case:
+    assert isinstance(case.variants, tuple)
+    items = list(case.variants)
+    items[index] = variant
+    return replace(case, variants=tuple(items))
+
+
+def _containers_of(case: Case, variant: int | None) -> tuple[Container, ...]:
+    if variant is None:
+        return case.container_list()
+    chosen = case.variant_list()[variant]
+    assert not isinstance(chosen.containers, Wrong)
+    return chosen.containers
+
+
+def _with_container(case: Case, variant: int | None, index: int, container: Container) -> Case:
+    items = list(_containers_of(case, variant))
     items[index] = container
-    return replace(case, containers=tuple(items))
+    if variant is None:
+        return replace(case, containers=tuple(items))
+    return _with_variant(
+        case, variant, replace(case.variant_list()[variant], containers=tuple(items))
+    )
+
+
+def _mode_of(case: Case, variant: int | None) -> InvocationMode | Wrong | None:
+    return case.mode if variant is None else case.variant_list()[variant].mode
 
 
 @st.composite
 def mutations(draw: st.DrawFn, case: Case) -> Mutation:
     """One change to a valid `case` that keeps it valid."""
-    items = case.container_list()
+    variant = None
+    if case.variants is not None:
+        variant = draw(st.integers(0, len(case.variant_list()) - 1))
+    items = _containers_of(case, variant)
     index = draw(st.integers(0, len(items) - 1))
     container = items[index]
-    candidates: list[tuple[str, Scope, Case]] = []
+    candidates: list[tuple[str, Scope, Case, int | None]] = []
 
-    def add(what: str, scope: Scope, changed: Case) -> None:
-        candidates.append((what, scope, changed))
+    def add(what: str, scope: Scope, changed: Case, model: int | None = None) -> None:
+        candidates.append((what, scope, changed, model))
+
+    def add_container(what: str, changed: Container) -> None:
+        add(what, Scope.MODEL, _with_container(case, variant, index, changed), variant)
 
     env = dict(container.environment.entries)
     env_changed = Environment(tuple({**env, "SWEEP_MUTATION": draw(NAME)}.items()))
-    add(
-        "an environment variable",
-        Scope.MODEL,
-        _with_container(case, index, replace(container, environment=env_changed)),
-    )
+    add_container("an environment variable", replace(container, environment=env_changed))
     image = container.image
-    if isinstance(image, RegistryImage) and literal(image.uri):
-        changed_image = replace(image, uri=f"{literal(image.uri)}0")
-        add(
-            "an image URI",
-            Scope.MODEL,
-            _with_container(case, index, replace(container, image=changed_image)),
+    if isinstance(image, RegistryImage | PrivateRegistryImage) and literal(image.uri):
+        add_container(
+            "an image URI", replace(container, image=replace(image, uri=f"{literal(image.uri)}0"))
         )
     if (
         isinstance(image, RegistryImage)
         and isinstance(image.uri, Tok)
-        and image.uri.kind
-        in (
-            TokKind.LAZY,
-            TokKind.LATE,
-        )
+        and image.uri.kind in (TokKind.LAZY, TokKind.LATE)
     ):
         changed_image = replace(image, uri=replace(image.uri, value=image.uri.value + "0"))
-        add(
-            f"an image from a {image.uri.kind.value}",
-            Scope.MODEL,
-            _with_container(case, index, replace(container, image=changed_image)),
+        add_container(
+            f"an image from a {image.uri.kind.value}", replace(container, image=changed_image)
         )
     data = container.model_data
     if isinstance(data, UriModelData) and literal(data.uri):
-        add(
-            "a model data URL",
-            Scope.MODEL,
-            _with_container(
-                case, index, replace(container, model_data=UriModelData(f"{literal(data.uri)}0"))
-            ),
+        add_container(
+            "a model data URL", replace(container, model_data=UriModelData(f"{literal(data.uri)}0"))
+        )
+    if isinstance(data, UriPrefixModelData) and literal(data.uri):
+        add_container(
+            "a model data prefix",
+            replace(container, model_data=UriPrefixModelData(f"{literal(data.uri)}0/")),
         )
     if data is None:
-        add(
-            "model data added",
-            Scope.MODEL,
-            _with_container(
-                case, index, replace(container, model_data=UriModelData("s3://bucket/m.tar.gz"))
-            ),
+        add_container(
+            "model data added", replace(container, model_data=UriModelData("s3://bucket/m.tar.gz"))
         )
     if all(isinstance(c.hostname, str) for c in items):
-        add(
-            "a hostname",
-            Scope.MODEL,
-            _with_container(case, index, replace(container, hostname=f"mutated-{index}")),
-        )
+        add_container("a hostname", replace(container, hostname=f"mutated-{index}"))
+        mode = _mode_of(case, variant)
         other_mode = (
-            InvocationMode.SERIAL if case.mode is InvocationMode.DIRECT else InvocationMode.DIRECT
+            InvocationMode.SERIAL if mode is InvocationMode.DIRECT else InvocationMode.DIRECT
         )
-        add("the mode", Scope.MODEL, replace(case, mode=other_mode))
+        if variant is None:
+            add("the mode", Scope.MODEL, replace(case, mode=other_mode))
+        else:
+            chosen = case.variant_list()[variant]
+            add(
+                "the mode",
+                Scope.MODEL,
+                _with_variant(case, variant, replace(chosen, mode=other_mode)),
+                variant,
+            )
     isolation = case.option(Isolation)
     add(
         "network isolation",
@@ -746,17 +1006,43 @@ def mutations(draw: st.DrawFn, case: Case) -> Mutation:
             "a value set by an escape hatch",
             Scope.MODEL,
             _with_option(case, EscapeHatch(hatch.value + "0")),
+            0,  # the first model's
         )
-    add(
-        "the instance type",
-        Scope.CONFIG,
-        _with_option(case, InstanceType(draw(st.sampled_from(["ml.c5.large", "ml.r5.large"])))),
-    )
-    count_option = case.option(InstanceCount)
-    given_count: object = count_option.value if count_option else 1
-    if isinstance(given_count, int):
-        add("the instance count", Scope.CONFIG, _with_option(case, InstanceCount(given_count + 1)))
-    add("the variant name", Scope.CONFIG, _with_option(case, VariantName("mutated-variant")))
+    new_type = draw(st.sampled_from(["ml.c5.large", "ml.r5.large"]))
+    settings = VariantSettings(volume_size=draw(st.integers(1, 512)))
+    if variant is None:
+        add("the instance type", Scope.CONFIG, _with_option(case, InstanceType(new_type)))
+        count_option = case.option(InstanceCount)
+        given_count: object = count_option.value if count_option else 1
+        if isinstance(given_count, int):
+            add(
+                "the instance count",
+                Scope.CONFIG,
+                _with_option(case, InstanceCount(given_count + 1)),
+            )
+        add("the variant name", Scope.CONFIG, _with_option(case, VariantName("mutated-variant")))
+        add("the variant settings", Scope.CONFIG, _with_option(case, settings))
+    else:
+        chosen_index = variant
+        chosen = case.variant_list()[chosen_index]
+
+        def add_variant(what: str, scope: Scope, changed: Variant) -> None:
+            add(what, scope, _with_variant(case, chosen_index, changed), chosen_index)
+
+        add_variant(
+            "a variant's instance type", Scope.CONFIG, replace(chosen, instance_type=new_type)
+        )
+        if isinstance(chosen.instance_count, int | None):
+            count = (chosen.instance_count or 1) + 1
+            add_variant(
+                "a variant's instance count", Scope.CONFIG, replace(chosen, instance_count=count)
+            )
+        if isinstance(chosen.weight, int | float | None):
+            weight = (chosen.weight or 0) + 1
+            add_variant("a variant's weight", Scope.CONFIG, replace(chosen, weight=weight))
+        add_variant("a variant's settings", Scope.CONFIG, replace(chosen, settings=settings))
+        # The model's construct id ends with the variant's name: a new model, a new name.
+        add_variant("a variant's name", Scope.MODEL, replace(chosen, name="mutated-variant"))
     add(
         "the storage key",
         Scope.CONFIG,
@@ -766,13 +1052,24 @@ def mutations(draw: st.DrawFn, case: Case) -> Mutation:
             else _with_option(case, Kms(KeyKind.IMPORTED))
         ),
     )
+    capture = case.option(Capture)
+    add(
+        "the data capture",
+        Scope.CONFIG,
+        _with_option(
+            case,
+            Capture(sampling_percentage=draw(st.integers(0, 100)))
+            if capture is None
+            else replace(capture, sampling_percentage=None if capture.sampling_percentage else 1),
+        ),
+    )
     add("the tags", Scope.NEITHER, _with_option(case, Tags((("mutation", draw(NAME)),))))
     add(
         "the deployment guardrails",
         Scope.NEITHER,
         _with_option(case, Deployment(wait=draw(st.integers(0, 3600)))),
     )
-    what, scope, changed = draw(st.sampled_from(candidates))
+    what, scope, changed, model = draw(st.sampled_from(candidates))
     assume(changed != case)
     assume(not expected_problems(changed) and not expected_problems_after(changed))
-    return Mutation(what, scope, changed)
+    return Mutation(what, scope, changed, model)

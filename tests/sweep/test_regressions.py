@@ -14,10 +14,12 @@ import pytest
 from mce_constructs import InvocationMode
 
 from .model import (
+    ACCOUNT,
     AssetImage,
     Assets,
     BucketKind,
     BucketModelData,
+    Capture,
     Case,
     Container,
     EndpointName,
@@ -27,6 +29,8 @@ from .model import (
     InstanceType,
     Isolation,
     Kms,
+    PrivateRegistryImage,
+    ProviderKind,
     RegistryImage,
     Role,
     RoleKind,
@@ -36,6 +40,8 @@ from .model import (
     Tok,
     TokKind,
     UriModelData,
+    UriPrefixModelData,
+    Variant,
     Vpc,
     Wrong,
 )
@@ -185,6 +191,73 @@ CASES = [
     pytest.param(
         Case(one(image=RegistryImage(Tok(TokKind.PARAMETER)))),
         id="image-parameter",
+    ),
+    # Production options (issue 13), found by the sweep; known_issues.py excuses them.
+    pytest.param(
+        Case(one(), options=(Capture(kms_key=Wrong(f"arn:aws:kms:us-east-1:{ACCOUNT}:key/k")),)),
+        id="capture-kms-key-str",
+        marks=pytest.mark.xfail(strict=True, reason="AttributeError in DataCapture._bind"),
+    ),
+    pytest.param(
+        Case(one(), options=(Capture(csv_content_types=Wrong(None)),)),
+        id="capture-content-types-none",
+        marks=pytest.mark.xfail(strict=True, reason="TypeError in DataCapture.to_uri"),
+    ),
+    pytest.param(
+        Case(one(model_data=UriPrefixModelData(Wrong(5)))),
+        id="prefix-int",
+        marks=pytest.mark.xfail(strict=True, reason="TypeError in container.s3_location"),
+    ),
+    pytest.param(
+        Case(
+            one(image=PrivateRegistryImage("registry.example.com/m:1", Wrong("arn"))),
+            options=(Vpc(),),
+        ),
+        id="credentials-provider-str",
+        marks=pytest.mark.xfail(strict=True, reason="AttributeError when the image is bound"),
+    ),
+    pytest.param(
+        Case(one(), options=(Capture(capture_input=Wrong("no")),)),
+        id="capture-input-str",
+        marks=pytest.mark.xfail(strict=True, reason="a flag of the wrong type is accepted"),
+    ),
+    pytest.param(
+        Case(one(), options=(Capture(bucket=BucketKind.IMPORTED, prefix=Filler("p", 500)),)),
+        id="capture-destination-over-512",
+        marks=pytest.mark.xfail(strict=True, reason="DestinationS3Uri over 512 is accepted"),
+    ),
+    pytest.param(
+        Case(one(model_data=UriPrefixModelData("https://example.com/models"))),
+        id="prefix-outside-s3-without-slash",
+        marks=pytest.mark.xfail(strict=True, reason="a prefix without '/' is accepted"),
+    ),
+    # Passing examples of the production options, kept as plain regressions.
+    pytest.param(
+        Case(
+            (),
+            variants=(Variant("a", one()), Variant("b", one(), weight=0)),
+            options=(Capture(bucket=BucketKind.IN_APP, prefix="x"), Scaling(variant=1)),
+        ),
+        id="variants-capture-scaled",
+    ),
+    pytest.param(
+        Case((), variants=(Variant("a", one(), weight=0), Variant("b", one(), weight=0))),
+        id="variants-all-weights-zero",
+    ),
+    pytest.param(
+        Case((), variants=(Variant("a", one()), Variant("a", one()))),
+        id="variants-duplicate-names",
+    ),
+    pytest.param(
+        Case((), variants=tuple(Variant(f"v{index}", one()) for index in range(11))),
+        id="variants-11",
+    ),
+    pytest.param(
+        Case(
+            one(image=PrivateRegistryImage("registry.example.com/m:1", ProviderKind.IN_APP)),
+            options=(Vpc(),),
+        ),
+        id="private-registry",
     ),
 ]
 

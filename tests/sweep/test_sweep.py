@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import aws_cdk as cdk
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
@@ -97,22 +98,26 @@ def test_faulty_configurations_are_refused_naming_each_problem(assets: Assets, c
     check_case(case, assets)
 
 
-def names_of(
-    case: Case, assets: Assets
-) -> tuple[object, object, dict[str, object], dict[str, object]]:
-    """The model's and the config's name properties as written (None: CloudFormation names
-    it), and their other create-only properties."""
+Named = tuple[object, dict[str, object]]
+"""A resource's name property as written (None: CloudFormation names it), and its other
+create-only properties."""
+
+
+def names_of(case: Case, assets: Assets) -> tuple[tuple[Named, ...], Named]:
+    """Each variant's model, and the endpoint config."""
     with context(case, assets, nag=False) as ctx:
         endpoint = build(case, ctx)
         finish(ctx, endpoint)
         template, _ = synthesize(ctx.app, ctx.outdir)
         resources = template["Resources"]
-        model = resources[ctx.stack.get_logical_id(endpoint.model)]["Properties"]
-        config = resources[ctx.stack.get_logical_id(endpoint.endpoint_config)]["Properties"]
-    model_name, config_name = model.get("ModelName"), config.get("EndpointConfigName")
-    model_rest = {k: v for k, v in model.items() if k not in ("ModelName", "Tags")}
-    config_rest = {k: v for k, v in config.items() if k not in ("EndpointConfigName", "Tags")}
-    return model_name, config_name, model_rest, config_rest
+
+        def named(resource: cdk.CfnElement, name_property: str) -> Named:
+            properties = resources[ctx.stack.get_logical_id(resource)]["Properties"]
+            rest = {k: v for k, v in properties.items() if k not in (name_property, "Tags")}
+            return properties.get(name_property), rest
+
+        models = tuple(named(variant.model, "ModelName") for variant in endpoint.variants)
+        return models, named(endpoint.endpoint_config, "EndpointConfigName")
 
 
 @settings(max_examples=examples(1.0))
@@ -139,24 +144,23 @@ def check_names(case: Case, mutation: Mutation, assets: Assets) -> None:
     first = names_of(case, assets)
     assert names_of(case, assets) == first, "the same configuration, another template"
     changed = names_of(mutation.case, assets)
-    expected = {
-        Scope.MODEL: (True, True),
-        Scope.CONFIG: (False, True),
-        Scope.NEITHER: (False, False),
-    }[mutation.scope]
-    for index, (what, renewed) in enumerate(zip(("model", "config"), expected, strict=True)):
-        name, new_name = first[index], changed[index]
+    models = {index for index in range(len(first[0])) if mutation.variant in (None, index)}
+    renewed_models = models if mutation.scope is Scope.MODEL else set()
+    renewed_config = mutation.scope is not Scope.NEITHER
+    pairs = [
+        (f"model {index}", index in renewed_models, before, after)
+        for index, (before, after) in enumerate(zip(first[0], changed[0], strict=True))
+    ]
+    pairs.append(("config", renewed_config, first[1], changed[1]))
+    for what, renewed, (name, rest), (new_name, new_rest) in pairs:
         if renewed:
             assert name is None or new_name is None or name != new_name, (
                 f"changing {mutation.what} kept the {what} name {name!r}"
             )
         else:
-            assert (name, first[index + 2]) == (new_name, changed[index + 2]), (
+            assert (name, rest) == (new_name, new_rest), (
                 f"changing {mutation.what} replaces the {what}: {name!r} -> {new_name!r}"
             )
-    assert first[2] == changed[2] or first[0] != changed[0] or first[0] is None, (
-        "the model changed, its name did not"
-    )
-    assert first[3] == changed[3] or first[1] != changed[1] or first[1] is None, (
-        "the config changed, its name did not"
-    )
+        assert rest == new_rest or name != new_name or name is None, (
+            f"the {what} changed, its name did not"
+        )
