@@ -23,7 +23,9 @@ from .model import (
     Case,
     Container,
     PrivateRegistryImage,
+    Tok,
     UriPrefixModelData,
+    Variant,
     Where,
     Wrong,
     literal,
@@ -90,7 +92,25 @@ def _prefix_outside_s3(case: Case, where: Where) -> bool:
     return text is not None and not text.startswith("s3://") and ".s3." not in text
 
 
+def _token_name_and_its_index(case: Case) -> bool:
+    """A variant named by a token at index i, and another named 'i' (both ids end '-i')."""
+    given = case.variants if isinstance(case.variants, tuple) else ()
+    indexes = {
+        str(index)
+        for index, variant in enumerate(given)
+        if isinstance(variant, Variant) and isinstance(variant.name, Tok)
+    }
+    return any(literal(variant.name) in indexes for variant in case.variant_list())
+
+
 KNOWN_ISSUES: tuple[KnownIssue, ...] = (
+    KnownIssue(
+        13,
+        "RuntimeError There is already a Construct with name 'Model-0' (a variant named by a "
+        "token at index 0 and another named '0': variants.id_suffix gives both '-0')",
+        "exception",
+        _token_name_and_its_index,
+    ),
     KnownIssue(
         13,
         "AttributeError 'str' object has no attribute 'key_arn' (DataCapture's kms_key of the "
@@ -118,6 +138,19 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
         "credentials_provider of the wrong type, when the image is bound)",
         "exception",
         _any_container(_provider_of_wrong_type),
+    ),
+    KnownIssue(
+        13,
+        "DataCapture's kms_key of the wrong type is not named when another problem is",
+        "refusal",
+        unrefused=lambda _, where: where.fields[0] == "data_capture.kms_key",
+    ),
+    KnownIssue(
+        13,
+        "from_private_registry's credentials_provider of the wrong type is not named when "
+        "another problem is",
+        "refusal",
+        unrefused=lambda _, where: where.fields[0] == "credentials_provider",
     ),
     KnownIssue(
         13,

@@ -550,15 +550,17 @@ class PrivateRegistryImage:
     def problems(self, case: Case, where: Where) -> list[Where]:
         vpc = case.option(Vpc)
         text = literal(self.uri)
+        found = []
         if (
             isinstance(self.uri, Wrong)
-            or isinstance(self.provider, Wrong)
             or vpc is None
             or not vpc.vpc  # SERVICE_RULES.md: RepositoryAccessMode Vpc needs a VpcConfig
             or (text is not None and (not 1 <= len(text) <= 255 or re.search(r"\s", text)))
         ):
-            return [where]
-        return []
+            found.append(where)
+        if isinstance(self.provider, Wrong):  # DESIGN.md guarantee 6
+            found.append(Where(("credentials_provider", *where.fields), where.container))
+        return found
 
 
 Image = RegistryImage | RepositoryImage | AssetImage | PrivateRegistryImage

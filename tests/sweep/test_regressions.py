@@ -231,6 +231,11 @@ CASES = [
         id="prefix-outside-s3-without-slash",
         marks=pytest.mark.xfail(strict=True, reason="a prefix without '/' is accepted"),
     ),
+    pytest.param(
+        Case((), variants=(Variant(Tok(TokKind.LAZY, "a"), one()), Variant("0", one()))),
+        id="variant-token-name-and-name-0",
+        marks=pytest.mark.xfail(strict=True, reason="two variants' ids end with '-0'"),
+    ),
     # Passing examples of the production options, kept as plain regressions.
     pytest.param(
         Case(
