@@ -24,7 +24,7 @@ from .model import (
     Container,
     PrivateRegistryImage,
     Tok,
-    UriPrefixModelData,
+    UriModelData,
     Variant,
     Where,
     Wrong,
@@ -70,7 +70,7 @@ def _any_container(test: Callable[[Container], bool]) -> Callable[[Case], bool]:
 
 def _prefix_of_wrong_type(container: Container) -> bool:
     data = container.model_data
-    return isinstance(data, UriPrefixModelData) and isinstance(data.uri, Wrong)
+    return isinstance(data, UriModelData) and data.prefix and isinstance(data.uri, Wrong)
 
 
 def _provider_of_wrong_type(container: Container) -> bool:
@@ -81,14 +81,15 @@ def _provider_of_wrong_type(container: Container) -> bool:
 def _prefix_outside_s3(case: Case, where: Where) -> bool:
     """A `from_s3_prefix` URL outside S3 (no bucket to parse) without its final '/'."""
     containers: tuple[Container, ...] | Wrong = case.container_list()
-    if where.variant is not None:
-        containers = case.variant_list()[where.variant].containers
+    if where.variant is not None and isinstance(case.variants, tuple):
+        variant = case.variants[where.variant]
+        containers = variant.containers if isinstance(variant, Variant) else ()
     if where.fields != ("model_data",) or isinstance(containers, Wrong):
         return False
     if where.container is None or where.container >= len(containers):
         return False
     data = containers[where.container].model_data
-    text = literal(data.uri) if isinstance(data, UriPrefixModelData) else None
+    text = literal(data.uri) if isinstance(data, UriModelData) and data.prefix else None
     return text is not None and not text.startswith("s3://") and ".s3." not in text
 
 

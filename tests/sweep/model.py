@@ -378,14 +378,19 @@ class AssetImage:
 
 @dataclass(frozen=True)
 class UriModelData:
-    """`ModelData.from_uri(uri)`, or a plain value where a ModelData is expected (`plain`)."""
+    """`ModelData.from_uri(uri)`, or with `prefix`, `ModelData.from_s3_prefix(uri)`
+    (uncompressed artifacts under a key prefix); or a plain value where a ModelData is
+    expected (`plain`)."""
 
     uri: Text
     plain: bool = False
+    prefix: bool = False
 
     def build(self, ctx: Context) -> Any:
         uri = ctx.text(self.uri)
-        return uri if self.plain else ModelData.from_uri(uri)
+        if self.plain:
+            return uri
+        return ModelData.from_s3_prefix(uri) if self.prefix else ModelData.from_uri(uri)
 
     def problems(self, case: Case, where: Where) -> list[Where]:
         if self.plain or isinstance(self.uri, Wrong):
@@ -395,6 +400,8 @@ class UriModelData:
             return []
         if re.fullmatch(r"s3://[^/]+/?", text):
             return [where]  # a bucket is not an artifact
+        if self.prefix and not text.endswith("/"):
+            return [where]  # SERVICE_RULES.md, "Images and model data": a prefix ends with '/'
         return s3_url_problems(text, case, where)
 
 
@@ -419,16 +426,23 @@ def bucket(ctx: Context, kind: BucketKind, name: str) -> s3.IBucket:
 
 @dataclass(frozen=True)
 class BucketModelData:
-    """`ModelData.from_bucket(bucket, key)`."""
+    """`ModelData.from_bucket(bucket, key)`, or with `prefix`,
+    `ModelData.from_bucket_prefix(bucket, key)` (uncompressed artifacts under a key prefix)."""
 
     kind: BucketKind
     bucket_name: str
     key: str
+    prefix: bool = False
 
     def build(self, ctx: Context) -> Any:
-        return ModelData.from_bucket(bucket(ctx, self.kind, self.bucket_name), self.key)
+        source = ModelData.from_bucket_prefix if self.prefix else ModelData.from_bucket
+        return source(bucket(ctx, self.kind, self.bucket_name), self.key)
 
     def problems(self, case: Case, where: Where) -> list[Where]:
+        if self.prefix:
+            # SERVICE_RULES.md, "Images and model data": a key prefix ends with '/' (a prefix
+            # '/' is one: keys may start with '/').
+            return [] if self.key.endswith("/") else [where]
         return [] if self.key.strip("/") else [where]  # s3://bucket/ is not an artifact
 
 
@@ -465,47 +479,6 @@ def s3_url_problems(text: str, case: Case, where: Where) -> list[Where]:
     if case.region is not None and regional and regional["region"] != case.region:
         return [where]  # S3 model artifacts in another region than the stack
     return []
-
-
-@dataclass(frozen=True)
-class UriPrefixModelData:
-    """`ModelData.from_s3_prefix(uri)`: uncompressed artifacts under a key prefix."""
-
-    uri: Text
-
-    def build(self, ctx: Context) -> Any:
-        return ModelData.from_s3_prefix(ctx.text(self.uri))
-
-    def problems(self, case: Case, where: Where) -> list[Where]:
-        if isinstance(self.uri, Wrong):
-            return [where]
-        text = literal(self.uri)
-        if text is None:
-            return []
-        found = s3_url_problems(text, case, where)
-        key = re.sub(r"^[a-z]+://[^/]*/?", "", text)
-        if S3_HTTPS_REGION.match(text) and not re.match(r"https://[^/]+\.s3[.-]", text):
-            key = key.split("/", 1)[1] if "/" in key else ""  # path style: the bucket first
-        if not found and (not key or not text.endswith("/")):
-            # SERVICE_RULES.md, "Images and model data": the URI must end with '/'; a bucket
-            # alone is not an artifact.
-            found.append(where)
-        return found
-
-
-@dataclass(frozen=True)
-class BucketPrefixModelData:
-    """`ModelData.from_bucket_prefix(bucket, prefix)`."""
-
-    kind: BucketKind
-    bucket_name: str
-    prefix: str
-
-    def build(self, ctx: Context) -> Any:
-        return ModelData.from_bucket_prefix(bucket(ctx, self.kind, self.bucket_name), self.prefix)
-
-    def problems(self, case: Case, where: Where) -> list[Where]:
-        return [] if self.prefix.strip("/") and self.prefix.endswith("/") else [where]
 
 
 class ProviderKind(enum.Enum):
@@ -564,9 +537,7 @@ class PrivateRegistryImage:
 
 
 Image = RegistryImage | RepositoryImage | AssetImage | PrivateRegistryImage
-ModelDataSpec = (
-    UriModelData | BucketModelData | AssetModelData | UriPrefixModelData | BucketPrefixModelData
-)
+ModelDataSpec = UriModelData | BucketModelData | AssetModelData
 
 ENV_KEY = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 

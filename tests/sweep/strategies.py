@@ -31,7 +31,6 @@ from .model import (
     AssetModelData,
     BucketKind,
     BucketModelData,
-    BucketPrefixModelData,
     Capture,
     Case,
     Container,
@@ -66,7 +65,6 @@ from .model import (
     Tok,
     TokKind,
     UriModelData,
-    UriPrefixModelData,
     Variant,
     VariantName,
     VariantSettings,
@@ -300,9 +298,13 @@ def model_data(pick: Picker) -> ModelDataSpec | Wrong | None:
         ),
         st.builds(BucketModelData, st.sampled_from(BucketKind), BUCKET, KEY),
         st.just(AssetModelData()),
-        st.builds(UriPrefixModelData, prefix_uris),
-        st.builds(UriPrefixModelData, text_tokens(prefix_uris, TokKind.PARAMETER, TokKind.LAZY)),
-        st.builds(BucketPrefixModelData, st.sampled_from(BucketKind), BUCKET, PREFIX),
+        st.builds(UriModelData, prefix_uris, prefix=st.just(True)),
+        st.builds(
+            UriModelData,
+            text_tokens(prefix_uris, TokKind.PARAMETER, TokKind.LAZY),
+            prefix=st.just(True),
+        ),
+        st.builds(BucketModelData, st.sampled_from(BucketKind), BUCKET, PREFIX, st.just(True)),
     )
     faulty = st.one_of(
         st.builds(
@@ -324,8 +326,9 @@ def model_data(pick: Picker) -> ModelDataSpec | Wrong | None:
         st.builds(UriModelData, st.just("s3://bucket/model.tar.gz"), plain=st.just(True)),
         wrong(5, b"s3://bucket/model.tar.gz", ["s3://bucket/m.tar.gz"]),
         st.builds(
-            UriPrefixModelData,
-            st.sampled_from(
+            UriModelData,
+            prefix=st.just(True),
+            uri=st.sampled_from(
                 [
                     "s3://bucket/models",
                     "s3://bucket/",
@@ -336,12 +339,13 @@ def model_data(pick: Picker) -> ModelDataSpec | Wrong | None:
                 ]
             ),
         ),
-        st.builds(UriPrefixModelData, wrong(5)),
+        st.builds(UriModelData, wrong(5), prefix=st.just(True)),
         st.builds(
-            BucketPrefixModelData,
+            BucketModelData,
             st.sampled_from(BucketKind),
             BUCKET,
             st.sampled_from(["", "/", "models"]),
+            st.just(True),
         ),
     )
     if not pick.draw(st.booleans()):
@@ -949,14 +953,8 @@ def mutations(draw: st.DrawFn, case: Case) -> Mutation:
         )
     data = container.model_data
     if isinstance(data, UriModelData) and literal(data.uri):
-        add_container(
-            "a model data URL", replace(container, model_data=UriModelData(f"{literal(data.uri)}0"))
-        )
-    if isinstance(data, UriPrefixModelData) and literal(data.uri):
-        add_container(
-            "a model data prefix",
-            replace(container, model_data=UriPrefixModelData(f"{literal(data.uri)}0/")),
-        )
+        uri = f"{literal(data.uri)}0/" if data.prefix else f"{literal(data.uri)}0"
+        add_container("a model data URL", replace(container, model_data=replace(data, uri=uri)))
     if data is None:
         add_container(
             "model data added", replace(container, model_data=UriModelData("s3://bucket/m.tar.gz"))

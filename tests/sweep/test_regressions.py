@@ -40,7 +40,6 @@ from .model import (
     Tok,
     TokKind,
     UriModelData,
-    UriPrefixModelData,
     Variant,
     Vpc,
     Wrong,
@@ -204,7 +203,7 @@ CASES = [
         marks=pytest.mark.xfail(strict=True, reason="TypeError in DataCapture.to_uri"),
     ),
     pytest.param(
-        Case(one(model_data=UriPrefixModelData(Wrong(5)))),
+        Case(one(model_data=UriModelData(Wrong(5), prefix=True))),
         id="prefix-int",
         marks=pytest.mark.xfail(strict=True, reason="TypeError in container.s3_location"),
     ),
@@ -227,7 +226,7 @@ CASES = [
         marks=pytest.mark.xfail(strict=True, reason="DestinationS3Uri over 512 is accepted"),
     ),
     pytest.param(
-        Case(one(model_data=UriPrefixModelData("https://example.com/models"))),
+        Case(one(model_data=UriModelData("https://example.com/models", prefix=True))),
         id="prefix-outside-s3-without-slash",
         marks=pytest.mark.xfail(strict=True, reason="a prefix without '/' is accepted"),
     ),
