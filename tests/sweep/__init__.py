@@ -9,6 +9,10 @@
   then).
 - `profiles.py`: the Hypothesis settings profiles (`make test` and `make test-deep`).
 
+The single-variant form (`containers=`, `mode=` and the variant's options) and the `variants=`
+form (`Case.variants`, one `Variant` spec each) are drawn alike; a problem of one variant is a
+`Where` with its `variant` index, which the construct names `variants[i] ('name').<field>`.
+
 To add an option: a spec class in `model.py` (its keyword arguments, its build and its
 problems), a strategy in `strategies.py` added to `OPTIONS`, and where its value is create-only,
 a mutation in `strategies.MUTATIONS`.

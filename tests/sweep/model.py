@@ -1441,7 +1441,6 @@ def build_containers(containers: tuple[Container, ...] | Wrong, ctx: Context) ->
 def build(case: Case, ctx: Context) -> MultiContainerEndpoint:
     """The endpoint of `case` in `ctx`'s stack (then call `finish`). Raises what the construct
     raises."""
-    # The containers first: a changed option then shifts no construct id of theirs.
     given: dict[str, Any] = {}
     if case.variants is None:
         given["containers"] = build_containers(case.containers, ctx)
@@ -1455,7 +1454,9 @@ def build(case: Case, ctx: Context) -> MultiContainerEndpoint:
                 built = variant.value if isinstance(variant, Wrong) else variant.build(ctx)
             given["variants"].append(built)
     for option in case.options:
-        given.update(option.kwargs(ctx))
+        # Numbered apart: a changed option shifts no construct id of another.
+        with ctx.section(type(option).__name__):
+            given.update(option.kwargs(ctx))
     return MultiContainerEndpoint(ctx.stack, ENDPOINT, **given)
 
 
