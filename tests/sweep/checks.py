@@ -36,7 +36,6 @@ from .model import (
     TokKind,
     Variant,
     Where,
-    Wrong,
     literal,
 )
 
@@ -192,11 +191,8 @@ def _variant(case: Case, where: Where) -> Variant | None:
 
 
 def _container(case: Case, where: Where) -> Container | None:
-    items: tuple[Container, ...] | Wrong = case.container_list()
-    if where.variant is not None and isinstance(case.variants, tuple):
-        variant = case.variants[where.variant]
-        items = variant.containers if isinstance(variant, Variant) else ()
-    if isinstance(items, Wrong) or where.container is None or where.container >= len(items):
+    items = case.containers_of(where.variant)
+    if where.container is None or where.container >= len(items):
         return None
     return items[where.container]
 

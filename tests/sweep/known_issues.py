@@ -80,13 +80,10 @@ def _provider_of_wrong_type(container: Container) -> bool:
 
 def _prefix_outside_s3(case: Case, where: Where) -> bool:
     """A `from_s3_prefix` URL outside S3 (no bucket to parse) without its final '/'."""
-    containers: tuple[Container, ...] | Wrong = case.container_list()
-    if where.variant is not None and isinstance(case.variants, tuple):
-        variant = case.variants[where.variant]
-        containers = variant.containers if isinstance(variant, Variant) else ()
-    if where.fields != ("model_data",) or isinstance(containers, Wrong):
+    containers = case.containers_of(where.variant)
+    if where.fields != ("model_data",) or where.container is None:
         return False
-    if where.container is None or where.container >= len(containers):
+    if where.container >= len(containers):
         return False
     data = containers[where.container].model_data
     text = literal(data.uri) if isinstance(data, UriModelData) and data.prefix else None

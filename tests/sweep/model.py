@@ -1340,6 +1340,15 @@ class Case:
     def container_list(self) -> tuple[Container, ...]:
         return () if isinstance(self.containers, Wrong) else self.containers
 
+    def containers_of(self, variant: int | None) -> tuple[Container, ...]:
+        """The containers of the single-variant form (`variant` None), or of variant number
+        `variant` as given; none where they are of the wrong type."""
+        containers = self.containers
+        if variant is not None:
+            given = self.variants[variant] if isinstance(self.variants, tuple) else None
+            containers = given.containers if isinstance(given, Variant) else ()
+        return () if isinstance(containers, Wrong) else containers
+
     def variant_list(self) -> tuple[Variant, ...]:
         """The variants that are `VariantDefinition`s (none in the single-variant form)."""
         if self.variants is None or isinstance(self.variants, Wrong):

@@ -895,16 +895,8 @@ def _with_variant(case: Case, index: int, variant: Variant) -> Case:
     return replace(case, variants=tuple(items))
 
 
-def _containers_of(case: Case, variant: int | None) -> tuple[Container, ...]:
-    if variant is None:
-        return case.container_list()
-    chosen = case.variant_list()[variant]
-    assert not isinstance(chosen.containers, Wrong)
-    return chosen.containers
-
-
 def _with_container(case: Case, variant: int | None, index: int, container: Container) -> Case:
-    items = list(_containers_of(case, variant))
+    items = list(case.containers_of(variant))
     items[index] = container
     if variant is None:
         return replace(case, containers=tuple(items))
@@ -923,7 +915,7 @@ def mutations(draw: st.DrawFn, case: Case) -> Mutation:
     variant = None
     if case.variants is not None:
         variant = draw(st.integers(0, len(case.variant_list()) - 1))
-    items = _containers_of(case, variant)
+    items = case.containers_of(variant)
     index = draw(st.integers(0, len(items) - 1))
     container = items[index]
     candidates: list[tuple[str, Scope, Case, int | None]] = []
