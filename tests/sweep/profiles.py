@@ -22,7 +22,7 @@ SLOW = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_
 
 settings.register_profile(
     DEFAULT,
-    max_examples=8,
+    max_examples=5,
     derandomize=True,
     database=None,
     deadline=None,

@@ -228,8 +228,7 @@ def images(pick: Picker) -> Image | Wrong:
         PRIVATE_IMAGES | text_tokens(PRIVATE_IMAGES, TokKind.PARAMETER, TokKind.LAZY),
         providers,
     )
-    if pick.in_vpc:
-        valid = valid | private
+    valid_images: st.SearchStrategy[Image] = st.one_of(valid, private) if pick.in_vpc else valid
     faulty_images: list[st.SearchStrategy[Any]] = [
         st.builds(
             PrivateRegistryImage,
@@ -259,7 +258,7 @@ def images(pick: Picker) -> Image | Wrong:
     if pick.region:  # an ECR image of another region than the stack's
         other_region = st.sampled_from([r for r in REGIONS if r != pick.region])
         faulty_images.append(st.builds(RegistryImage, ecr_uris(other_region)))
-    image: Image | Wrong = pick(valid, st.one_of(*faulty_images))
+    image: Image | Wrong = pick(valid_images, st.one_of(*faulty_images))
     return image
 
 
@@ -820,9 +819,9 @@ def cases(draw: st.DrawFn, fault_rates: tuple[int, ...] = FAULT_RATES) -> Case:
     fault_rate = draw(st.sampled_from(fault_rates))
     region = draw(st.none() | st.sampled_from(REGIONS))
     pick = Picker(draw, fault_rate, region, wrong_types=draw(st.booleans()))
-    # A third of the cases in the variants= form, with 1 to 10 variants (faulty: 0 or 11).
+    # Half of the cases in the variants= form, with 1 to 10 variants (faulty: 0 or 11).
     variant_count: int | None = None
-    if draw(st.integers(0, 2)) == 2:
+    if draw(st.booleans()):
         variant_count = pick(st.integers(1, 3) | st.integers(1, 10), st.sampled_from([0, 11]))
     pick.variant_count = variant_count
     endpoint_options = OPTIONS

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import aws_cdk as cdk
-from hypothesis import given, note, settings
+from hypothesis import event, given, note, settings
 from hypothesis import strategies as st
 
 from mce_constructs import MceValidationError
@@ -19,13 +19,17 @@ from .checks import ACCEPTED_CHECKS, Synthesized, check_refusal, problem_lines, 
 from .known_issues import known_issue, refused, unrefused
 from .model import (
     Assets,
+    Capture,
     Case,
     Context,
+    PrivateRegistryImage,
+    VariantSettings,
     Where,
     build,
     expected_problems,
     expected_problems_after,
     finish,
+    nested,
 )
 from .profiles import examples
 from .strategies import Mutation, Scope, faulty_cases, mutations, valid_cases
@@ -35,6 +39,20 @@ from .strategies import Mutation, Scope, faulty_cases, mutations, valid_cases
 def context(case: Case, assets: Assets, *, nag: bool) -> Iterator[Context]:
     with tempfile.TemporaryDirectory(prefix="sweep-") as outdir:
         yield Context(case, assets, Path(outdir), nag=nag)
+
+
+def features(case: Case) -> Iterator[str]:
+    """What `case` exercises of the production options, for Hypothesis's statistics
+    (`make test-deep` shows them)."""
+    if isinstance(case.variants, tuple):
+        yield f"variants= form, {len(case.variants)} variants"
+    for value in nested(case):
+        if isinstance(value, Capture | PrivateRegistryImage):
+            yield type(value).__name__
+        elif isinstance(value, VariantSettings) and value != VariantSettings():
+            yield "VariantSettings"
+        elif getattr(value, "prefix", None) is True:
+            yield "model data under a key prefix"
 
 
 def check_case(case: Case, assets: Assets, *, excuse: bool = True) -> None:
@@ -48,6 +66,8 @@ def check_case(case: Case, assets: Assets, *, excuse: bool = True) -> None:
     def tolerated(line: str) -> bool:
         return excuse and refused(line)
 
+    for feature in set(features(case)):
+        event(feature)
     stages = (expected_problems(case), expected_problems_after(case))
     with context(case, assets, nag=True) as ctx:
         endpoint = None
