@@ -55,6 +55,13 @@ def features(case: Case) -> Iterator[str]:
             yield "model data under a key prefix"
 
 
+def record(case: Case) -> None:
+    """Count what `case` exercises and note what the rules make of it (in a Hypothesis test)."""
+    for feature in sorted(set(features(case))):
+        event(feature)
+    note(f"expected problems: {expected_problems(case) or expected_problems_after(case)}")
+
+
 def check_case(case: Case, assets: Assets, *, excuse: bool = True) -> None:
     """Build `case`: refused as the rules say, or accepted and every check passes; but the
     checks a known issue excuses (see `known_issues.py`), unless `excuse` is False."""
@@ -66,8 +73,6 @@ def check_case(case: Case, assets: Assets, *, excuse: bool = True) -> None:
     def tolerated(line: str) -> bool:
         return excuse and refused(line)
 
-    for feature in set(features(case)):
-        event(feature)
     stages = (expected_problems(case), expected_problems_after(case))
     with context(case, assets, nag=True) as ctx:
         endpoint = None
@@ -107,14 +112,14 @@ def _no_known_issue(*_: object) -> None:
 def test_valid_configurations_are_accepted_with_a_clean_template(
     assets: Assets, case: Case
 ) -> None:
-    note(f"expected problems: {expected_problems(case) or expected_problems_after(case)}")
+    record(case)
     check_case(case, assets)
 
 
 @settings(max_examples=examples(4.0))
 @given(case=faulty_cases())
 def test_faulty_configurations_are_refused_naming_each_problem(assets: Assets, case: Case) -> None:
-    note(f"expected problems: {expected_problems(case) or expected_problems_after(case)}")
+    record(case)
     check_case(case, assets)
 
 
