@@ -675,7 +675,11 @@ def variant_settings(pick: Picker) -> VariantSettings:
         st.builds(VariantSettings, routing_strategy=wrong("RANDOM")),
         st.builds(VariantSettings, enable_ssm_access=wrong("yes", 1)),
     )
-    found: VariantSettings = pick(valid.filter(lambda s: s != VariantSettings()), faulty)
+    # At least one setting given (all None would give none): SSM access off, as given.
+    given = valid.map(
+        lambda s: s if s != VariantSettings() else replace(s, enable_ssm_access=False)
+    )
+    found: VariantSettings = pick(given, faulty)
     return found
 
 
