@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import aws_cdk as cdk
 import jsii
@@ -65,6 +65,17 @@ _PINNED_SSM_REFERENCE = re.compile(r"\{\{resolve:ssm:[^{}]+:\d+\}\}")
 """An SSM dynamic reference with a version: its value is fixed."""
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
 NAME_CHANGED_WARNING = "mce-constructs:nameFollowsLateChange"
+CFN_SPELLINGS = {
+    "enableSsmAccess": "EnableSSMAccess",
+    "maxPayloadInMb": "MaxPayloadInMB",
+    "memorySizeInMb": "MemorySizeInMB",
+    "volumeSizeInGb": "VolumeSizeInGB",
+}
+"""The properties of the SageMaker resources whose CloudFormation name is not their jsii name
+with a capital first letter (tests/test_naming.py checks this against the resource schemas)."""
+_EXACT_INTEGERS = 2**53
+"""Below this, an integral float crosses jsii as an integer."""
+_Resource = TypeVar("_Resource", bound=cdk.CfnResource)
 
 
 def late_change_warning(path: str, before: str | None, after: str | None) -> str:
@@ -112,6 +123,62 @@ def readable_prefix(construct_id: str) -> str:
 def physical_name(construct_id: str, digest: str) -> str:
     """`<readable prefix>-<hash>`: at most 63 characters and valid for SageMaker."""
     return f"{readable_prefix(construct_id)}-{digest}"
+
+
+class _NotPlainError(Exception):
+    """A value only jsii can render: a jsii object, such as an `IResolvable`."""
+
+
+def template_properties(props: Any) -> dict[str, Any] | None:
+    """A jsii props struct of a CloudFormation resource as the template holds its properties
+    (before tokens are resolved), rendered in Python without a round trip: each key spelled as
+    CloudFormation spells it, unset values left out, numbers as they cross jsii. None when a
+    value is a jsii object: only jsii renders it."""
+    try:
+        rendered: dict[str, Any] = _plain(props)
+    except _NotPlainError:
+        return None
+    return rendered
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < _EXACT_INTEGERS else value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if type(value) is dict:
+        return {key: _plain(item) for key, item in value.items() if item is not None}
+    names: Mapping[str, str] | None = getattr(type(value), "__jsii_name_mapping__", None)
+    if names is None:
+        raise _NotPlainError(value)
+    return {
+        _cfn_spelling(names[key]): _plain(item)
+        for key, item in _struct_values(value).items()
+        if item is not None
+    }
+
+
+def _cfn_spelling(jsii_name: str) -> str:
+    """`modelDataUrl` -> `ModelDataUrl` (`enableSsmAccess` -> `EnableSSMAccess`)."""
+    return CFN_SPELLINGS.get(jsii_name) or jsii_name[0].upper() + jsii_name[1:]
+
+
+def _struct_values(struct: Any) -> dict[str, Any]:
+    """The values set in a jsii struct, by their Python names (as its constructor takes them)."""
+    return dict(struct._values)
+
+
+def _needs_resolving(value: Any) -> bool:
+    """Whether `value` holds a token, or a value that is not plain JSON: jsii must resolve it."""
+    if isinstance(value, Mapping):
+        return any(_needs_resolving(key) or _needs_resolving(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_needs_resolving(item) for item in value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return is_unresolved(value)
+    return True
 
 
 @functools.cache
@@ -182,30 +249,26 @@ def _add_reference(name: str, found: Values) -> None:
 
 
 @dataclass(frozen=True)
-class NameKind:
-    """How a named SageMaker resource spells its name: the property in the template, in
-    jsii's property map, and the attribute that reads it back."""
+class NameKind(Generic[_Resource]):
+    """A SageMaker resource named by content: its class, and how it spells its name (the
+    property in the template, in jsii's property map, and the attribute that reads it back)."""
 
+    resource_class: Callable[..., _Resource]
     cfn_property: str
     jsii_property: str
-    attribute: Callable[[cdk.CfnResource], str]
 
-
-MODEL = NameKind("ModelName", "modelName", lambda r: r.get_att("ModelName").to_string())
-ENDPOINT_CONFIG = NameKind(
-    "EndpointConfigName",
-    "endpointConfigName",
-    lambda r: r.get_att("EndpointConfigName").to_string(),
-)
+    def attribute(self, resource: cdk.CfnResource) -> str:
+        """`Fn::GetAtt` of the name, for a name CloudFormation generates."""
+        return resource.get_att(self.cfn_property).to_string()
 
 
 @dataclass
 class _Named:
     """One resource named by content, and where others refer to its name."""
 
-    resource: cdk.CfnResource
-    kind: NameKind
+    kind: NameKind[Any]
     child_id: str
+    resource: cdk.CfnResource
     name: str | None = None
     """The name in the template; None when CloudFormation generates it."""
     referrers: list[tuple[cdk.CfnResource, str]] = field(default_factory=list)
@@ -222,9 +285,9 @@ class _Named:
 class ContentNamer:
     """Names an endpoint's models and config after their content.
 
-    Call `name` for each resource in the order they refer to each other (models, then the
-    config) and put what it returns where another resource refers to the name; `depend` then
-    adds the `DependsOn` that a literal name does not imply.
+    Call `create` for each resource in the order they refer to each other (models, then the
+    config) and put the reference it returns where another resource refers to the name; call
+    `refer` for each such place: it adds the `DependsOn` that a literal name does not imply.
     """
 
     def __init__(
@@ -250,26 +313,52 @@ class ContentNamer:
         self._named: list[_Named] = []
         self._checking = False
 
-    def name(self, resource: cdk.CfnResource, kind: NameKind, child_id: str) -> str:
-        """Name `resource` (child `child_id` of the endpoint) and return how other resources
-        refer to its name: the name itself, a token for a name that is computed when the
-        template is written, or `Fn::GetAtt` for a name CloudFormation generates."""
-        if not isinstance(resource, _Tracked):
-            raise TypeError(f"{resource.node.path}: create it as a TrackedModel or ...Config")
-        named = _Named(resource, kind, child_id)
+    def create(
+        self,
+        kind: NameKind[_Resource],
+        scope: Construct,
+        id: str,
+        properties: Any,
+        *,
+        child_id: str,
+    ) -> tuple[_Resource, str]:
+        """Create a `kind` resource with `properties` (its jsii props struct) as child `id` of
+        `scope` (the endpoint's child `child_id`), named after its content. Return it and how
+        other resources refer to its name: the name itself, a token for a name computed when
+        the template is written, or `Fn::GetAtt` for a name CloudFormation generates.
+
+        The name is computed from the properties as the template will hold them, rendered in
+        Python, and given to the constructor: no round trip to jsii unless a token in them
+        must be resolved."""
+        values = _struct_values(properties)
+        name_property = _python_name(kind.jsii_property)
+        rendered = template_properties(properties)
+        if rendered is None:
+            # A value only jsii can render (an `IResolvable`): create, then read it back.
+            resource = kind.resource_class(scope, id, **values)
+            late, name = self._discover_and_compute(child_id, self._properties(resource, kind))
+            if name is not None:
+                setattr(resource, name_property, name)
+        else:
+            late, name = self._discover_and_compute(child_id, rendered)
+            resource = kind.resource_class(scope, id, **values, **{name_property: name})
+        named = _Named(kind, child_id, resource, name, late=late, stale=late)
         self._named.append(named)
-        properties = self._properties(resource, kind)
-        named.late = named.stale = self._discover(properties)
-        if named.late:
+        if late:
             self._check_before_synthesis()
             reference = self._late_reference(named)
         else:
-            named.name = self._compute(named, properties)
-            if named.name is not None:
-                setattr(resource, _python_name(kind.jsii_property), named.name)
-            reference = named.name or kind.attribute(resource)
+            reference = name or kind.attribute(resource)
         object.__setattr__(resource, "_on_change", lambda change: self._on_change(named, change))
-        return reference
+        return resource, reference
+
+    def _discover_and_compute(
+        self, child_id: str, properties: Mapping[str, Any]
+    ) -> tuple[bool, str | None]:
+        """Whether the properties hold a `Lazy` (the name is then computed later), and else
+        the content name (None: CloudFormation generates it)."""
+        late = self._discover(properties)
+        return late, None if late else self._compute(child_id, properties)
 
     def refer(self, referrer: cdk.CfnResource, path: str, target: cdk.CfnResource) -> None:
         """Record that `referrer` refers to `target`'s name at `path` (dotted, as in
@@ -280,7 +369,7 @@ class ContentNamer:
         if named.late or named.name is not None:
             referrer.add_resource_dependency(target)
 
-    def _properties(self, resource: cdk.CfnResource, kind: NameKind) -> Mapping[str, Any]:
+    def _properties(self, resource: cdk.CfnResource, kind: NameKind[Any]) -> Mapping[str, Any]:
         """The resource's properties as the template will hold them (tokens unresolved),
         without its name."""
         properties = {
@@ -307,24 +396,32 @@ class ContentNamer:
                     late = True
         return late
 
-    def _compute(self, named: _Named, properties: Mapping[str, Any]) -> str | None:
-        """The content name of a resource, or None when a value in it is known only at deploy
-        time or refers to what cannot be followed (CloudFormation must then name it)."""
-        resolved, overrides, *own = self._stack.resolve(
-            [properties, [[path, value] for path, value in named.overrides], *self._own_tokens]
-        )
-        if self._own_ids is None:
-            self._own_ids = find_values(own).logical_ids
-        found = find_values([resolved, overrides])
+    def _compute(
+        self,
+        child_id: str,
+        properties: Mapping[str, Any],
+        overrides: Sequence[tuple[str, Any]] = (),
+    ) -> str | None:
+        """The content name of the endpoint's child `child_id`, or None when a value in it is
+        known only at deploy time or refers to what cannot be followed (CloudFormation must
+        then name it). Tokens are resolved in one round trip, and only when there are some."""
+        resolved: Any = properties
+        changes: Any = [[path, value] for path, value in overrides]
+        own_unknown = self._own_ids is None and bool(self._own_tokens)
+        if own_unknown or overrides or _needs_resolving(properties):
+            resolved, changes, *own = self._stack.resolve([resolved, changes, *self._own_tokens])
+            if self._own_ids is None:
+                self._own_ids = find_values(own).logical_ids
+        found = find_values([resolved, changes])
         references = self._references(found)
         if found.deploy_time or references is None:
             return None
         digest = content_hash(
             stack_name=self._stack_name,
-            path=f"{self._path}/{named.child_id}",
+            path=f"{self._path}/{child_id}",
             properties=resolved,
             references=references,
-            overrides=overrides,
+            overrides=changes,
         )
         return physical_name(self._construct_id, digest)
 
@@ -378,7 +475,8 @@ class ContentNamer:
         """The name a late or changed resource has in the template (computed once, when the
         template is about to be written)."""
         if named.stale:
-            named.name = self._compute(named, self._properties(named.resource, named.kind))
+            properties = self._properties(named.resource, named.kind)
+            named.name = self._compute(named.child_id, properties, named.overrides)
             named.stale = False
         return named.name
 
@@ -475,6 +573,10 @@ class TrackedModel(_Tracked, sagemaker.CfnModel):
 class TrackedEndpointConfig(_Tracked, sagemaker.CfnEndpointConfig):
     """A `CfnEndpointConfig` whose name follows changes made to it after the endpoint named
     it."""
+
+
+MODEL = NameKind(TrackedModel, "ModelName", "modelName")
+ENDPOINT_CONFIG = NameKind(TrackedEndpointConfig, "EndpointConfigName", "endpointConfigName")
 
 
 @contextlib.contextmanager

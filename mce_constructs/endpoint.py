@@ -50,8 +50,8 @@ from .variants import (
     EndpointVariant,
     RoutingStrategy,
     VariantDefinition,
-    create_model,
     id_suffix,
+    model_properties,
     production_variant,
 )
 
@@ -400,7 +400,8 @@ class MultiContainerEndpoint(_EndpointBase):
         super().__init__(
             scope, id, physical_name=endpoint_name if isinstance(endpoint_name, str) else None
         )
-        stack = cdk.Stack.of(self)
+        # Most endpoints are a stack's children: no round trip to find their stack.
+        stack = scope if isinstance(scope, cdk.Stack) else cdk.Stack.of(self)
         facts = stack_facts(stack)
         objects = {
             "role": role,
@@ -523,17 +524,17 @@ class MultiContainerEndpoint(_EndpointBase):
         for definition, suffix, containers_of_variant in zip(
             definitions, suffixes, bound, strict=True
         ):
-            model = create_model(
-                self,
-                f"Model{suffix}",
+            properties = model_properties(
                 role_arn=role_arn,
                 containers=containers_of_variant.definitions,
                 mode=definition.mode,
                 vpc_config=vpc_config,
                 enable_network_isolation=enable_network_isolation,
             )
+            model, model_name = namer.create(
+                _naming.MODEL, self, f"Model{suffix}", properties, child_id=f"Model{suffix}"
+            )
             model.node.add_dependency(policy)
-            model_name = namer.name(model, _naming.MODEL, f"Model{suffix}")
             self._variants[definition.name] = EndpointVariant(
                 self, definition, model, model_name, suffix
             )
@@ -541,9 +542,7 @@ class MultiContainerEndpoint(_EndpointBase):
         """The model of the (first) variant; `variant(name).model` for each variant's."""
         self.model_name: str = self._variants[first.name].model_name
 
-        self.endpoint_config = _naming.TrackedEndpointConfig(
-            self,
-            "EndpointConfig",
+        config_properties = sagemaker.CfnEndpointConfigProps(
             production_variants=[
                 production_variant(variant.definition, variant.model_name)
                 for variant in self._variants.values()
@@ -551,13 +550,17 @@ class MultiContainerEndpoint(_EndpointBase):
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
             data_capture_config=None if capture is None else capture.config,
         )
+        self.endpoint_config, self.endpoint_config_name = namer.create(
+            _naming.ENDPOINT_CONFIG,
+            self,
+            "EndpointConfig",
+            config_properties,
+            child_id="EndpointConfig",
+        )
         for index, variant in enumerate(self._variants.values()):
             namer.refer(
                 self.endpoint_config, f"ProductionVariants.{index}.ModelName", variant.model
             )
-        self.endpoint_config_name: str = namer.name(
-            self.endpoint_config, _naming.ENDPOINT_CONFIG, "EndpointConfig"
-        )
 
         self.endpoint = sagemaker.CfnEndpoint(
             self,

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 
-from . import _naming
 from ._tokens import is_unresolved
 from .container import ContainerDefinition, InvocationMode
 from .instance_type import InstanceType, instance_type_name
@@ -92,21 +91,17 @@ def id_suffix(name: str, index: int, *, single: bool) -> str:
     return f"-{index}" if is_unresolved(name) else f"-{name}"
 
 
-def create_model(
-    endpoint: MultiContainerEndpoint,
-    id: str,
+def model_properties(
     *,
     role_arn: str,
     containers: Sequence[sagemaker.CfnModel.ContainerDefinitionProperty],
     mode: InvocationMode,
     vpc_config: sagemaker.CfnModel.VpcConfigProperty | None,
     enable_network_isolation: bool,
-) -> _naming.TrackedModel:
-    """A variant's model: its containers and mode (never `PrimaryContainer`), unnamed (the
+) -> sagemaker.CfnModelProps:
+    """A variant's model: its containers and mode (never `PrimaryContainer`), with no name (the
     endpoint names it after its content)."""
-    return _naming.TrackedModel(
-        endpoint,
-        id,
+    return sagemaker.CfnModelProps(
         execution_role_arn=role_arn,
         containers=list(containers),
         inference_execution_config=sagemaker.CfnModel.InferenceExecutionConfigProperty(

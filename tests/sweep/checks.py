@@ -9,18 +9,24 @@ failure separately.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import aws_cdk as cdk
 import regex
+from aws_cdk import aws_sagemaker as sagemaker
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.validate import ParamValidator
 
-from mce_constructs import MceValidationError, MultiContainerEndpoint
+from mce_constructs import MceValidationError, MultiContainerEndpoint, _naming
 
 from .._service_model import sagemaker_model
 from ..conftest import cfn_lint_findings
@@ -51,6 +57,29 @@ NO_RESOURCE_LEVEL = frozenset({"ecr:GetAuthorizationToken", "cloudwatch:PutMetri
 PATH = f"{STACK}/{ENDPOINT}"
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """A props struct the namer rendered in Python, to name its resource, and the result."""
+
+    props: Any
+    rendered: dict[str, Any] | None
+
+
+@contextmanager
+def recording_renderings() -> Iterator[list[Rendering]]:
+    """Record each props struct the namer renders in Python (`_naming.template_properties`)."""
+    recorded: list[Rendering] = []
+    render = _naming.template_properties
+
+    def record(props: Any) -> dict[str, Any] | None:
+        rendered = render(props)
+        recorded.append(Rendering(props, rendered))
+        return rendered
+
+    with mock.patch.object(_naming, "template_properties", record):
+        yield recorded
+
+
 @dataclass
 class Synthesized:
     """An accepted configuration, synthesized."""
@@ -59,6 +88,8 @@ class Synthesized:
     endpoint: MultiContainerEndpoint
     template: dict[str, Any]
     nag_report: dict[str, Any] | None
+    renderings: list[Rendering] = field(default_factory=list)
+    """What the namer rendered in Python while the endpoint was built."""
 
     def resources(self, resource_type: str) -> dict[str, Any]:
         """Logical id -> properties of the endpoint's resources of one type (at least one:
@@ -458,6 +489,41 @@ def check_late_values_reach_the_template(built: Synthesized) -> None:
     assert not stale, f"late values missing from the template: {stale}"
 
 
+@cache
+def _scratch_stack() -> cdk.Stack:
+    return cdk.Stack(cdk.App(), "Scratch")
+
+
+_scratch_ids = itertools.count()
+
+
+def check_names_hash_what_jsii_renders(built: Synthesized) -> None:
+    """The names are computed from properties rendered in Python, to spare round trips to jsii:
+    that rendering, and its resolved value when it holds no token, must be exactly jsii's
+    (JSON-exact: an integral float crosses jsii as an integer), or a name would differ from
+    one computed from the template (an escape hatch, a `Lazy` value)."""
+    stack = _scratch_stack()
+    problems = []
+    for rendering in built.renderings:
+        if rendering.rendered is None:
+            continue
+        props = rendering.props
+        kind = sagemaker.CfnModel if isinstance(props, sagemaker.CfnModelProps) else None
+        resource = (kind or sagemaker.CfnEndpointConfig)(
+            stack, f"R{next(_scratch_ids)}", **props._values
+        )
+        by_jsii = resource._render_properties(resource._cfn_properties)
+        expected = by_jsii if _naming._needs_resolving(by_jsii) else stack.resolve(by_jsii)
+        if _json(rendering.rendered) != _json(expected):
+            problems.append(f"Python: {_json(rendering.rendered)}\njsii:   {_json(expected)}")
+    assert built.renderings, "the namer rendered nothing"
+    assert not problems, "\n".join(problems)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
 ACCEPTED_CHECKS: tuple[Callable[[Synthesized], None], ...] = (
     check_cfn_lint,
     check_service_model,
@@ -467,4 +533,5 @@ ACCEPTED_CHECKS: tuple[Callable[[Synthesized], None], ...] = (
     check_cdk_nag,
     check_names_follow_deploy_time_values,
     check_late_values_reach_the_template,
+    check_names_hash_what_jsii_renders,
 )

@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 
 from mce_constructs import MceValidationError
 
-from .checks import ACCEPTED_CHECKS, Synthesized, check_refusal, problem_lines, synthesize
+from .checks import (
+    ACCEPTED_CHECKS,
+    Synthesized,
+    check_refusal,
+    problem_lines,
+    recording_renderings,
+    synthesize,
+)
 from .known_issues import known_issue, refused, unrefused
 from .model import (
     Assets,
@@ -74,7 +81,7 @@ def check_case(case: Case, assets: Assets, *, excuse: bool = True) -> None:
         return excuse and refused(line)
 
     stages = (expected_problems(case), expected_problems_after(case))
-    with context(case, assets, nag=True) as ctx:
+    with context(case, assets, nag=True) as ctx, recording_renderings() as renderings:
         endpoint = None
         try:
             endpoint = build(case, ctx)
@@ -97,7 +104,7 @@ def check_case(case: Case, assets: Assets, *, excuse: bool = True) -> None:
             return
         if stages[0] or stages[1]:
             return  # accepted as a known issue allows: the template holds what was refused
-        built = Synthesized(case, endpoint, template, report)
+        built = Synthesized(case, endpoint, template, report, renderings)
         for check in ACCEPTED_CHECKS:
             if known(case, check.__name__) is None:
                 check(built)
