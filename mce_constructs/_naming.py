@@ -170,6 +170,17 @@ def _struct_values(struct: Any) -> dict[str, Any]:
     return dict(struct._values)
 
 
+def _replaced(value: Any, values: Mapping[str, Any]) -> Any:
+    """`value` with each string that is a key of `values` replaced by its value."""
+    if isinstance(value, str):
+        return values.get(value, value)
+    if isinstance(value, Mapping):
+        return {key: _replaced(item, values) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replaced(item, values) for item in value]
+    return value
+
+
 def _needs_resolving(value: Any) -> bool:
     """Whether `value` holds a token, or a value that is not plain JSON: jsii must resolve it."""
     if isinstance(value, Mapping):
@@ -308,7 +319,6 @@ class ContentNamer:
         self._path = path
         self._construct_id = construct_id
         self._own_tokens = tuple(own_tokens)
-        self._own_ids: set[str] | None = None
         self._targets: dict[str, cdk.CfnResource] = {}
         self._named: list[_Named] = []
         self._checking = False
@@ -404,14 +414,8 @@ class ContentNamer:
     ) -> str | None:
         """The content name of the endpoint's child `child_id`, or None when a value in it is
         known only at deploy time or refers to what cannot be followed (CloudFormation must
-        then name it). Tokens are resolved in one round trip, and only when there are some."""
-        resolved: Any = properties
-        changes: Any = [[path, value] for path, value in overrides]
-        own_unknown = self._own_ids is None and bool(self._own_tokens)
-        if own_unknown or overrides or _needs_resolving(properties):
-            resolved, changes, *own = self._stack.resolve([resolved, changes, *self._own_tokens])
-            if self._own_ids is None:
-                self._own_ids = find_values(own).logical_ids
+        then name it)."""
+        resolved, changes = self._resolve(properties, [[path, value] for path, value in overrides])
         found = find_values([resolved, changes])
         references = self._references(found)
         if found.deploy_time or references is None:
@@ -425,6 +429,30 @@ class ContentNamer:
         )
         return physical_name(self._construct_id, digest)
 
+    def _resolve(self, properties: Mapping[str, Any], overrides: list[Any]) -> tuple[Any, Any]:
+        """The properties and the overrides as the template will hold them. The endpoint's own
+        tokens (its role's ARN) are replaced by their values, read once per endpoint; any other
+        token, or a value only jsii resolves, is resolved in one round trip."""
+        own_values = self._own_values
+        properties = _replaced(properties, own_values) if own_values else properties
+        if overrides or _needs_resolving(properties):
+            resolved, changes = self._stack.resolve([properties, overrides])
+            return resolved, changes
+        return properties, overrides
+
+    @functools.cached_property
+    def _own_values(self) -> dict[str, Any]:
+        """The CloudFormation value of each of the endpoint's own tokens."""
+        if not self._own_tokens:
+            return {}
+        values = self._stack.resolve(list(self._own_tokens))
+        return dict(zip(self._own_tokens, values, strict=True))
+
+    @functools.cached_property
+    def _own_ids(self) -> set[str]:
+        """The logical ids of the endpoint's own resources that its own tokens refer to."""
+        return find_values(list(self._own_values.values())).logical_ids
+
     def _references(self, found: Values) -> dict[str, Any] | None:
         """The create-only properties of the app's resources that `found` refers to (only those
         that have some), or None when it refers to something that cannot be followed: a
@@ -434,7 +462,7 @@ class ContentNamer:
         seen: set[str] = set()
         while pending:
             logical_id = pending.pop()
-            if logical_id in seen or logical_id in (self._own_ids or ()):
+            if logical_id in seen or logical_id in self._own_ids:
                 continue
             seen.add(logical_id)
             target = self._targets.get(logical_id)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from app import build_app
 from mce_constructs import _naming
 from mce_constructs._naming import (
     CFN_SPELLINGS,
@@ -25,7 +28,8 @@ from mce_constructs._naming import (
     template_properties,
 )
 
-from .conftest import resource_schema
+from . import test_naming_values, test_variants
+from .conftest import Template, resource_schema
 
 RESOURCES = {
     "AWS::SageMaker::Model": sagemaker.CfnModel,
@@ -222,3 +226,34 @@ def test_a_value_only_jsii_renders_is_named_from_jsiis_rendering() -> None:
     by_jsii, properties = _created(resolvable)
     assert by_jsii == by_python
     assert properties["ModelName"] == by_python
+
+
+@contextmanager
+def _names_from_jsii() -> Iterator[None]:
+    """Name as jsii renders and resolves, with none of the namer's Python shortcuts: every
+    resource rendered by jsii and its properties resolved in full."""
+    with (
+        mock.patch.object(_naming, "template_properties", return_value=None),
+        mock.patch.object(_naming, "_replaced", side_effect=lambda value, _: value),
+        mock.patch.object(_naming, "_needs_resolving", return_value=True),
+    ):
+        yield
+
+
+def _sample_app() -> Template:
+    template: Template = build_app().synth().get_stack_by_name("MceSampleStack").template
+    return template
+
+
+APPS: dict[str, Callable[[], Template]] = {
+    "sample app": _sample_app,
+    "variants": lambda: test_variants.Built().template,
+    "deploy-time values": lambda: test_naming_values.Built().template,
+}
+
+
+@pytest.mark.parametrize("build", APPS.values(), ids=APPS.keys())
+def test_the_python_shortcuts_give_the_names_jsii_gives(build: Callable[[], Template]) -> None:
+    with _names_from_jsii():
+        by_jsii = build()
+    assert _json(build()) == _json(by_jsii)
