@@ -221,6 +221,12 @@ class ContainerImage(abc.ABC):
         (used for validation)."""
         return None
 
+    @property
+    def credentials_provider(self) -> lambda_.IFunction | None:
+        """The function that provides a private registry's credentials, as given (used for
+        validation)."""
+        return None
+
     @abc.abstractmethod
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         """Create what the image needs under `scope` (with `id`) and say where it is (called
@@ -247,7 +253,7 @@ class _RegistryImage(ContainerImage):
 @dataclass(frozen=True)
 class _PrivateRegistryImage(ContainerImage):
     image_uri: str
-    credentials_provider: lambda_.IFunction | None
+    provider: lambda_.IFunction | None
 
     @property
     def uri(self) -> str | None:
@@ -257,8 +263,12 @@ class _PrivateRegistryImage(ContainerImage):
     def pulled_through_vpc(self) -> bool:
         return True
 
+    @property
+    def credentials_provider(self) -> lambda_.IFunction | None:
+        return self.provider
+
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
-        provider = self.credentials_provider
+        provider = self.provider
         return _BoundImage(
             self.image_uri,
             through_vpc=True,
@@ -348,8 +358,8 @@ class ModelData(abc.ABC):
 
     @property
     def prefix(self) -> str | None:
-        """For uncompressed artifacts, the key prefix when it is known before binding (used
-        for validation); None for an archive."""
+        """For uncompressed artifacts, the key prefix when it is known before binding, or the
+        whole URL of one outside S3 (used for validation); None for an archive."""
         return None
 
     @property
@@ -410,8 +420,12 @@ class _UriPrefixModelData(ModelData):
 
     @property
     def prefix(self) -> str | None:
-        location = s3_location(self.prefix_uri)
-        return None if location is None else location.key
+        uri = self.prefix_uri
+        if not isinstance(uri, str) or is_unresolved(uri):
+            return None  # a token, or a value of a wrong type (which validation names)
+        location = s3_location(uri)
+        # Outside S3 the key is not told apart from the URL: the URL ends as the prefix does.
+        return uri if location is None else location.key
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         location = s3_location(self.prefix_uri)
