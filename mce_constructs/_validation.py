@@ -277,6 +277,18 @@ LAMBDA_FUNCTION: Type = (
     lambda value: implements(value, "aws-cdk-lib.aws_lambda.IFunction"),
 )
 
+ARGUMENT_TYPES: dict[str, Type] = {
+    "repository": (
+        "an ecr.IRepository",
+        lambda value: implements(value, "aws-cdk-lib.aws_ecr.IRepository"),
+    ),
+    "tag_or_digest": TEXT,
+    "bucket": BUCKET,
+    "credentials_provider": LAMBDA_FUNCTION,
+}
+"""What each argument of an image or model data source (`ContainerImage.arguments`,
+`ModelData.arguments`) must be."""
+
 OPTION_TYPES: dict[str, Type] = {
     "role": ("an iam.IRole", lambda value: implements(value, "aws-cdk-lib.aws_iam.IRole")),
     "vpc": ("an ec2.IVpc", lambda value: implements(value, "aws-cdk-lib.aws_ec2.IVpc")),
@@ -1211,15 +1223,23 @@ def check_private_registry_needs_a_vpc(spec: EndpointSpec) -> list[Problem]:
     ]
 
 
-def check_credentials_providers(spec: EndpointSpec) -> list[Problem]:
-    """A private registry's credentials provider is a Lambda function."""
+def check_source_arguments(spec: EndpointSpec) -> list[Problem]:
+    """The objects given to an image or model data source (`from_ecr_repository`'s
+    repository, `from_bucket`'s bucket, `from_private_registry`'s credentials provider, ...)
+    have the types they take."""
     problems = []
     for index, container in _containers(spec):
-        image = container.image
-        provider = image.credentials_provider if isinstance(image, ContainerImage) else None
-        if provider is not None:
-            where = f"{container_label(index, container)}.image.credentials_provider"
-            problems += type_problems(where, provider, LAMBDA_FUNCTION)
+        label = container_label(index, container)
+        for field_name, source in (
+            ("image", container.image),
+            ("model_data", container.model_data),
+        ):
+            if not isinstance(source, ContainerImage | ModelData):
+                continue  # none, or of a wrong type (`check_images`, `check_model_data`)
+            for name, value in source.arguments.items():
+                problems += type_problems(
+                    f"{label}.{field_name}.{name}", value, ARGUMENT_TYPES[name]
+                )
     return problems
 
 
@@ -1379,7 +1399,7 @@ ENDPOINT_RULES: tuple[Rule, ...] = (
     check_variant_settings,
     check_rolling_with_variants,
     check_private_registry_needs_a_vpc,
-    check_credentials_providers,
+    check_source_arguments,
     check_model_data_prefixes,
     check_data_capture,
     check_data_capture_in_direct_mode,

@@ -222,10 +222,10 @@ class ContainerImage(abc.ABC):
         return None
 
     @property
-    def credentials_provider(self) -> lambda_.IFunction | None:
-        """The function that provides a private registry's credentials, as given (used for
-        validation)."""
-        return None
+    def arguments(self) -> Mapping[str, object]:
+        """The objects the source was given that only their type rule reads, by parameter
+        name, as given (used for validation)."""
+        return {}
 
     @abc.abstractmethod
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
@@ -264,8 +264,8 @@ class _PrivateRegistryImage(ContainerImage):
         return True
 
     @property
-    def credentials_provider(self) -> lambda_.IFunction | None:
-        return self.provider
+    def arguments(self) -> Mapping[str, object]:
+        return {} if self.provider is None else {"credentials_provider": self.provider}
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         provider = self.provider
@@ -280,6 +280,11 @@ class _PrivateRegistryImage(ContainerImage):
 class _EcrRepositoryImage(ContainerImage):
     repository: ecr.IRepository
     tag_or_digest: str
+
+    @property
+    def arguments(self) -> Mapping[str, object]:
+        tag = {} if self.tag_or_digest is None else {"tag_or_digest": self.tag_or_digest}
+        return {"repository": self.repository, **tag}
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         uri = self.repository.repository_uri_for_tag_or_digest(self.tag_or_digest)
@@ -372,6 +377,12 @@ class ModelData(abc.ABC):
         """The object's key in a bucket given as a construct (used for validation)."""
         return None
 
+    @property
+    def arguments(self) -> Mapping[str, object]:
+        """The objects the source was given that only their type rule reads, by parameter
+        name, as given (used for validation)."""
+        return {}
+
     @abc.abstractmethod
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         """Create what the artifacts need under `scope` (with `id`) and say where they are
@@ -398,6 +409,10 @@ class _UriModelData(ModelData):
 class _BucketModelData(ModelData):
     bucket: s3.IBucket
     key: str
+
+    @property
+    def arguments(self) -> Mapping[str, object]:
+        return {"bucket": self.bucket}
 
     @property
     def object_key(self) -> str | None:
@@ -444,6 +459,10 @@ class _UriPrefixModelData(ModelData):
 class _BucketPrefixModelData(ModelData):
     bucket: s3.IBucket
     key_prefix: str
+
+    @property
+    def arguments(self) -> Mapping[str, object]:
+        return {"bucket": self.bucket}
 
     @property
     def prefix(self) -> str | None:

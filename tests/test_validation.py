@@ -1528,6 +1528,32 @@ TYPE_CASES: list[tuple[str, Any, list[str]]] = [
         ["containers[0].model_data: 5 is not a str (a key prefix)"],
     ),
     (
+        "from_bucket of a bucket name",
+        lambda _: {
+            "containers": one(model_data=ModelData.from_bucket(cast(Any, "models"), "m.tar.gz"))
+        },
+        ["containers[0].model_data.bucket: 'models' is not an s3.IBucket"],
+    ),
+    (
+        "from_bucket_prefix(None, ...)",
+        lambda _: {
+            "containers": one(model_data=ModelData.from_bucket_prefix(cast(Any, None), "m/"))
+        },
+        ["containers[0].model_data.bucket: None is not an s3.IBucket"],
+    ),
+    (
+        "from_ecr_repository of a repository name, and a tag of a wrong type",
+        lambda _: {
+            "containers": one(
+                image=ContainerImage.from_ecr_repository(cast(Any, "r"), cast(str, 5))
+            )
+        },
+        [
+            "containers[0].image.repository: 'r' is not an ecr.IRepository",
+            "containers[0].image.tag_or_digest: 5 is not a str",
+        ],
+    ),
+    (
         "a credentials provider as an ARN",
         lambda stack: {
             "containers": one(
