@@ -33,7 +33,7 @@ from .container import (
     ecr_location,
     s3_location,
 )
-from .data_capture import DataCapture
+from .data_capture import DataCapture, bucket_destination
 from .deployment import (
     BlueGreenDeployment,
     CapacitySize,
@@ -252,13 +252,44 @@ def implements(value: object, jsii_type: str) -> bool:
     return False
 
 
+def _is_list(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
 def _list_of(jsii_type: str) -> Callable[[object], bool]:
     return lambda value: (
         isinstance(value, list | tuple) and all(implements(item, jsii_type) for item in value)
     )
 
 
-OPTION_TYPES: dict[str, tuple[str, Callable[[object], bool]]] = {
+Type = tuple[str, Callable[[object], bool]]
+"""What a value must be: how a problem says it ("a bool"), and the test of a value."""
+
+FLAG: Type = ("a bool", lambda value: isinstance(value, bool))
+"""Every flag (`enable_network_isolation`, `enable_ssm_access`, `capture_input`, ...): a
+`bool`, never a value read as true or false ("no" is not False)."""
+KMS_KEY: Type = ("a kms.IKey", lambda value: implements(value, "aws-cdk-lib.aws_kms.IKey"))
+BUCKET: Type = ("an s3.IBucket", lambda value: implements(value, "aws-cdk-lib.aws_s3.IBucket"))
+TEXT: Type = ("a str", lambda value: isinstance(value, str))
+TEXT_LIST: Type = ("a list of str", _is_list)
+LAMBDA_FUNCTION: Type = (
+    "a lambda.IFunction",
+    lambda value: implements(value, "aws-cdk-lib.aws_lambda.IFunction"),
+)
+
+ARGUMENT_TYPES: dict[str, Type] = {
+    "repository": (
+        "an ecr.IRepository",
+        lambda value: implements(value, "aws-cdk-lib.aws_ecr.IRepository"),
+    ),
+    "tag_or_digest": TEXT,
+    "bucket": BUCKET,
+    "credentials_provider": LAMBDA_FUNCTION,
+}
+"""What each argument of an image or model data source (`ContainerImage.arguments`,
+`ModelData.arguments`) must be."""
+
+OPTION_TYPES: dict[str, Type] = {
     "role": ("an iam.IRole", lambda value: implements(value, "aws-cdk-lib.aws_iam.IRole")),
     "vpc": ("an ec2.IVpc", lambda value: implements(value, "aws-cdk-lib.aws_ec2.IVpc")),
     "vpc_subnets": (
@@ -269,10 +300,10 @@ OPTION_TYPES: dict[str, tuple[str, Callable[[object], bool]]] = {
         "a list of ec2.ISecurityGroup",
         _list_of("aws-cdk-lib.aws_ec2.ISecurityGroup"),
     ),
-    "kms_key": ("a kms.IKey", lambda value: implements(value, "aws-cdk-lib.aws_kms.IKey")),
+    "kms_key": KMS_KEY,
     "deployment": ("a DeploymentConfig", lambda value: isinstance(value, DeploymentConfig)),
     "data_capture": ("a DataCapture", lambda value: isinstance(value, DataCapture)),
-    "enable_network_isolation": ("a bool", lambda value: isinstance(value, bool)),
+    "enable_network_isolation": FLAG,
 }
 """What each option of `EndpointSpec.objects` must be (None stands for a default, except for
 a flag)."""
@@ -280,9 +311,17 @@ a flag)."""
 
 def has_type(option: str, value: object) -> bool:
     """Whether `value` is what `option` takes (the endpoint asks before it uses the value)."""
+    expected = OPTION_TYPES[option]
     if value is None:
-        return option != "enable_network_isolation"
-    return OPTION_TYPES[option][1](value)
+        return expected is not FLAG
+    return expected[1](value)
+
+
+def type_problems(where: str, value: object, expected: Type) -> list[Problem]:
+    """The one rule of every value's type: `value` is what `expected` says, or one problem
+    names `where` (DESIGN.md: a value of a wrong type is refused naming its field)."""
+    what, test = expected
+    return [] if test(value) else [Problem(where, f"{shown(value)} is not {what}")]
 
 
 def name_problems(where: str, name: object, what: str) -> list[Problem]:
@@ -306,10 +345,6 @@ def _is_environment_key(key: object) -> bool:
         and len(key) <= ENVIRONMENT_KEY_MAX_LENGTH
         and ENVIRONMENT_KEY_PATTERN.fullmatch(key) is not None
     )
-
-
-def _is_list(value: object) -> bool:
-    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
 def _containers(spec: EndpointSpec) -> list[tuple[int, ContainerDefinition]]:
@@ -571,7 +606,16 @@ def check_model_data_objects(spec: EndpointSpec) -> list[Problem]:
                 )
             )
         key = model_data.object_key if isinstance(model_data, ModelData) else None
-        if key is not None and not is_unresolved(key) and not key.strip("/"):
+        if key is None or is_unresolved(key):
+            continue
+        if not isinstance(key, str):
+            problems.append(
+                Problem(
+                    f"{container_label(index, container)}.model_data",
+                    f"{shown(key)} is not a str (an object key)",
+                )
+            )
+        elif not key.strip("/"):
             problems.append(
                 Problem(
                     f"{container_label(index, container)}.model_data",
@@ -854,9 +898,10 @@ def check_tags(spec: EndpointSpec) -> list[Problem]:
 def check_option_types(spec: EndpointSpec) -> list[Problem]:
     """The options that no other rule reads have the types they take."""
     return [
-        Problem(option, f"{shown(value)} is not {OPTION_TYPES[option][0]}")
+        problem
         for option, value in spec.objects.items()
         if not has_type(option, value)
+        for problem in type_problems(option, value, OPTION_TYPES[option])
     ]
 
 
@@ -1068,8 +1113,7 @@ def check_variant_settings(spec: EndpointSpec) -> list[Problem]:
                 "RoutingStrategy.LEAST_OUTSTANDING_REQUESTS or RoutingStrategy.RANDOM",
             )
         )
-    if not isinstance(spec.enable_ssm_access, bool):
-        problems.append(Problem("enable_ssm_access", f"{spec.enable_ssm_access!r} is not a bool"))
+    problems += type_problems("enable_ssm_access", spec.enable_ssm_access, FLAG)
     return problems
 
 
@@ -1179,22 +1223,48 @@ def check_private_registry_needs_a_vpc(spec: EndpointSpec) -> list[Problem]:
     ]
 
 
+def check_source_arguments(spec: EndpointSpec) -> list[Problem]:
+    """The objects given to an image or model data source (`from_ecr_repository`'s
+    repository, `from_bucket`'s bucket, `from_private_registry`'s credentials provider, ...)
+    have the types they take."""
+    problems = []
+    for index, container in _containers(spec):
+        label = container_label(index, container)
+        for field_name, source in (
+            ("image", container.image),
+            ("model_data", container.model_data),
+        ):
+            if not isinstance(source, ContainerImage | ModelData):
+                continue  # none, or of a wrong type (`check_images`, `check_model_data`)
+            for name, value in source.arguments.items():
+                problems += type_problems(
+                    f"{label}.{field_name}.{name}", value, ARGUMENT_TYPES[name]
+                )
+    return problems
+
+
 def check_model_data_prefixes(spec: EndpointSpec) -> list[Problem]:
-    """Uncompressed model data is a key prefix that ends with `/` (`S3Prefix`)."""
+    """Uncompressed model data is a key prefix that ends with `/` (`S3Prefix`), and not only
+    slashes: CDK writes `from_bucket_prefix(bucket, "/")` as `s3://bucket/`, the bucket
+    itself (as a key "/" of `from_bucket` names it)."""
     problems = []
     for index, container in _containers(spec):
         model_data = container.model_data
         prefix = model_data.prefix if isinstance(model_data, ModelData) else None
-        if model_data is None or prefix is None or (prefix and prefix.endswith("/")):
+        if model_data is None or prefix is None:
             continue
-        given = model_data.uri or prefix
-        problems.append(
-            Problem(
-                f"{container_label(index, container)}.model_data",
-                f"{given!r} is not a key prefix of uncompressed model data: "
-                "s3://<bucket>/<prefix>/, a prefix that ends with '/' (ModelDataSource S3Prefix)",
+        where = f"{container_label(index, container)}.model_data"
+        if not isinstance(prefix, str):
+            problems.append(Problem(where, f"{shown(prefix)} is not a str (a key prefix)"))
+        elif not (prefix.endswith("/") and prefix.strip("/")):
+            given = model_data.uri or prefix
+            problems.append(
+                Problem(
+                    where,
+                    f"{given!r} is not a key prefix of uncompressed model data: s3://<bucket>/"
+                    "<prefix>/, a prefix that ends with '/' (ModelDataSource S3Prefix)",
+                )
             )
-        )
     return problems
 
 
@@ -1203,20 +1273,7 @@ def check_data_capture(spec: EndpointSpec) -> list[Problem]:
     capture = spec.data_capture
     if not isinstance(capture, DataCapture):
         return []  # none, or of a wrong type (`check_option_types`)
-    problems = []
-    uri = capture.destination_uri
-    if (
-        uri is not None
-        and not is_unresolved(uri)
-        and _literal(uri, CAPTURE_URI_MAX_LENGTH, MODEL_DATA_URL_PATTERN) is None
-    ):
-        problems.append(
-            Problem(
-                "data_capture",
-                f"{uri!r} is not a valid capture destination: s3://<bucket>/<prefix>, "
-                f"at most {CAPTURE_URI_MAX_LENGTH} characters",
-            )
-        )
+    problems = _capture_destination_problems(capture)
     sampling = capture.sampling_percentage
     low, high = SAMPLING_PERCENT
     if not is_unresolved(sampling) and not (
@@ -1228,17 +1285,24 @@ def check_data_capture(spec: EndpointSpec) -> list[Problem]:
                 f"{sampling!r} given; a whole number from {low} to {high}",
             )
         )
-    if not capture.capture_input and not capture.capture_output:
+    problems += type_problems("data_capture.capture_input", capture.capture_input, FLAG)
+    problems += type_problems("data_capture.capture_output", capture.capture_output, FLAG)
+    if capture.capture_input is False and capture.capture_output is False:
         problems.append(
             Problem(
                 "data_capture",
                 "capture_input and capture_output are both off; capture at least one of them",
             )
         )
+    if capture.kms_key is not None:
+        problems += type_problems("data_capture.kms_key", capture.kms_key, KMS_KEY)
     for where, content_types in (
         ("data_capture.csv_content_types", capture.csv_content_types),
         ("data_capture.json_content_types", capture.json_content_types),
     ):
+        if not _is_list(content_types):
+            problems += type_problems(where, content_types, TEXT_LIST)
+            continue
         if len(content_types) > MAX_CAPTURE_CONTENT_TYPES:
             problems.append(
                 Problem(
@@ -1258,6 +1322,34 @@ def check_data_capture(spec: EndpointSpec) -> list[Problem]:
             )
         )
     return problems
+
+
+def _capture_destination_problems(capture: DataCapture) -> list[Problem]:
+    """`DestinationS3Uri`: the URI given to `to_uri`, or the name of the bucket given to
+    `to_bucket` with the prefix, `s3://` and at most 512 characters (skipped while the URI or
+    the bucket's name is a token: its length is not known)."""
+    where = "data_capture"
+    if capture.bucket is None:
+        destination = capture.destination_uri
+    else:
+        where = "data_capture.prefix"
+        types = type_problems("data_capture.bucket", capture.bucket, BUCKET)
+        types += type_problems(where, capture.prefix, TEXT)
+        if types:
+            return types
+        destination = bucket_destination(capture.bucket.bucket_name, capture.prefix)
+    if (
+        is_unresolved(destination)
+        or _literal(destination, CAPTURE_URI_MAX_LENGTH, MODEL_DATA_URL_PATTERN) is not None
+    ):
+        return []
+    return [
+        Problem(
+            where,
+            f"{shown(destination)} is not a valid capture destination: s3://<bucket>/<prefix>, "
+            f"at most {CAPTURE_URI_MAX_LENGTH} characters",
+        )
+    ]
 
 
 def check_data_capture_in_direct_mode(spec: EndpointSpec) -> list[Problem]:
@@ -1307,6 +1399,7 @@ ENDPOINT_RULES: tuple[Rule, ...] = (
     check_variant_settings,
     check_rolling_with_variants,
     check_private_registry_needs_a_vpc,
+    check_source_arguments,
     check_model_data_prefixes,
     check_data_capture,
     check_data_capture_in_direct_mode,

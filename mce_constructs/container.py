@@ -221,6 +221,12 @@ class ContainerImage(abc.ABC):
         (used for validation)."""
         return None
 
+    @property
+    def arguments(self) -> Mapping[str, object]:
+        """The objects the source was given that only their type rule reads, by parameter
+        name, as given (used for validation)."""
+        return {}
+
     @abc.abstractmethod
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         """Create what the image needs under `scope` (with `id`) and say where it is (called
@@ -247,7 +253,7 @@ class _RegistryImage(ContainerImage):
 @dataclass(frozen=True)
 class _PrivateRegistryImage(ContainerImage):
     image_uri: str
-    credentials_provider: lambda_.IFunction | None
+    provider: lambda_.IFunction | None
 
     @property
     def uri(self) -> str | None:
@@ -257,8 +263,12 @@ class _PrivateRegistryImage(ContainerImage):
     def pulled_through_vpc(self) -> bool:
         return True
 
+    @property
+    def arguments(self) -> Mapping[str, object]:
+        return {} if self.provider is None else {"credentials_provider": self.provider}
+
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
-        provider = self.credentials_provider
+        provider = self.provider
         return _BoundImage(
             self.image_uri,
             through_vpc=True,
@@ -270,6 +280,11 @@ class _PrivateRegistryImage(ContainerImage):
 class _EcrRepositoryImage(ContainerImage):
     repository: ecr.IRepository
     tag_or_digest: str
+
+    @property
+    def arguments(self) -> Mapping[str, object]:
+        tag = {} if self.tag_or_digest is None else {"tag_or_digest": self.tag_or_digest}
+        return {"repository": self.repository, **tag}
 
     def _bind(self, scope: Construct, id: str) -> _BoundImage:
         uri = self.repository.repository_uri_for_tag_or_digest(self.tag_or_digest)
@@ -348,8 +363,8 @@ class ModelData(abc.ABC):
 
     @property
     def prefix(self) -> str | None:
-        """For uncompressed artifacts, the key prefix when it is known before binding (used
-        for validation); None for an archive."""
+        """For uncompressed artifacts, the key prefix when it is known before binding, or the
+        whole URL of one outside S3 (used for validation); None for an archive."""
         return None
 
     @property
@@ -361,6 +376,12 @@ class ModelData(abc.ABC):
     def object_key(self) -> str | None:
         """The object's key in a bucket given as a construct (used for validation)."""
         return None
+
+    @property
+    def arguments(self) -> Mapping[str, object]:
+        """The objects the source was given that only their type rule reads, by parameter
+        name, as given (used for validation)."""
+        return {}
 
     @abc.abstractmethod
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
@@ -390,6 +411,10 @@ class _BucketModelData(ModelData):
     key: str
 
     @property
+    def arguments(self) -> Mapping[str, object]:
+        return {"bucket": self.bucket}
+
+    @property
     def object_key(self) -> str | None:
         return self.key
 
@@ -410,8 +435,12 @@ class _UriPrefixModelData(ModelData):
 
     @property
     def prefix(self) -> str | None:
-        location = s3_location(self.prefix_uri)
-        return None if location is None else location.key
+        uri = self.prefix_uri
+        if not isinstance(uri, str) or is_unresolved(uri):
+            return None  # a token, or a value of a wrong type (which validation names)
+        location = s3_location(uri)
+        # Outside S3 the key is not told apart from the URL: the URL ends as the prefix does.
+        return uri if location is None else location.key
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         location = s3_location(self.prefix_uri)
@@ -430,6 +459,10 @@ class _UriPrefixModelData(ModelData):
 class _BucketPrefixModelData(ModelData):
     bucket: s3.IBucket
     key_prefix: str
+
+    @property
+    def arguments(self) -> Mapping[str, object]:
+        return {"bucket": self.bucket}
 
     @property
     def prefix(self) -> str | None:

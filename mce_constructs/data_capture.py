@@ -9,9 +9,9 @@ destination prefix (and encrypt them with the key, through S3 only).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from aws_cdk import aws_sagemaker as sagemaker
 
@@ -89,8 +89,8 @@ class DataCapture:
             capture_input=capture_input,
             capture_output=capture_output,
             kms_key=kms_key,
-            csv_content_types=tuple(csv_content_types),
-            json_content_types=tuple(json_content_types),
+            csv_content_types=_as_tuple(csv_content_types),
+            json_content_types=_as_tuple(json_content_types),
         )
 
     @staticmethod
@@ -119,8 +119,8 @@ class DataCapture:
             capture_input=capture_input,
             capture_output=capture_output,
             kms_key=kms_key,
-            csv_content_types=tuple(csv_content_types),
-            json_content_types=tuple(json_content_types),
+            csv_content_types=_as_tuple(csv_content_types),
+            json_content_types=_as_tuple(json_content_types),
         )
 
     def _bind(self, env: Environment) -> _BoundCapture:
@@ -130,7 +130,7 @@ class DataCapture:
         sources: tuple[SourceResource, ...] = ()
         if self.bucket is not None:
             prefix = self.prefix.strip("/")
-            destination = f"s3://{self.bucket.bucket_name}/{prefix}".rstrip("/")
+            destination = bucket_destination(self.bucket.bucket_name, self.prefix)
             bucket_key = _bucket_key(self.bucket)
             if bucket_key is not None:
                 keys.append(bucket_key.key_arn)
@@ -178,3 +178,17 @@ class DataCapture:
             kms_key_id=keys[0] if self.kms_key is not None else None,
         )
         return _BoundCapture(config, access, sources)
+
+
+def bucket_destination(bucket_name: str, prefix: str) -> str:
+    """The `DestinationS3Uri` of `prefix` in the bucket named `bucket_name` (`to_bucket`): a
+    token while the name is one (a bucket of the app)."""
+    return f"s3://{bucket_name}/{prefix.strip('/')}".rstrip("/")
+
+
+def _as_tuple(content_types: Iterable[str]) -> tuple[str, ...]:
+    """The caller's content types as a tuple; a value of a wrong type (None, a str) is kept
+    as it is, for the endpoint's validation to name it."""
+    if isinstance(content_types, Iterable) and not isinstance(content_types, str | bytes):
+        return tuple(content_types)
+    return cast(tuple[str, ...], content_types)

@@ -18,10 +18,12 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ._validation import (
+    FLAG,
     check_capacity_range,
     check_scalable_instance_type,
     check_target_value,
     report,
+    type_problems,
 )
 from .errors import Problem
 from .instance_type import InstanceType
@@ -100,7 +102,8 @@ class ScalableInstanceCount:
 
         return self._track(
             id,
-            "scale_on_invocations.invocations_per_instance",
+            "scale_on_invocations",
+            "invocations_per_instance",
             invocations_per_instance,
             predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
             scale_in_cooldown=scale_in_cooldown,
@@ -127,7 +130,8 @@ class ScalableInstanceCount:
         """
         return self._track(
             id,
-            "scale_to_track_custom_metric.target_value",
+            "scale_to_track_custom_metric",
+            "target_value",
             target_value,
             custom_metric=metric,
             scale_in_cooldown=scale_in_cooldown,
@@ -138,7 +142,8 @@ class ScalableInstanceCount:
     def _track(
         self,
         id: str,
-        where: str,
+        method: str,
+        target_option: str,
         target_value: float,
         *,
         predefined_metric: appscaling.PredefinedMetric | None = None,
@@ -147,7 +152,9 @@ class ScalableInstanceCount:
         scale_out_cooldown: cdk.Duration | None,
         disable_scale_in: bool,
     ) -> appscaling.TargetTrackingScalingPolicy:
-        report(self._endpoint, check_target_value(where, target_value))
+        problems = check_target_value(f"{method}.{target_option}", target_value)
+        problems += type_problems(f"{method}.disable_scale_in", disable_scale_in, FLAG)
+        report(self._endpoint, problems)
         return self.scalable_target.scale_to_track_metric(
             id,
             target_value=target_value,

@@ -85,10 +85,12 @@ class VariantDefinition:
 def id_suffix(name: str, index: int, *, single: bool) -> str:
     """What the ids of a variant's children end with: nothing in the single-variant form
     (whose ids are those of earlier versions), else `-<variant name>`, so that reordering the
-    variants moves nothing (`-<index>` for a name that is a token)."""
+    variants moves nothing. A name that is a token gives `[<index>]`, which no variant name
+    gives (letters, digits and hyphens only): `Model[0]` beside a variant named "0"'s
+    `Model-0`."""
     if single:
         return ""
-    return f"-{index}" if is_unresolved(name) else f"-{name}"
+    return f"[{index}]" if is_unresolved(name) else f"-{name}"
 
 
 def model_properties(

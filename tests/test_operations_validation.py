@@ -383,6 +383,13 @@ def test_method_arguments_of_a_wrong_type_are_refused_naming_them(stack: cdk.Sta
     assert [str(problem) for problem in caught.value.problems] == [
         "scale_on_invocations.invocations_per_instance: '100' is not a number"
     ]
+    with pytest.raises(MceValidationError) as caught:
+        scaling.scale_on_invocations(
+            invocations_per_instance=100, disable_scale_in=cast(bool, "yes")
+        )
+    assert [str(problem) for problem in caught.value.problems] == [
+        "scale_on_invocations.disable_scale_in: 'yes' is not a bool"
+    ]
     client = iam.Role(stack, "Client", assumed_by=iam.AccountRootPrincipal())
     with pytest.raises(MceValidationError) as caught:
         endpoint.grant_invoke(client, container_hostname=cast(str, 5))

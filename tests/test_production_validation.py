@@ -255,9 +255,15 @@ def test_a_private_registry_image_in_a_vpc_is_accepted() -> None:
         (ModelData.from_s3_prefix("s3://models/fraud"), False),
         (ModelData.from_s3_prefix("s3://models/"), False),
         (ModelData.from_s3_prefix("s3://models"), False),
+        (ModelData.from_s3_prefix("https://example.com/models/"), True),
+        (ModelData.from_s3_prefix("https://example.com/models"), False),
         (
             ModelData.from_bucket_prefix(BUCKET, "p/"),
             True,
+        ),
+        (
+            ModelData.from_bucket_prefix(BUCKET, "/"),  # written s3://models/, the bucket
+            False,
         ),
         (
             ModelData.from_bucket_prefix(BUCKET, "p"),
@@ -313,6 +319,34 @@ def test_capture_options(options: dict[str, Any], accepted: bool) -> None:
 )
 def test_capture_destination(destination: str, accepted: bool) -> None:
     assert (errors(data_capture=DataCapture.to_uri(destination)) == []) == accepted
+
+
+@pytest.mark.parametrize(
+    ("prefix", "accepted"),
+    [
+        ("k" * (CAPTURE_URI_MAX_LENGTH - len("s3://models/")), True),
+        ("/" + "k" * (CAPTURE_URI_MAX_LENGTH - len("s3://models/")) + "/", True),
+        ("k" * (CAPTURE_URI_MAX_LENGTH + 1 - len("s3://models/")), False),
+        (TOKEN_STRING + "k" * CAPTURE_URI_MAX_LENGTH, True),
+    ],
+)
+def test_capture_destination_in_a_bucket(prefix: str, accepted: bool) -> None:
+    """`s3://<bucket name>/<prefix>`, its slashes trimmed, at most 512 characters."""
+    destination = f"s3://models/{prefix.strip('/')}"
+    expected = [
+        f"data_capture.prefix: {destination!r} is not a valid capture destination: "
+        f"s3://<bucket>/<prefix>, at most {CAPTURE_URI_MAX_LENGTH} characters"
+    ]
+    assert errors(data_capture=DataCapture.to_bucket(BUCKET, prefix)) == (
+        [] if accepted else expected
+    )
+
+
+def test_capture_destination_in_a_bucket_named_by_a_token_is_not_guessed() -> None:
+    """A bucket of the app is named by CloudFormation: the length is known only then."""
+    bucket = s3.Bucket(cdk.Stack(), "Capture")
+    long_prefix = "k" * CAPTURE_URI_MAX_LENGTH
+    assert errors(data_capture=DataCapture.to_bucket(bucket, long_prefix)) == []
 
 
 def test_a_variant_takes_an_instance_type_the_pinned_list_does_not_know() -> None:

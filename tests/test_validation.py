@@ -16,6 +16,7 @@ import jsii
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 from botocore.exceptions import ParamValidationError
 from constructs import Construct
 
@@ -125,6 +126,7 @@ def capture_to(**options: Any) -> DataCapture:
     return DataCapture.to_uri("s3://capture/fraud", **options)
 
 
+PROVIDER_ARN = STAND_INS["RepositoryCredentialsProviderArn"]
 NAME_RULE = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit"
 TAG_CHARACTERS = "letters, digits, spaces and _ . : / = + - @ are allowed"
 
@@ -421,6 +423,18 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
         "containers[0].image: ContainerImage.from_private_registry pulls the image through the "
         "endpoint's VPC (ImageConfig RepositoryAccessMode Vpc); give vpc, with subnets that "
         "reach the registry",
+    ),
+    (
+        {
+            "containers": one(
+                image=ContainerImage.from_private_registry(
+                    "registry.example.com/a:1", credentials_provider=cast(Any, PROVIDER_ARN)
+                )
+            ),
+            "security_group_count": 1,
+            "subnet_count": 1,
+        },
+        f"containers[0].image.credentials_provider: {PROVIDER_ARN!r} is not a lambda.IFunction",
     ),
     (
         {
@@ -1435,6 +1449,123 @@ TYPE_CASES: list[tuple[str, Any, list[str]]] = [
         ["deployment: 'blue-green' is not a DeploymentConfig"],
     ),
     (
+        "enable_ssm_access as a str",
+        lambda _: {"enable_ssm_access": "yes"},
+        ["enable_ssm_access: 'yes' is not a bool"],
+    ),
+    (
+        "a variant's enable_ssm_access as an int",
+        lambda _: {"containers": None, "variants": [variant("blue", enable_ssm_access=1)]},
+        ["variants[0] ('blue').enable_ssm_access: 1 is not a bool"],
+    ),
+    (
+        "capture_input as a str",
+        lambda _: {"data_capture": capture_to(capture_input="no")},
+        ["data_capture.capture_input: 'no' is not a bool"],
+    ),
+    (
+        "capture_output as an int",
+        lambda _: {"data_capture": capture_to(capture_output=0)},
+        ["data_capture.capture_output: 0 is not a bool"],
+    ),
+    (
+        "the capture key as an ARN, with another problem",
+        lambda _: {
+            "data_capture": capture_to(kms_key=STAND_INS["KmsKeyId"], sampling_percentage=101)
+        },
+        [
+            "data_capture.sampling_percentage: 101 given; a whole number from 0 to 100",
+            f"data_capture.kms_key: {STAND_INS['KmsKeyId']!r} is not a kms.IKey",
+        ],
+    ),
+    (
+        "csv_content_types=None",
+        lambda _: {"data_capture": capture_to(csv_content_types=None)},
+        ["data_capture.csv_content_types: None is not a list of str"],
+    ),
+    (
+        "json_content_types as a str",
+        lambda _: {"data_capture": capture_to(json_content_types="application/json")},
+        ["data_capture.json_content_types: 'application/json' is not a list of str"],
+    ),
+    (
+        "to_uri(None)",
+        lambda _: {"data_capture": DataCapture.to_uri(cast(str, None))},
+        [
+            "data_capture: None is not a valid capture destination: s3://<bucket>/<prefix>, at "
+            "most 512 characters"
+        ],
+    ),
+    (
+        "to_bucket of a bucket name",
+        lambda _: {"data_capture": DataCapture.to_bucket(cast(Any, "capture"), "fraud")},
+        ["data_capture.bucket: 'capture' is not an s3.IBucket"],
+    ),
+    (
+        "to_bucket with a prefix of a wrong type",
+        lambda stack: {"data_capture": DataCapture.to_bucket(bucket_of(stack), cast(str, 5))},
+        ["data_capture.prefix: 5 is not a str"],
+    ),
+    (
+        "from_s3_prefix(5)",
+        lambda _: {"containers": one(model_data=ModelData.from_s3_prefix(cast(Any, 5)))},
+        ["containers[0].model_data: 5 is not a str (a model data URL)"],
+    ),
+    (
+        "from_bucket(bucket, 5)",
+        lambda stack: {
+            "containers": one(model_data=ModelData.from_bucket(bucket_of(stack), cast(str, 5)))
+        },
+        ["containers[0].model_data: 5 is not a str (an object key)"],
+    ),
+    (
+        "from_bucket_prefix(bucket, 5)",
+        lambda stack: {
+            "containers": one(
+                model_data=ModelData.from_bucket_prefix(bucket_of(stack), cast(str, 5))
+            )
+        },
+        ["containers[0].model_data: 5 is not a str (a key prefix)"],
+    ),
+    (
+        "from_bucket of a bucket name",
+        lambda _: {
+            "containers": one(model_data=ModelData.from_bucket(cast(Any, "models"), "m.tar.gz"))
+        },
+        ["containers[0].model_data.bucket: 'models' is not an s3.IBucket"],
+    ),
+    (
+        "from_bucket_prefix(None, ...)",
+        lambda _: {
+            "containers": one(model_data=ModelData.from_bucket_prefix(cast(Any, None), "m/"))
+        },
+        ["containers[0].model_data.bucket: None is not an s3.IBucket"],
+    ),
+    (
+        "from_ecr_repository of a repository name, and a tag of a wrong type",
+        lambda _: {
+            "containers": one(
+                image=ContainerImage.from_ecr_repository(cast(Any, "r"), cast(str, 5))
+            )
+        },
+        [
+            "containers[0].image.repository: 'r' is not an ecr.IRepository",
+            "containers[0].image.tag_or_digest: 5 is not a str",
+        ],
+    ),
+    (
+        "a credentials provider as an ARN",
+        lambda stack: {
+            "containers": one(
+                image=ContainerImage.from_private_registry(
+                    "registry.example.com/a:1", credentials_provider=cast(Any, PROVIDER_ARN)
+                )
+            ),
+            "vpc": vpc_of(stack),
+        },
+        [f"containers[0].image.credentials_provider: {PROVIDER_ARN!r} is not a lambda.IFunction"],
+    ),
+    (
         "tags as a list",
         lambda _: {"tags": ["team"]},
         ["tags: ['team'] is not a mapping of str to str"],
@@ -1445,6 +1576,10 @@ TYPE_CASES: list[tuple[str, Any, list[str]]] = [
         ["tags[1]: the key 1 is not a str", "tags['cost-center']: the value 42 is not a str"],
     ),
 ]
+
+
+def bucket_of(stack: cdk.Stack) -> s3.IBucket:
+    return s3.Bucket.from_bucket_name(stack, "Bucket", "models")
 
 
 def vpc_of(stack: cdk.Stack) -> ec2.IVpc:

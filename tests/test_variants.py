@@ -9,6 +9,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import aws_cdk.cx_api as cxapi
+import jsii
 import pytest
 from aws_cdk import aws_iam as iam
 
@@ -222,6 +223,40 @@ def test_child_ids_keep_the_single_variant_form_and_follow_variant_names(built: 
     assert built.ab.variant_name == "champion"
     assert built.ab.mode is None  # the variants' modes differ
     assert built.one.mode is InvocationMode.SERIAL
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class _Blue:
+    """A variant name that is a token (`Lazy.string`)."""
+
+    def produce(self) -> str:
+        return "blue"
+
+
+def test_a_variant_named_by_a_token_has_ids_that_no_variant_name_gives() -> None:
+    """Its ids end with `[<index>]`, not `-<index>`: beside it, a variant named "0" keeps its
+    `Model-0` (found by the sweep: both were `Model-0`)."""
+    app = cdk.App()
+    stack = cdk.Stack(app, "Tokens")
+    endpoint = MultiContainerEndpoint(
+        stack,
+        "Fraud",
+        variants=[
+            VariantDefinition(name=cdk.Lazy.string(_Blue()), containers=SERIAL),
+            VariantDefinition(name="0", containers=SCORERS, mode=InvocationMode.DIRECT),
+        ],
+    )
+    endpoint.variants[0].auto_scale_instance_count(max_capacity=2)
+    ids = [child.node.id for child in endpoint.node.children]
+    assert sorted(i for i in ids if i.startswith(("Model", "InstanceCount"))) == [
+        "InstanceCount[0]",
+        "Model-0",
+        "Model[0]",
+    ]
+    template = app.synth().get_stack_by_name("Tokens").template
+    assert len(resources_of_type(template, "AWS::SageMaker::Model")) == 2
+    variants = properties_of(template, endpoint.endpoint_config)["ProductionVariants"]
+    assert [variant["VariantName"] for variant in variants] == ["blue", "0"]
 
 
 def test_reordering_the_variants_keeps_every_model() -> None:

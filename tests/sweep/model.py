@@ -440,9 +440,9 @@ class BucketModelData:
 
     def problems(self, case: Case, where: Where) -> list[Where]:
         if self.prefix:
-            # SERVICE_RULES.md, "Images and model data": a key prefix ends with '/' (a prefix
-            # '/' is one: keys may start with '/').
-            return [] if self.key.endswith("/") else [where]
+            # SERVICE_RULES.md, "Images and model data": a key prefix ends with '/', and
+            # s3://bucket/ is not one (CDK writes a prefix '/' as s3://bucket/).
+            return [] if self.key.endswith("/") and self.key.strip("/") else [where]
         return [] if self.key.strip("/") else [where]  # s3://bucket/ is not an artifact
 
 

@@ -191,49 +191,55 @@ CASES = [
         Case(one(image=RegistryImage(Tok(TokKind.PARAMETER)))),
         id="image-parameter",
     ),
-    # Production options (issue 13), found by the sweep; known_issues.py excuses them.
+    # Production options (issue 13), found by the sweep. Fixed in issue 13.
+    # AttributeError: 'str' object has no attribute 'key_arn' (DataCapture's kms_key of the
+    # wrong type, in DataCapture._bind); not named when another problem was.
     pytest.param(
         Case(one(), options=(Capture(kms_key=Wrong(f"arn:aws:kms:us-east-1:{ACCOUNT}:key/k")),)),
         id="capture-kms-key-str",
-        marks=pytest.mark.xfail(strict=True, reason="AttributeError in DataCapture._bind"),
     ),
+    # TypeError: 'NoneType' object is not iterable (csv_content_types=None, in DataCapture.to_uri).
     pytest.param(
         Case(one(), options=(Capture(csv_content_types=Wrong(None)),)),
         id="capture-content-types-none",
-        marks=pytest.mark.xfail(strict=True, reason="TypeError in DataCapture.to_uri"),
     ),
+    # TypeError: expected string or bytes-like object (ModelData.from_s3_prefix(5), in
+    # container.s3_location).
     pytest.param(
         Case(one(model_data=UriModelData(Wrong(5), prefix=True))),
         id="prefix-int",
-        marks=pytest.mark.xfail(strict=True, reason="TypeError in container.s3_location"),
     ),
+    # AttributeError: 'str' object has no attribute 'function_arn' (from_private_registry's
+    # credentials_provider of the wrong type, when the image is bound).
     pytest.param(
         Case(
             one(image=PrivateRegistryImage("registry.example.com/m:1", Wrong("arn"))),
             options=(Vpc(),),
         ),
         id="credentials-provider-str",
-        marks=pytest.mark.xfail(strict=True, reason="AttributeError when the image is bound"),
     ),
+    # Accepted, and captured: capture_input="no" (a flag of the wrong type).
     pytest.param(
         Case(one(), options=(Capture(capture_input=Wrong("no")),)),
         id="capture-input-str",
-        marks=pytest.mark.xfail(strict=True, reason="a flag of the wrong type is accepted"),
     ),
+    # Accepted: DataCapture.to_bucket with a DestinationS3Uri over 512 characters (to_uri
+    # refused it).
     pytest.param(
         Case(one(), options=(Capture(bucket=BucketKind.IMPORTED, prefix=Filler("p", 500)),)),
         id="capture-destination-over-512",
-        marks=pytest.mark.xfail(strict=True, reason="DestinationS3Uri over 512 is accepted"),
     ),
+    # Accepted: from_s3_prefix of a URL outside S3 without its final '/' (the rule read only
+    # S3 URLs).
     pytest.param(
         Case(one(model_data=UriModelData("https://example.com/models", prefix=True))),
         id="prefix-outside-s3-without-slash",
-        marks=pytest.mark.xfail(strict=True, reason="a prefix without '/' is accepted"),
     ),
+    # RuntimeError: "There is already a Construct with name 'Model-0'" (a variant named by a
+    # token at index 0 and another named '0': both ids ended with '-0').
     pytest.param(
         Case((), variants=(Variant(Tok(TokKind.LAZY, "a"), one()), Variant("0", one()))),
         id="variant-token-name-and-name-0",
-        marks=pytest.mark.xfail(strict=True, reason="two variants' ids end with '-0'"),
     ),
     # Passing examples of the production options, kept as plain regressions.
     pytest.param(
