@@ -26,11 +26,17 @@ def create_execution_role(scope: Construct, id: str) -> iam.Role:
     return iam.Role(
         scope,
         id,
-        assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+        assumed_by=_sagemaker(),
         description="Execution role of a SageMaker multi-container endpoint",
         # A name only when a repository or bucket of another account must name the role.
         role_name=_generate_if_needed(),
     )
+
+
+@functools.cache
+def _sagemaker() -> iam.ServicePrincipal:
+    """SageMaker's service principal: a value, not a construct, made once per process."""
+    return iam.ServicePrincipal("sagemaker.amazonaws.com")
 
 
 @functools.cache

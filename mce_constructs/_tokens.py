@@ -54,6 +54,8 @@ class StackFacts:
 
     region: str
     account: str
+    path: str
+    """The stack's construct path."""
     deployed_name: str
     """The name of the CloudFormation stack that holds the stack's resources: its own, or for a
     nested stack (whose own name is known only at deploy time) its top-level parent's."""
@@ -74,6 +76,6 @@ def stack_facts(stack: cdk.Stack) -> StackFacts:
             deployed = deployed.nested_stack_parent
         tokens = [token for token in (aws_partition(), region, account) if is_unresolved(token)]
         resolved = dict(zip(tokens, stack.resolve(tokens), strict=True)) if tokens else {}
-        facts = StackFacts(region, account, deployed.stack_name, resolved)
+        facts = StackFacts(region, account, stack.node.path, deployed.stack_name, resolved)
         stack.__dict__[_FACTS_ATTRIBUTE] = facts
     return facts

@@ -512,7 +512,9 @@ class MultiContainerEndpoint(_EndpointBase):
         )
         self._execution_policy = policy
         node = self.node
-        namer = _naming.ContentNamer(self, stack, id, path=node.path, own_tokens=self._own_tokens)
+        # A child of its stack knows its path without a round trip.
+        path = "/".join(filter(None, (facts.path, id))) if scope is stack else node.path
+        namer = _naming.ContentNamer(self, stack, id, path=path, own_tokens=self._own_tokens)
 
         vpc_config = None
         if network is not None:
