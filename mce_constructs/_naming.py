@@ -381,11 +381,12 @@ class ContentNamer:
 
     def _properties(self, resource: cdk.CfnResource, kind: NameKind[Any]) -> Mapping[str, Any]:
         """The resource's properties as the template will hold them (tokens unresolved),
-        without its name."""
+        without its name and without those CloudFormation updates in place (its tags: a
+        parameter there must not take the name away)."""
         properties = {
             key: value
             for key, value in resource._cfn_properties.items()
-            if key != kind.jsii_property
+            if key != kind.jsii_property and _cfn_spelling(key) not in UPDATABLE_PROPERTIES
         }
         rendered: Mapping[str, Any] = resource._render_properties(properties)
         return rendered

@@ -419,7 +419,8 @@ class _BucketModelData(ModelData):
         return self.key
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
-        access = ModelDataAccess(self.bucket.arn_for_objects(self.key), _bucket_key(self.bucket))
+        key = _key_in_url(self.key)
+        access = ModelDataAccess(self.bucket.arn_for_objects(key), _bucket_key(self.bucket))
         return _BoundModelData(
             self.bucket.s3_url_for_object(self.key), access, (_read_source(self.bucket, access),)
         )
@@ -470,10 +471,11 @@ class _BucketPrefixModelData(ModelData):
 
     def _bind(self, scope: Construct, id: str) -> _BoundModelData:
         bucket_arn = self.bucket.bucket_arn
+        prefix = _key_in_url(self.key_prefix)
         access = ModelDataAccess(
-            self.bucket.arn_for_objects(f"{self.key_prefix}*"),
+            self.bucket.arn_for_objects(f"{prefix}*"),
             _bucket_key(self.bucket),
-            PrefixListing(bucket_arn, self.key_prefix),
+            PrefixListing(bucket_arn, prefix),
         )
         # In another account, the bucket's policy allows the listing of the whole bucket: the
         # role's own policy still limits it to the prefix.
@@ -486,6 +488,12 @@ class _BucketPrefixModelData(ModelData):
             (_read_source(self.bucket, access), listing),
             prefix=True,
         )
+
+
+def _key_in_url(key: str) -> str:
+    """The key as `s3_url_for_object` writes it in the URL SageMaker reads: without one leading
+    '/' (the grants must name that key, not `bucket//key`)."""
+    return key.removeprefix("/")
 
 
 def _read_source(bucket: s3.IBucket, access: ModelDataAccess) -> SourceResource:

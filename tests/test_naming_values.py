@@ -72,6 +72,10 @@ class Built:
         )
         hatched = self.endpoints["Hatched"] = endpoint_with(stack, "Hatched", IMAGE)
         hatched.model.add_property_override("Containers.0.Environment.TAG", image_parameter)
+        # A tag is updated in place: a parameter there keeps the content name after a hatch.
+        tagged = self.endpoints["TaggedHatched"] = endpoint_with(stack, "TaggedHatched", IMAGE)
+        cdk.Tags.of(tagged).add("team", cdk.CfnParameter(stack, "Team").value_as_string)
+        tagged.model.add_property_override("Containers.0.Environment.TAG", "2")
         self.uncached.value = f"{REGISTRY}/late:1"
         # The same endpoint with the late value as a literal, at the same path in another app.
         literal_app = cdk.App()
@@ -95,7 +99,7 @@ def built() -> Built:
 
 
 GENERATED = ["Parameter", "Ssm", "Dynamic", "Hatched"]
-CONTENT_NAMED = ["Pinned", "Import", "Pseudo", "Bucket", "Uncached"]
+CONTENT_NAMED = ["Pinned", "Import", "Pseudo", "Bucket", "Uncached", "TaggedHatched"]
 
 
 @pytest.mark.parametrize("id", GENERATED)

@@ -206,3 +206,38 @@ def test_the_template_passes_cfn_lint(built: Built) -> None:
 def test_the_models_pass_botocore_validation(built: Built, name: str) -> None:
     endpoint: MultiContainerEndpoint = getattr(built, name)
     botocore_validate("CreateModel", api_parameters(properties_of(built.template, endpoint.model)))
+
+
+def test_a_key_with_a_leading_slash_is_granted_as_the_url_writes_it() -> None:
+    """`s3_url_for_object` drops one leading '/' of the key: the grants name the object
+    SageMaker reads (`models/m.tar.gz`), not `bucket//models/m.tar.gz`."""
+    stack = cdk.Stack(cdk.App(), "Slash")
+    bucket = s3.Bucket.from_bucket_name(stack, "Plain", "plain-models")
+    endpoint = MultiContainerEndpoint(
+        stack,
+        "Slash",
+        containers=[
+            ContainerDefinition(
+                image=f"{REGISTRY}/a:1",
+                model_data=ModelData.from_bucket(bucket, "/models/m.tar.gz"),
+            ),
+            ContainerDefinition(
+                image=f"{REGISTRY}/b:1",
+                model_data=ModelData.from_bucket_prefix(bucket, "/prefixed/"),
+            ),
+        ],
+    )
+    template = cdk.assertions.Template.from_stack(stack).to_json()
+    model = properties_of(template, endpoint.model)
+    urls = [container.get("ModelDataUrl") for container in model["Containers"]]
+    assert urls[0] == "s3://plain-models/models/m.tar.gz"
+    assert model["Containers"][1]["ModelDataSource"]["S3DataSource"]["S3Uri"] == (
+        "s3://plain-models/prefixed/"
+    )
+    policy = properties_of(template, endpoint.node.find_child("ExecutionPolicy"))
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    assert statements["ReadModelData"]["Resource"] == s3_arn("plain-models/models/m.tar.gz")
+    assert statements["ReadModelDataPrefixes"]["Resource"] == s3_arn("plain-models/prefixed/*")
+    assert statements["ListModelDataPrefixes"]["Condition"] == {
+        "StringLike": {"s3:prefix": "prefixed/*"}
+    }
