@@ -227,7 +227,7 @@ def test_a_key_with_a_leading_slash_is_granted_as_the_url_writes_it() -> None:
             ),
         ],
     )
-    template = cdk.assertions.Template.from_stack(stack).to_json()
+    template: Template = dict(cdk.assertions.Template.from_stack(stack).to_json())
     model = properties_of(template, endpoint.model)
     urls = [container.get("ModelDataUrl") for container in model["Containers"]]
     assert urls[0] == "s3://plain-models/models/m.tar.gz"
