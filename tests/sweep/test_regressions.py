@@ -320,6 +320,18 @@ NAME_CASES = [
         Case(one(hostname="a"), mode=InvocationMode.DIRECT),
         id="mode",
     ),
+    # A tag from a CfnParameter on a model changed by an escape hatch made CloudFormation
+    # generate the model's name; a literal tag then gave it a content name, so a tag change
+    # replaced the model (found by a 200-example deep run; fixed in issue 15's work).
+    pytest.param(
+        Mutation(
+            "the tags",
+            Scope.NEITHER,
+            Case(one(), options=(EscapeHatch("a"), Tags((("mutation", "0"),)))),
+        ),
+        Case(one(), options=(EscapeHatch("a"), Tags((("team", Tok(TokKind.PARAMETER)),)))),
+        id="parameter-tag-and-escape-hatch",
+    ),
 ]
 
 
