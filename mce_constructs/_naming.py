@@ -72,7 +72,8 @@ CFN_SPELLINGS = {
     "volumeSizeInGb": "VolumeSizeInGB",
 }
 """The properties of the SageMaker resources whose CloudFormation name is not their jsii name
-with a capital first letter (tests/test_naming.py checks this against the resource schemas)."""
+with a capital first letter (tests/test_naming_rendering.py checks this against the resource
+schemas)."""
 _EXACT_INTEGERS = 2**53
 """Below this, an integral float crosses jsii as an integer."""
 _Resource = TypeVar("_Resource", bound=cdk.CfnResource)
@@ -323,19 +324,11 @@ class ContentNamer:
         self._named: list[_Named] = []
         self._checking = False
 
-    def create(
-        self,
-        kind: NameKind[_Resource],
-        scope: Construct,
-        id: str,
-        properties: Any,
-        *,
-        child_id: str,
-    ) -> tuple[_Resource, str]:
-        """Create a `kind` resource with `properties` (its jsii props struct) as child `id` of
-        `scope` (the endpoint's child `child_id`), named after its content. Return it and how
-        other resources refer to its name: the name itself, a token for a name computed when
-        the template is written, or `Fn::GetAtt` for a name CloudFormation generates.
+    def create(self, kind: NameKind[_Resource], id: str, properties: Any) -> tuple[_Resource, str]:
+        """Create a `kind` resource with `properties` (its jsii props struct) as the endpoint's
+        child `id`, named after its content. Return it and how other resources refer to its
+        name: the name itself, a token for a name computed when the template is written, or
+        `Fn::GetAtt` for a name CloudFormation generates.
 
         The name is computed from the properties as the template will hold them, rendered in
         Python, and given to the constructor: no round trip to jsii unless a token in them
@@ -345,14 +338,14 @@ class ContentNamer:
         rendered = template_properties(properties)
         if rendered is None:
             # A value only jsii can render (an `IResolvable`): create, then read it back.
-            resource = kind.resource_class(scope, id, **values)
-            late, name = self._discover_and_compute(child_id, self._properties(resource, kind))
+            resource = kind.resource_class(self._endpoint, id, **values)
+            late, name = self._discover_and_compute(id, self._properties(resource, kind))
             if name is not None:
                 setattr(resource, name_property, name)
         else:
-            late, name = self._discover_and_compute(child_id, rendered)
-            resource = kind.resource_class(scope, id, **values, **{name_property: name})
-        named = _Named(kind, child_id, resource, name, late=late, stale=late)
+            late, name = self._discover_and_compute(id, rendered)
+            resource = kind.resource_class(self._endpoint, id, **values, **{name_property: name})
+        named = _Named(kind, id, resource, name, late=late, stale=late)
         self._named.append(named)
         if late:
             self._check_before_synthesis()

@@ -533,9 +533,7 @@ class MultiContainerEndpoint(_EndpointBase):
                 vpc_config=vpc_config,
                 enable_network_isolation=enable_network_isolation,
             )
-            model, model_name = namer.create(
-                _naming.MODEL, self, f"Model{suffix}", properties, child_id=f"Model{suffix}"
-            )
+            model, model_name = namer.create(_naming.MODEL, f"Model{suffix}", properties)
             model.node.add_dependency(policy)
             self._variants[definition.name] = EndpointVariant(
                 self, definition, model, model_name, suffix
@@ -553,11 +551,7 @@ class MultiContainerEndpoint(_EndpointBase):
             data_capture_config=None if capture is None else capture.config,
         )
         self.endpoint_config, self.endpoint_config_name = namer.create(
-            _naming.ENDPOINT_CONFIG,
-            self,
-            "EndpointConfig",
-            config_properties,
-            child_id="EndpointConfig",
+            _naming.ENDPOINT_CONFIG, "EndpointConfig", config_properties
         )
         for index, variant in enumerate(self._variants.values()):
             namer.refer(

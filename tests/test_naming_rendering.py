@@ -209,7 +209,7 @@ def _created(props: Any) -> tuple[str, dict[str, Any]]:
     stack = cdk.Stack(cdk.App(), "S")
     endpoint = Construct(stack, "Mce")
     namer = ContentNamer(endpoint, stack, "Mce", path="S/Mce", own_tokens=[])
-    model, reference = namer.create(MODEL, endpoint, "Model", props, child_id="Model")
+    model, reference = namer.create(MODEL, "Model", props)
     return reference, stack.resolve(model._render_properties(model._cfn_properties))
 
 
