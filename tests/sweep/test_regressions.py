@@ -241,6 +241,13 @@ CASES = [
         Case((), variants=(Variant(Tok(TokKind.LAZY, "a"), one()), Variant("0", one()))),
         id="variant-token-name-and-name-0",
     ),
+    # cfn-lint's E3024 took tag keys "0" and "FALSE" for one (it compares strings as
+    # CloudFormation booleans); AWS keeps them apart, so the construct accepts them and the
+    # sweep tolerates exactly that finding (found by the 1000-example deep run).
+    pytest.param(
+        Case(one(), options=(Tags((("0", "0"), ("FALSE", "0"))),)),
+        id="tag-keys-cfn-lint-reads-as-booleans",
+    ),
     # Passing examples of the production options, kept as plain regressions.
     pytest.param(
         Case(
