@@ -29,7 +29,7 @@ from mce_constructs._naming import (
 )
 
 from . import test_naming_values, test_variants
-from .conftest import Template, resource_schema
+from .conftest import Template, rendered_by_jsii, resource_schema
 
 RESOURCES = {
     "AWS::SageMaker::Model": sagemaker.CfnModel,
@@ -158,16 +158,6 @@ def _config_props(tokens: dict[str, Any]) -> sagemaker.CfnEndpointConfigProps:
     )
 
 
-def _by_jsii(stack: cdk.Stack, id: str, props: Any) -> Any:
-    resource_class = (
-        sagemaker.CfnModel
-        if isinstance(props, sagemaker.CfnModelProps)
-        else sagemaker.CfnEndpointConfig
-    )
-    resource = resource_class(stack, id, **props._values)
-    return resource._render_properties(resource._cfn_properties)
-
-
 def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
@@ -188,7 +178,7 @@ def test_every_field_renders_in_python_as_jsii_renders_it(
         }
     props = make_props(tokens)
     rendered = template_properties(props)
-    by_jsii = _by_jsii(stack, "R", props)
+    by_jsii = rendered_by_jsii(stack, "R", props)
     assert _json(rendered) == _json(by_jsii)
     # Without a token the namer skips `resolve`: it must not change a thing.
     assert _naming._needs_resolving(rendered) is with_tokens

@@ -23,14 +23,13 @@ from unittest import mock
 
 import aws_cdk as cdk
 import regex
-from aws_cdk import aws_sagemaker as sagemaker
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.validate import ParamValidator
 
 from mce_constructs import MceValidationError, MultiContainerEndpoint, _naming
 
 from .._service_model import sagemaker_model
-from ..conftest import cfn_lint_findings
+from ..conftest import cfn_lint_findings, rendered_by_jsii
 from .iam_lint import Literals, execution_policies, parliament_findings
 from .model import (
     ENDPOINT,
@@ -529,12 +528,7 @@ def check_names_hash_what_jsii_renders(built: Synthesized) -> None:
     for rendering in built.renderings:
         if rendering.rendered is None:
             continue
-        props = rendering.props
-        kind = sagemaker.CfnModel if isinstance(props, sagemaker.CfnModelProps) else None
-        resource = (kind or sagemaker.CfnEndpointConfig)(
-            stack, f"R{next(_scratch_ids)}", **props._values
-        )
-        by_jsii = resource._render_properties(resource._cfn_properties)
+        by_jsii = rendered_by_jsii(stack, f"R{next(_scratch_ids)}", rendering.props)
         expected = by_jsii if _naming._needs_resolving(by_jsii) else stack.resolve(by_jsii)
         if _json(rendering.rendered) != _json(expected):
             problems.append(f"Python: {_json(rendering.rendered)}\njsii:   {_json(expected)}")
