@@ -21,6 +21,7 @@ template is written, and the names follow it.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import hashlib
 import json
@@ -35,6 +36,7 @@ import jsii
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IValidation
 
+from ._logical_ids import allocates_by_default, default_logical_id
 from ._tokens import is_unresolved, stack_facts
 
 NAME_MAX_LENGTH = 63
@@ -79,11 +81,19 @@ _EXACT_INTEGERS = 2**53
 _Resource = TypeVar("_Resource", bound=cdk.CfnResource)
 
 
-def late_change_warning(path: str, before: str | None, after: str | None) -> str:
-    """The warning of a resource changed after the construct was created, whose name follows."""
+LATE_CHANGE = "was changed after the construct was created (an escape hatch or an aspect)"
+OWN_ID_CHANGE = (
+    "refers to a resource of the endpoint's own (its role) whose logical id is not the one "
+    "CDK allocates by default (a rename or an override)"
+)
+
+
+def late_change_warning(
+    path: str, before: str | None, after: str | None, cause: str = LATE_CHANGE
+) -> str:
+    """The warning of a resource whose name follows a change it was not named with."""
     return (
-        f"{path} was changed after the construct was created (an escape hatch or an aspect): "
-        "its name in the template follows the change"
+        f"{path} {cause}: its name in the template follows the change"
         + (f" ({after})" if after else " (CloudFormation generates it)")
         + f"; a name read from the construct before ({before}) is out of date."
     )
@@ -287,11 +297,30 @@ class _Named:
     """(resource, property path) of each place that refers to the name."""
     overrides: list[tuple[str, Any]] = field(default_factory=list)
     """Escape hatches applied to the resource, in order."""
+    followed: dict[str, Any] = field(default_factory=dict)
+    """(property path) -> name of another of the namer's resources it refers to, where that
+    name changed after this one was named: hashed as the template holds it, not as an
+    override."""
     late: bool = False
     """It holds a value read only when the template is written (a `Lazy`): it is named then."""
     stale: bool = False
     """Its name is to be computed (again) before the template is written: it is late, or it
     was changed after it was named."""
+    cause: str = LATE_CHANGE
+    """Why a name computed again differs, for the warning."""
+
+
+@dataclass(frozen=True)
+class OwnAttribute:
+    """An attribute of a resource the endpoint created itself with no create-only property (its
+    role): names follow it by that resource's logical id alone."""
+
+    token: str
+    """The attribute as the endpoint's resources hold it (e.g. the role's ARN)."""
+    path: tuple[str, ...]
+    """The construct ids of its CloudFormation resource below the endpoint."""
+    attribute: str
+    """The CloudFormation attribute (`Fn::GetAtt`)."""
 
 
 class ContentNamer:
@@ -300,6 +329,10 @@ class ContentNamer:
     Call `create` for each resource in the order they refer to each other (models, then the
     config) and put the reference it returns where another resource refers to the name; call
     `refer` for each such place: it adds the `DependsOn` that a literal name does not imply.
+
+    The logical ids of the endpoint's own resources are computed in Python as its stack
+    allocates them (no round trip) and checked, with every endpoint of the stack in one round
+    trip, before the template is written: a renamed or overridden one renames what refers to it.
     """
 
     def __init__(
@@ -309,20 +342,25 @@ class ContentNamer:
         construct_id: str,
         *,
         path: str,
-        own_tokens: Sequence[str],
+        own_attributes: Sequence[OwnAttribute],
     ) -> None:
         """:param path: the endpoint's construct path.
-        :param own_tokens: values of resources the endpoint created itself with no
-        create-only property (its role): they are followed by their logical id alone."""
+        :param own_attributes: what the endpoint's resources refer to of the resources it
+        created itself with no create-only property (its role's ARN)."""
         self._endpoint = endpoint
         self._stack = stack
-        self._stack_name = stack_facts(stack).deployed_name
+        facts = stack_facts(stack)
+        self._stack_name = facts.deployed_name
         self._path = path
         self._construct_id = construct_id
-        self._own_tokens = tuple(own_tokens)
+        self._own = tuple(own_attributes)
+        self._own_tokens = tuple(own.token for own in self._own)
+        below_stack = path[len(facts.path) + 1 :] if facts.path else path
+        self._ids_below_stack = tuple(below_stack.split("/"))
+        self._predicts_own_ids = bool(self._own) and allocates_by_default(stack)
         self._targets: dict[str, cdk.CfnResource] = {}
         self._named: list[_Named] = []
-        self._checking = False
+        _namers_of(stack).append(self)
 
     def create(self, kind: NameKind[_Resource], id: str, properties: Any) -> tuple[_Resource, str]:
         """Create a `kind` resource with `properties` (its jsii props struct) as the endpoint's
@@ -347,11 +385,7 @@ class ContentNamer:
             resource = kind.resource_class(self._endpoint, id, **values, **{name_property: name})
         named = _Named(kind, id, resource, name, late=late, stale=late)
         self._named.append(named)
-        if late:
-            self._check_before_synthesis()
-            reference = self._late_reference(named)
-        else:
-            reference = name or kind.attribute(resource)
+        reference = self._late_reference(named) if late else name or kind.attribute(resource)
         object.__setattr__(resource, "_on_change", lambda change: self._on_change(named, change))
         return resource, reference
 
@@ -436,11 +470,37 @@ class ContentNamer:
 
     @functools.cached_property
     def _own_values(self) -> dict[str, Any]:
-        """The CloudFormation value of each of the endpoint's own tokens."""
-        if not self._own_tokens:
-            return {}
+        """The CloudFormation value of each of the endpoint's own tokens: computed as the stack
+        allocates logical ids by default (checked by `check_own_values`), or else resolved."""
+        if not self._predicts_own_ids:
+            return self._resolved_own_values() if self._own else {}
+        return {
+            own.token: {
+                "Fn::GetAtt": [default_logical_id(self._ids_below_stack + own.path), own.attribute]
+            }
+            for own in self._own
+        }
+
+    def _resolved_own_values(self) -> dict[str, Any]:
         values = self._stack.resolve(list(self._own_tokens))
         return dict(zip(self._own_tokens, values, strict=True))
+
+    def check_own_values(self, resolved: Mapping[str, Any]) -> None:
+        """Before the template is written, given the own tokens' values as they resolve then
+        (`own_tokens_to_check`): where a logical id was renamed or overridden, follow it."""
+        if not self._predicts_own_ids or resolved == self._own_values:
+            return
+        self.__dict__["_own_values"] = dict(resolved)
+        self.__dict__.pop("_own_ids", None)
+        for named in self._named:
+            if not named.stale:
+                named.cause = OWN_ID_CHANGE
+            named.stale = True
+
+    @property
+    def own_tokens_to_check(self) -> tuple[str, ...]:
+        """The own tokens whose values were computed, not resolved."""
+        return self._own_tokens if self._predicts_own_ids else ()
 
     @functools.cached_property
     def _own_ids(self) -> set[str]:
@@ -497,7 +557,7 @@ class ContentNamer:
         """The name a late or changed resource has in the template (computed once, when the
         template is about to be written)."""
         if named.stale:
-            properties = self._properties(named.resource, named.kind)
+            properties = _with_values(self._properties(named.resource, named.kind), named.followed)
             named.name = self._compute(named.child_id, properties, named.overrides)
             named.stale = False
         return named.name
@@ -508,14 +568,8 @@ class ContentNamer:
         if override is not None:
             named.overrides.append(override)
         named.stale = True
-        self._check_before_synthesis()
 
-    def _check_before_synthesis(self) -> None:
-        if not self._checking:
-            self._checking = True
-            self._endpoint.node.add_validation(_BeforeSynthesis(self._settle))
-
-    def _settle(self) -> None:
+    def settle(self) -> None:
         """Give each late or changed resource its final name, in the order they refer to each
         other, and make the references follow (with escape hatches of the construct's own)."""
         for named in self._named:
@@ -531,18 +585,33 @@ class ContentNamer:
             with _unwatched(named.resource):
                 setattr(named.resource, _python_name(named.kind.jsii_property), after)
             for referrer, path in named.referrers:
-                referrer.add_property_override(path, after or named.kind.attribute(named.resource))
+                reference = after or named.kind.attribute(named.resource)
+                following = self._named_resource(referrer)
+                if following is None:
+                    referrer.add_property_override(path, reference)
+                else:
+                    with _unwatched(referrer):
+                        referrer.add_property_override(path, reference)
+                    following.followed[path] = reference
+                    following.stale = True
                 if after is None:
                     referrer.remove_resource_dependency(named.resource)
+                elif before is None:
+                    # A literal name, where `Fn::GetAtt` was: nothing else orders them.
+                    referrer.add_resource_dependency(named.resource)
             cdk.Annotations.of(self._endpoint).add_warning_v2(
-                NAME_CHANGED_WARNING, late_change_warning(named.resource.node.path, before, after)
+                NAME_CHANGED_WARNING,
+                late_change_warning(named.resource.node.path, before, after, named.cause),
             )
 
     def _find(self, resource: cdk.CfnResource) -> _Named:
-        for named in self._named:
-            if named.resource is resource:
-                return named
-        raise ValueError(f"{resource.node.path} was not named by this namer")
+        named = self._named_resource(resource)
+        if named is None:
+            raise ValueError(f"{resource.node.path} was not named by this namer")
+        return named
+
+    def _named_resource(self, resource: cdk.CfnResource) -> _Named | None:
+        return next((named for named in self._named if named.resource is resource), None)
 
 
 @jsii.implements(cdk.IStableStringProducer)
@@ -556,16 +625,35 @@ class _Producer:
         return self._produce()
 
 
+_NAMERS_ATTRIBUTE = "_mce_constructs_namers"
+
+
+def _namers_of(stack: cdk.Stack) -> list[ContentNamer]:
+    """The namers of `stack`'s endpoints (kept on the stack object), settled together when the
+    app is validated (one validation per stack)."""
+    namers: list[ContentNamer] | None = stack.__dict__.get(_NAMERS_ATTRIBUTE)
+    if namers is None:
+        namers = stack.__dict__[_NAMERS_ATTRIBUTE] = []
+        stack.node.add_validation(_BeforeSynthesis(stack, namers))
+    return namers
+
+
 @jsii.implements(IValidation)
 class _BeforeSynthesis:
-    """Runs a Python function when the app is validated: after every aspect, before the
-    templates are written."""
+    """Settles the names of a stack's endpoints when the app is validated: after every aspect,
+    before the templates are written. The logical ids computed in Python are checked first,
+    all in one round trip."""
 
-    def __init__(self, settle: Callable[[], None]) -> None:
-        self._settle = settle
+    def __init__(self, stack: cdk.Stack, namers: list[ContentNamer]) -> None:
+        self._stack = stack
+        self._namers = namers
 
     def validate(self) -> list[str]:
-        self._settle()
+        tokens = [token for namer in self._namers for token in namer.own_tokens_to_check]
+        resolved = dict(zip(tokens, self._stack.resolve(tokens), strict=True)) if tokens else {}
+        for namer in self._namers:
+            namer.check_own_values({token: resolved[token] for token in namer.own_tokens_to_check})
+            namer.settle()
         return []
 
 
@@ -610,6 +698,19 @@ def _unwatched(resource: cdk.CfnResource) -> Iterator[None]:
         yield
     finally:
         object.__setattr__(resource, "_on_change", callback)
+
+
+def _with_values(properties: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of rendered `properties` with each of `values` at its dotted path (as
+    `add_property_override` writes it)."""
+    result: dict[str, Any] = copy.deepcopy(dict(properties))
+    for path, value in values.items():
+        *parents, last = path.split(".")
+        target: Any = result
+        for key in parents:
+            target = target[int(key)] if isinstance(target, list) else target[key]
+        target[int(last) if isinstance(target, list) else last] = value
+    return result
 
 
 def _token_strings(value: Any) -> Iterator[str]:

@@ -69,6 +69,8 @@ if TYPE_CHECKING:
 DEFAULT_VARIANT_NAME = "AllTraffic"
 HOSTNAME_CONDITION_KEY = "sagemaker:TargetContainerHostname"
 INVOKE_ACTION = "sagemaker:InvokeEndpoint"
+_ROLE_ID = "Role"
+"""The child id of the execution role the endpoint creates."""
 
 
 class IMultiContainerEndpoint(cdk.IResource, Protocol):
@@ -475,12 +477,14 @@ class MultiContainerEndpoint(_EndpointBase):
         self.containers = first.containers
         self.variant_name = first.name
         self._container_hostnames = hostnames_of(first)
-        self.role: iam.IRole = role or create_execution_role(self, "Role")
+        self.role: iam.IRole = role or create_execution_role(self, _ROLE_ID)
         self._deployment = deployment
         role_arn = self.role.role_arn
         # The role it creates has no create-only property (name, path): its logical id is
-        # all a name must follow, so the namer skips looking it up.
-        self._own_tokens = [] if role else [role_arn]
+        # all a name must follow, and the namer computes it (the CfnRole is its "Resource").
+        own_attributes = (
+            [] if role else [_naming.OwnAttribute(role_arn, (_ROLE_ID, "Resource"), "Arn")]
+        )
         suffixes = [
             id_suffix(definition.name, index, single=variants is None)
             for index, definition in enumerate(definitions)
@@ -514,7 +518,7 @@ class MultiContainerEndpoint(_EndpointBase):
         node = self.node
         # A child of its stack knows its path without a round trip.
         path = "/".join(filter(None, (facts.path, id))) if scope is stack else node.path
-        namer = _naming.ContentNamer(self, stack, id, path=path, own_tokens=self._own_tokens)
+        namer = _naming.ContentNamer(self, stack, id, path=path, own_attributes=own_attributes)
 
         vpc_config = None
         if network is not None:

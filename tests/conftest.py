@@ -79,6 +79,13 @@ def rendered_by_jsii(stack: cdk.Stack, id: str, props: Any) -> Any:
     return resource._render_properties(resource._cfn_properties)
 
 
+class PathIdStack(cdk.Stack):
+    """A stack that allocates logical ids its own way: each element's path, alphanumerics only."""
+
+    def _allocate_logical_id(self, cfn_element: cdk.CfnElement) -> str:
+        return "".join(c for c in cfn_element.node.path if c.isascii() and c.isalnum())
+
+
 def resource_schema(resource_type: str) -> Any:
     """The CloudFormation resource schema that cfn-lint ships for `resource_type`."""
     schemas = Path(cfnlint.__file__).parent / "data" / "schemas"

@@ -198,7 +198,7 @@ def _created(props: Any) -> tuple[str, dict[str, Any]]:
     """A model named by a namer from `props`: its reference and its resolved properties."""
     stack = cdk.Stack(cdk.App(), "S")
     endpoint = Construct(stack, "Mce")
-    namer = ContentNamer(endpoint, stack, "Mce", path="S/Mce", own_tokens=[])
+    namer = ContentNamer(endpoint, stack, "Mce", path="S/Mce", own_attributes=[])
     model, reference = namer.create(MODEL, "Model", props)
     return reference, stack.resolve(model._render_properties(model._cfn_properties))
 

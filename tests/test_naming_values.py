@@ -13,12 +13,14 @@ import aws_cdk as cdk
 import jsii
 import pytest
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_ssm as ssm
 
 from mce_constructs import ContainerDefinition, MultiContainerEndpoint
-from mce_constructs._naming import NAME_CHANGED_WARNING, NAME_PATTERN, find_values
+from mce_constructs._logical_ids import default_logical_id
+from mce_constructs._naming import NAME_CHANGED_WARNING, NAME_PATTERN, OWN_ID_CHANGE, find_values
 
-from .conftest import REGISTRY, Template, assert_lint_clean
+from .conftest import REGISTRY, PathIdStack, Template, assert_lint_clean
 
 IMAGE = f"{REGISTRY}/a:1"
 
@@ -72,15 +74,32 @@ class Built:
         )
         hatched = self.endpoints["Hatched"] = endpoint_with(stack, "Hatched", IMAGE)
         hatched.model.add_property_override("Containers.0.Environment.TAG", image_parameter)
+        # A property set after the construct that takes the parameter away: content names.
+        unhatched = self.endpoints["Unhatched"] = endpoint_with(stack, "Unhatched", image_parameter)
+        unhatched.model.containers = [sagemaker.CfnModel.ContainerDefinitionProperty(image=IMAGE)]
         # A tag is updated in place: a parameter there keeps the content name after a hatch.
         tagged = self.endpoints["TaggedHatched"] = endpoint_with(stack, "TaggedHatched", IMAGE)
         cdk.Tags.of(tagged).add("team", cdk.CfnParameter(stack, "Team").value_as_string)
         tagged.model.add_property_override("Containers.0.Environment.TAG", "2")
         self.uncached.value = f"{REGISTRY}/late:1"
-        # The same endpoint with the late value as a literal, at the same path in another app.
-        literal_app = cdk.App()
-        literal = endpoint_with(cdk.Stack(literal_app, "Values"), "Uncached", f"{REGISTRY}/late:1")
+        # The endpoint's own role under another logical id than CDK's: renamed before the
+        # construct or after it, overridden.
+        stack.rename_logical_id(role_id("RenamedBefore"), "RenamedBeforeRole")
+        self.endpoints["RenamedBefore"] = endpoint_with(stack, "RenamedBefore", IMAGE)
+        self.endpoints["Renamed"] = endpoint_with(stack, "Renamed", IMAGE)
+        stack.rename_logical_id(role_id("Renamed"), "RenamedRole")
+        overridden = self.endpoints["Overridden"] = endpoint_with(stack, "Overridden", IMAGE)
+        cfn_role = overridden.role.node.default_child
+        assert isinstance(cfn_role, cdk.CfnElement)
+        cfn_role.override_logical_id("OverriddenRole")
+        # The same endpoints at the same paths in another app: the late value as a literal,
+        # the roles under CDK's logical ids.
+        other_stack = cdk.Stack(cdk.App(), "Values")
+        literal = endpoint_with(other_stack, "Uncached", f"{REGISTRY}/late:1")
         self.literal_names = (literal.model_name, literal.endpoint_config_name)
+        self.default_id_names = {
+            id: endpoint_with(other_stack, id, IMAGE).model_name for id in OWN_ROLE_IDS
+        }
         self.template: Template = self.app.synth().get_stack_by_name("Values").template
 
     def resources(self, id: str) -> dict[str, dict[str, Any]]:
@@ -93,13 +112,25 @@ class Built:
         return found
 
 
+def role_id(endpoint_id: str) -> str:
+    """The logical id CDK gives the role of endpoint `endpoint_id`, a child of its stack."""
+    return default_logical_id((endpoint_id, "Role", "Resource"))
+
+
+OWN_ROLE_IDS = {
+    "RenamedBefore": "RenamedBeforeRole",
+    "Renamed": "RenamedRole",
+    "Overridden": "OverriddenRole",
+}
+
+
 @pytest.fixture(scope="module")
 def built() -> Built:
     return Built()
 
 
 GENERATED = ["Parameter", "Ssm", "Dynamic", "Hatched"]
-CONTENT_NAMED = ["Pinned", "Import", "Pseudo", "Bucket", "Uncached", "TaggedHatched"]
+CONTENT_NAMED = ["Pinned", "Import", "Pseudo", "Bucket", "Uncached", "TaggedHatched", "Unhatched"]
 
 
 @pytest.mark.parametrize("id", GENERATED)
@@ -131,7 +162,9 @@ def test_values_fixed_for_a_deployed_stack_keep_content_names(built: Built, id: 
         model_name
     )
     assert parts["Endpoint"]["Properties"]["EndpointConfigName"] == config_name
+    # A literal name implies no order: CloudFormation creates them in this one.
     assert parts["Model"]["LogicalId"] in parts["EndpointConfig"]["DependsOn"]
+    assert parts["EndpointConfig"]["LogicalId"] in parts["Endpoint"]["DependsOn"]
 
 
 def test_a_lazy_value_is_hashed_as_the_template_holds_it(built: Built) -> None:
@@ -167,6 +200,49 @@ def test_an_escape_hatch_after_the_construct_warns_that_names_read_before_are_st
     ]
     assert all(f"[ack: {NAME_CHANGED_WARNING}]" in str(warning) for warning in warnings)
     assert all("CloudFormation generates it" in str(warning) for warning in warnings)
+
+
+@pytest.mark.parametrize("id", OWN_ROLE_IDS)
+def test_names_follow_a_renamed_or_overridden_logical_id_of_the_own_role(
+    built: Built, id: str
+) -> None:
+    """A role under another logical id is a new role: the model that refers to it is replaced,
+    so it gets another name than with CDK's id, and the config and the endpoint follow."""
+    parts = built.resources(id)
+    model = parts["Model"]["Properties"]
+    assert model["ExecutionRoleArn"] == {"Fn::GetAtt": [OWN_ROLE_IDS[id], "Arn"]}
+    config_name = parts["EndpointConfig"]["Properties"]["EndpointConfigName"]
+    assert NAME_PATTERN.fullmatch(model["ModelName"])
+    assert model["ModelName"] != built.default_id_names[id]
+    assert (
+        parts["EndpointConfig"]["Properties"]["ProductionVariants"][0]["ModelName"]
+        == (model["ModelName"])
+    )
+    assert parts["Endpoint"]["Properties"]["EndpointConfigName"] == config_name
+    warnings = [
+        str(entry.data)
+        for entry in built.endpoints[id].node.metadata
+        if entry.type == "aws:cdk:warning"
+    ]
+    assert [warning.split(" ")[0] for warning in warnings] == [
+        f"Values/{id}/Model",
+        f"Values/{id}/EndpointConfig",
+    ]
+    assert all(OWN_ID_CHANGE in warning for warning in warnings)
+    assert all(f"[ack: {NAME_CHANGED_WARNING}]" in warning for warning in warnings)
+
+
+def test_a_stack_that_allocates_its_own_logical_ids_names_after_them() -> None:
+    """The ids are read from the stack (no warning), and the role's is in the hash."""
+    app = cdk.App()
+    endpoint = endpoint_with(PathIdStack(app, "Values"), "Custom", IMAGE)
+    template = app.synth().get_stack_by_name("Values").template
+    model = template["Resources"]["ValuesCustomModel"]["Properties"]
+    assert model["ExecutionRoleArn"] == {"Fn::GetAtt": ["ValuesCustomRoleResource", "Arn"]}
+    assert model["ModelName"] == endpoint.model_name
+    default = endpoint_with(cdk.Stack(cdk.App(), "Values"), "Custom", IMAGE)
+    assert endpoint.model_name != default.model_name
+    assert not [entry for entry in endpoint.node.metadata if entry.type == "aws:cdk:warning"]
 
 
 def test_the_templates_pass_cfn_lint(built: Built) -> None:

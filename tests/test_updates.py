@@ -207,6 +207,23 @@ class Scenario:
         return {**self.base(shared), **(self.change(shared) if changed else {})}
 
 
+def own_cfn_role(endpoint: MultiContainerEndpoint) -> cdk.CfnElement:
+    cfn_role = endpoint.role.node.default_child
+    assert isinstance(cfn_role, cdk.CfnElement)
+    return cfn_role
+
+
+def rename_own_role(endpoint: MultiContainerEndpoint) -> None:
+    """Rename the logical id of the role the endpoint created, as a refactoring would."""
+    stack = cdk.Stack.of(endpoint)
+    stack.rename_logical_id(stack.resolve(own_cfn_role(endpoint).logical_id), "OwnRoleRenamedRole")
+
+
+def override_own_role(endpoint: MultiContainerEndpoint) -> None:
+    """Override the logical id of the role the endpoint created (an escape hatch)."""
+    own_cfn_role(endpoint).override_logical_id("OwnRoleOverriddenRole")
+
+
 def setting_changed(scenario_id: str, **changed: Any) -> Scenario:
     """A variant setting changed: only the endpoint config is replaced."""
     return Scenario(
@@ -354,6 +371,11 @@ SCENARIOS = [
         change=lambda _: {},
         after=lambda endpoint: cdk.Aspects.of(endpoint).add(SetEnvironment()),
         replaced=REPLACED_BOTH,
+    ),
+    # The role the endpoint created gets a new logical id, so a new role replaces it.
+    Scenario("OwnRoleRenamed", change=lambda _: {}, after=rename_own_role, replaced=REPLACED_BOTH),
+    Scenario(
+        "OwnRoleOverridden", change=lambda _: {}, after=override_own_role, replaced=REPLACED_BOTH
     ),
     # Production options (issue 13).
     Scenario(

@@ -35,7 +35,7 @@ from mce_constructs import (
     VariantDefinition,
 )
 from mce_constructs._instance_types import INSTANCE_TYPES
-from mce_constructs._naming import late_change_warning
+from mce_constructs._naming import OWN_ID_CHANGE, late_change_warning
 from mce_constructs._tokens import known_length
 from mce_constructs._validation import (
     CAPTURE_DIRECT_WARNING_ID,
@@ -672,6 +672,15 @@ OTHER_WARNINGS: list[tuple[str, str]] = [
             "Inference/Recommender/Model",
             "Recommender-0123456789abcdef",
             "Recommender-fedcba9876543210",
+        ),
+    ),
+    (
+        "mce-constructs:nameFollowsLateChange",
+        late_change_warning(
+            "Inference/Recommender/Model",
+            "Recommender-0123456789abcdef",
+            "Recommender-fedcba9876543210",
+            OWN_ID_CHANGE,
         ),
     ),
 ]
