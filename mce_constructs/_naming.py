@@ -386,7 +386,7 @@ class ContentNamer:
         named = _Named(kind, id, resource, name, late=late, stale=late)
         self._named.append(named)
         reference = self._late_reference(named) if late else name or kind.attribute(resource)
-        object.__setattr__(resource, "_on_change", lambda change: self._on_change(named, change))
+        _watch(resource, lambda change: self._on_change(named, change))
         return resource, reference
 
     def _discover_and_compute(
@@ -657,23 +657,52 @@ class _BeforeSynthesis:
         return []
 
 
+_OVERRIDES: dict[str, Callable[..., tuple[str, Any]]] = {
+    "add_override": lambda path, value: (path, value),
+    "add_property_override": lambda path, value: (f"Properties.{path}", value),
+    "add_deletion_override": lambda path: (path, None),
+    "add_property_deletion_override": lambda path: (f"Properties.{path}", None),
+}
+"""The override methods of a CloudFormation resource, and the override each one makes."""
+
+
 class _Tracked:
-    """A CloudFormation resource that tells its namer when it is changed after it was named:
-    a property set or a property override (jsii calls `add_override` here for every override,
-    `add_property_override` and the deletion overrides included)."""
+    """A CloudFormation resource that tells its namer when it is changed from Python after it
+    was named: a property set, or an override (`_watch` wraps the override methods)."""
 
     _on_change: Callable[[tuple[str, Any] | None], None] | None = None
-
-    def add_override(self, path: str, value: Any) -> None:
-        super().add_override(path, value)  # type: ignore[misc]
-        is_property = path.startswith("Properties.") and not path.startswith("Properties.Tags")
-        if self._on_change is not None and is_property:
-            self._on_change((path, value))
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
         if self._on_change is not None and not name.startswith("_"):
             self._on_change(None)
+
+
+def _watch(resource: cdk.CfnResource, on_change: Callable[[tuple[str, Any] | None], None]) -> None:
+    """Call `on_change` for each change made to `resource` from Python after now.
+
+    The override methods are wrapped on the instance, not overridden in the class: jsii calls
+    back into Python every method a Python class overrides, and the object that jsii makes for
+    such a class costs about half a millisecond per endpoint when the app is synthesized."""
+    object.__setattr__(resource, "_on_change", on_change)
+    for name, override in _OVERRIDES.items():
+        object.__setattr__(resource, name, _notifying(resource, getattr(resource, name), override))
+
+
+def _notifying(
+    resource: cdk.CfnResource,
+    method: Callable[..., None],
+    override: Callable[..., tuple[str, Any]],
+) -> Callable[..., None]:
+    def call(*args: Any) -> None:
+        method(*args)
+        path, value = override(*args)
+        on_change = getattr(resource, "_on_change", None)
+        is_property = path.startswith("Properties.") and not path.startswith("Properties.Tags")
+        if on_change is not None and is_property:
+            on_change((path, value))
+
+    return call
 
 
 class TrackedModel(_Tracked, sagemaker.CfnModel):

@@ -7,6 +7,7 @@ One app, synthesized once; each endpoint is checked in the template CloudFormati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aws_cdk as cdk
@@ -20,7 +21,7 @@ from mce_constructs import ContainerDefinition, MultiContainerEndpoint
 from mce_constructs._logical_ids import default_logical_id
 from mce_constructs._naming import NAME_CHANGED_WARNING, NAME_PATTERN, OWN_ID_CHANGE, find_values
 
-from .conftest import REGISTRY, PathIdStack, Template, assert_lint_clean
+from .conftest import REGISTRY, PathIdStack, Template, assert_lint_clean, logical_id
 
 IMAGE = f"{REGISTRY}/a:1"
 
@@ -242,6 +243,62 @@ def test_a_stack_that_allocates_its_own_logical_ids_names_after_them() -> None:
     assert model["ModelName"] == endpoint.model_name
     default = endpoint_with(cdk.Stack(cdk.App(), "Values"), "Custom", IMAGE)
     assert endpoint.model_name != default.model_name
+    assert not [entry for entry in endpoint.node.metadata if entry.type == "aws:cdk:warning"]
+
+
+IMAGE2 = f"{REGISTRY}/a:2"
+OVERRIDES: dict[str, Callable[[cdk.CfnResource], None]] = {
+    "add_override": lambda model: model.add_override("Properties.Containers.0.Image", IMAGE2),
+    "add_property_override": lambda model: model.add_property_override(
+        "Containers.0.Image", IMAGE2
+    ),
+    "add_deletion_override": lambda model: model.add_deletion_override(
+        "Properties.Containers.0.Environment"
+    ),
+    "add_property_deletion_override": lambda model: model.add_property_deletion_override(
+        "Containers.0.Environment"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def overridden() -> tuple[dict[str, MultiContainerEndpoint], Template]:
+    """One endpoint per override method, each applied after the construct, and one whose
+    tags are overridden (updated in place: no new name)."""
+    app = cdk.App()
+    stack = cdk.Stack(app, "Overrides")
+    endpoints = {}
+    for method, apply in [*OVERRIDES.items(), ("tags", _override_tags)]:
+        endpoint = endpoints[method] = endpoint_with(stack, method.replace("_", ""), IMAGE, K="1")
+        apply(endpoint.model)
+    return endpoints, app.synth().get_stack_by_name("Overrides").template
+
+
+def _override_tags(model: cdk.CfnResource) -> None:
+    model.add_property_override("Tags", [{"Key": "team", "Value": "search"}])
+
+
+@pytest.mark.parametrize("method", OVERRIDES)
+def test_every_override_method_renames_the_model_and_the_config(
+    overridden: tuple[dict[str, MultiContainerEndpoint], Template], method: str
+) -> None:
+    endpoints, template = overridden
+    endpoint = endpoints[method]
+    model = template["Resources"][logical_id(endpoint.model)]["Properties"]
+    config = template["Resources"][logical_id(endpoint.endpoint_config)]["Properties"]
+    assert model["ModelName"] != endpoint.model_name
+    assert config["EndpointConfigName"] != endpoint.endpoint_config_name
+    assert config["ProductionVariants"][0]["ModelName"] == model["ModelName"]
+
+
+def test_a_tag_override_keeps_the_names(
+    overridden: tuple[dict[str, MultiContainerEndpoint], Template],
+) -> None:
+    endpoints, template = overridden
+    endpoint = endpoints["tags"]
+    model = template["Resources"][logical_id(endpoint.model)]["Properties"]
+    assert model["Tags"] == [{"Key": "team", "Value": "search"}]
+    assert model["ModelName"] == endpoint.model_name
     assert not [entry for entry in endpoint.node.metadata if entry.type == "aws:cdk:warning"]
 
 
