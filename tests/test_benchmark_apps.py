@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.analysis import CaseResult, analyse
 from benchmarks.jsii_calls import counting_round_trips
-from benchmarks.measure import Case, Sample
+from benchmarks.measure import Case, Sample, child_env
 from benchmarks.synth_app import VARIANTS, VariantUnavailableError, add_endpoints
 from benchmarks.workload import (
     AB_VARIANTS,
@@ -202,3 +202,14 @@ def test_marginal_cost_is_per_round_from_the_smallest_to_the_largest_size() -> N
     assert ratio.paired.median == pytest.approx(1.25)
     target = next(target for target in analysis.targets if "per further endpoint" in target.name)
     assert not target.met
+
+
+def test_the_apps_cache_bytecode_as_an_installed_package_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("MCE_INHERITED", "kept")
+    env = child_env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["MCE_INHERITED"] == "kept"
+    assert env["CDK_DISABLE_CLI_TELEMETRY"] == "true"
