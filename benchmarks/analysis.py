@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from .measure import Case, Sample
 
-MEASURES = ("wall", "cpu", "peak_mib")
-RATIO_MEASURES = ("wall", "cpu")
+MEASURES = ("wall", "work", "cpu", "peak_mib")
+RATIO_MEASURES = ("wall", "work", "cpu")
 """Measures whose marginal costs are compared: memory barely grows per endpoint, so a ratio of
 two near-zero growths would say nothing."""
 BASELINE = "l1"
@@ -25,7 +25,10 @@ FLOOR = "empty"
 TIME_TARGET = 1.05
 """construct / L1 at most this on whole-process wall time, at every size (issue 15)."""
 MARGINAL_TARGET = 1.0
-"""construct / L1 at most this on the wall time each further endpoint costs (issue 15)."""
+"""construct / L1 at most this on the time each further endpoint costs (issue 15): judged on
+the whole process's wall time, and on the app's own work time (`measure.py`), which leaves out
+the start and the exit of the processes and their noise."""
+MARGINAL_MEASURES = (("wall time", "wall"), ("work time", "work"))
 MEMORY_TARGET = 1.10
 """construct / L1 at most this on peak memory, at every size (issue 15)."""
 ALPHA_TARGET = 1.0
@@ -263,8 +266,9 @@ def _targets(whole_process: dict[int, list[Ratio]], marginal: list[Ratio]) -> li
                     f"{label}, {size} endpoint{'s' if size > 1 else ''}, construct / {denominator}"
                 )
                 targets.append(Target(name, ratio, limit, strict))
-    ratio = find_ratio(marginal, "construct", BASELINE, "wall")
-    if ratio is not None:
-        name = f"wall time per further endpoint, construct / {BASELINE}"
-        targets.append(Target(name, ratio, MARGINAL_TARGET))
+    for label, measure in MARGINAL_MEASURES:
+        ratio = find_ratio(marginal, "construct", BASELINE, measure)
+        if ratio is not None:
+            name = f"{label} per further endpoint, construct / {BASELINE}"
+            targets.append(Target(name, ratio, MARGINAL_TARGET))
     return targets

@@ -2,6 +2,9 @@
 
 Measured per process:
 - wall time, from spawn to exit;
+- work time: what the app itself measures from the moment the CDK is loaded (the jsii
+  runtime and aws-cdk-lib) to the end of its synthesis, without the start and the exit of
+  the processes, whose noise hides what one endpoint costs;
 - CPU time (user + system) of the process tree, all threads: `os.wait4` returns the
   child's usage including every descendant it reaped, and Python reaps the jsii node
   process, which reaps its own node child (node's GC and compiler threads make it exceed
@@ -55,12 +58,14 @@ class Case:
 
 @dataclass(frozen=True)
 class Sample:
-    """One process: wall and CPU seconds, peak memory in MiB."""
+    """One process: wall and CPU seconds, peak memory in MiB, and the seconds it spent building
+    and synthesizing once the CDK was loaded."""
 
     wall: float
     cpu: float
     peak_mib: float
     concurrent_peak_mib: float
+    work: float
 
 
 class TreeMemoryMonitor:
@@ -133,6 +138,10 @@ def child_command(case: Case, outdir: str) -> list[str]:
     return [sys.executable, "-m", APP_MODULE, case.variant, str(case.endpoints), outdir]
 
 
+WORK_TIME_FILE = "work-seconds.txt"
+"""Where in its output directory an app writes how long it built and synthesized."""
+
+
 def child_env() -> dict[str, str]:
     """The apps' environment: this one, with Python's bytecode cache on whatever
     `PYTHONDONTWRITEBYTECODE` says, as for an installed package (whose bytecode is compiled at
@@ -147,8 +156,9 @@ def run_once(case: Case) -> Sample:
     outdir = tempfile.mkdtemp(prefix="mce-bench-")
     try:
         start = time.perf_counter()
+        work_file = os.path.join(outdir, WORK_TIME_FILE)
         process = subprocess.Popen(
-            child_command(case, outdir),
+            [*child_command(case, outdir), "--work-time", work_file],
             cwd=REPO,
             env=child_env(),
             stdout=subprocess.DEVNULL,
@@ -169,6 +179,7 @@ def run_once(case: Case) -> Sample:
             cpu=usage.ru_utime + usage.ru_stime,
             peak_mib=monitor.peak_mib,
             concurrent_peak_mib=monitor.concurrent_peak_kib / 1024,
+            work=float(Path(work_file).read_text()),
         )
     finally:
         shutil.rmtree(outdir, ignore_errors=True)
