@@ -155,8 +155,8 @@ def run_once(case: Case) -> Sample:
     variant cannot be built here, RuntimeError if it fails."""
     outdir = tempfile.mkdtemp(prefix="mce-bench-")
     try:
-        start = time.perf_counter()
         work_file = os.path.join(outdir, WORK_TIME_FILE)
+        start = time.perf_counter()
         process = subprocess.Popen(
             [*child_command(case, outdir), "--work-time", work_file],
             cwd=REPO,

@@ -5,7 +5,7 @@
 left out, then the readable part (ids reduced to ASCII letters and digits, an id that ends the
 previous one dropped, "Resource" left out, at most 240 characters) and the first 8 hexadecimal
 digits of the MD5 of the path, in capitals. A resource that is a stack's direct child keeps its
-id. `tests/test_naming.py` checks this against the stack's own allocation.
+id. `tests/test_logical_ids.py` checks this against the stack's own allocation.
 
 A stack that allocates its ids another way (a subclass that overrides `allocate_logical_id`),
 a rename (`Stack.rename_logical_id`) or an override (`CfnElement.override_logical_id`) gives

@@ -659,11 +659,12 @@ class _BeforeSynthesis:
 
 _OVERRIDES: dict[str, Callable[..., tuple[str, Any]]] = {
     "add_override": lambda path, value: (path, value),
-    "add_property_override": lambda path, value: (f"Properties.{path}", value),
+    "add_property_override": lambda property_path, value: (f"Properties.{property_path}", value),
     "add_deletion_override": lambda path: (path, None),
-    "add_property_deletion_override": lambda path: (f"Properties.{path}", None),
+    "add_property_deletion_override": lambda property_path: (f"Properties.{property_path}", None),
 }
-"""The override methods of a CloudFormation resource, and the override each one makes."""
+"""The override methods of a CloudFormation resource, and the override each one makes (with
+the methods' own parameter names, for a call by keyword)."""
 
 
 class _Tracked:
@@ -694,9 +695,9 @@ def _notifying(
     method: Callable[..., None],
     override: Callable[..., tuple[str, Any]],
 ) -> Callable[..., None]:
-    def call(*args: Any) -> None:
-        method(*args)
-        path, value = override(*args)
+    def call(*args: Any, **kwargs: Any) -> None:
+        method(*args, **kwargs)
+        path, value = override(*args, **kwargs)
         on_change = getattr(resource, "_on_change", None)
         is_property = path.startswith("Properties.") and not path.startswith("Properties.Tags")
         if on_change is not None and is_property:

@@ -7,6 +7,7 @@ One app, synthesized once; each endpoint is checked in the template CloudFormati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -258,6 +259,9 @@ OVERRIDES: dict[str, Callable[[cdk.CfnResource], None]] = {
     "add_property_deletion_override": lambda model: model.add_property_deletion_override(
         "Containers.0.Environment"
     ),
+    "by keyword": lambda model: model.add_property_override(
+        property_path="Containers.0.Image", value=IMAGE2
+    ),
 }
 
 
@@ -269,7 +273,9 @@ def overridden() -> tuple[dict[str, MultiContainerEndpoint], Template]:
     stack = cdk.Stack(app, "Overrides")
     endpoints = {}
     for method, apply in [*OVERRIDES.items(), ("tags", _override_tags)]:
-        endpoint = endpoints[method] = endpoint_with(stack, method.replace("_", ""), IMAGE, K="1")
+        endpoint = endpoints[method] = endpoint_with(
+            stack, re.sub("[^a-z]", "", method), IMAGE, K="1"
+        )
         apply(endpoint.model)
     return endpoints, app.synth().get_stack_by_name("Overrides").template
 

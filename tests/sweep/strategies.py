@@ -1031,7 +1031,8 @@ def mutations(draw: st.DrawFn, case: Case) -> Mutation:
                 "a variant's instance count", Scope.CONFIG, replace(chosen, instance_count=count)
             )
         if isinstance(chosen.weight, int | float | None):
-            weight = (chosen.weight or 0) + 1
+            # No weight is VariantDefinition's default, 1: the change must leave it.
+            weight = (1 if chosen.weight is None else chosen.weight) + 1
             add_variant("a variant's weight", Scope.CONFIG, replace(chosen, weight=weight))
         add_variant("a variant's settings", Scope.CONFIG, replace(chosen, settings=settings))
         # The model's construct id ends with the variant's name: a new model, a new name.
