@@ -54,11 +54,6 @@ class StackFacts:
 
     region: str
     account: str
-    path: str
-    """The stack's construct path."""
-    deployed_name: str
-    """The name of the CloudFormation stack that holds the stack's resources: its own, or for a
-    nested stack (whose own name is known only at deploy time) its top-level parent's."""
     resolved: Mapping[str, Any]
     """The CloudFormation value of each token among the partition, the region and the account."""
 
@@ -71,11 +66,8 @@ def stack_facts(stack: cdk.Stack) -> StackFacts:
     facts: StackFacts | None = stack.__dict__.get(_FACTS_ATTRIBUTE)
     if facts is None:
         region, account = stack.region, stack.account
-        deployed = stack
-        while deployed.nested_stack_parent is not None:
-            deployed = deployed.nested_stack_parent
         tokens = [token for token in (aws_partition(), region, account) if is_unresolved(token)]
         resolved = dict(zip(tokens, stack.resolve(tokens), strict=True)) if tokens else {}
-        facts = StackFacts(region, account, stack.node.path, deployed.stack_name, resolved)
+        facts = StackFacts(region, account, resolved)
         stack.__dict__[_FACTS_ATTRIBUTE] = facts
     return facts

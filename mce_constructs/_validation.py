@@ -23,7 +23,6 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from ._instance_types import INSTANCE_TYPES
-from ._naming import NAME_MAX_LENGTH, NAME_PATTERN
 from ._tokens import is_unresolved
 from .container import (
     ContainerDefinition,
@@ -46,6 +45,9 @@ from .errors import MceValidationError, Problem
 from .instance_type import InstanceType
 from .variants import RoutingStrategy, VariantDefinition
 
+NAME_MAX_LENGTH = 63
+NAME_PATTERN = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+"""Names of models, configs, endpoints and variants, and container hostnames."""
 MAX_CONTAINERS = 15
 IMAGE_MAX_LENGTH = 255
 IMAGE_PATTERN = re.compile(r"[\S]+")

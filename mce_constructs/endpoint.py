@@ -15,7 +15,6 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from . import _naming
 from ._deployment import render_deployment
 from ._permissions import (
     Environment,
@@ -50,8 +49,8 @@ from .variants import (
     EndpointVariant,
     RoutingStrategy,
     VariantDefinition,
+    create_model,
     id_suffix,
-    model_properties,
     production_variant,
 )
 
@@ -318,9 +317,9 @@ class MultiContainerEndpoint(_EndpointBase):
     endpoint.
 
     The settings are checked against the service's rules when the construct is created; every
-    problem is raised at once as a `MceValidationError`. The model and the endpoint config are
-    named after a hash of their content, so any change deploys as a new model and config and an
-    in-place update of the endpoint, which is never replaced.
+    problem is raised at once as a `MceValidationError`. CloudFormation names the model and the
+    endpoint config, so any change deploys as a new model and config and an in-place update of
+    the endpoint, which is never replaced.
     """
 
     def __init__(
@@ -402,8 +401,7 @@ class MultiContainerEndpoint(_EndpointBase):
         super().__init__(
             scope, id, physical_name=endpoint_name if isinstance(endpoint_name, str) else None
         )
-        # Most endpoints are a stack's children: no round trip to find their stack.
-        stack = scope if isinstance(scope, cdk.Stack) else cdk.Stack.of(self)
+        stack = cdk.Stack.of(self)
         facts = stack_facts(stack)
         objects = {
             "role": role,
@@ -480,11 +478,6 @@ class MultiContainerEndpoint(_EndpointBase):
         self.role: iam.IRole = role or create_execution_role(self, _ROLE_ID)
         self._deployment = deployment
         role_arn = self.role.role_arn
-        # The role it creates has no create-only property (name, path): its logical id is
-        # all a name must follow, and the namer computes it (the CfnRole is its "Resource").
-        own_attributes = (
-            [] if role else [_naming.OwnAttribute(role_arn, (_ROLE_ID, "Resource"), "Arn")]
-        )
         suffixes = [
             id_suffix(definition.name, index, single=variants is None)
             for index, definition in enumerate(definitions)
@@ -516,9 +509,6 @@ class MultiContainerEndpoint(_EndpointBase):
         )
         self._execution_policy = policy
         node = self.node
-        # A child of its stack knows its path without a round trip.
-        path = "/".join(filter(None, (facts.path, id))) if scope is stack else node.path
-        namer = _naming.ContentNamer(self, stack, id, path=path, own_attributes=own_attributes)
 
         vpc_config = None
         if network is not None:
@@ -530,23 +520,29 @@ class MultiContainerEndpoint(_EndpointBase):
         for definition, suffix, containers_of_variant in zip(
             definitions, suffixes, bound, strict=True
         ):
-            properties = model_properties(
+            model = create_model(
+                self,
+                f"Model{suffix}",
                 role_arn=role_arn,
                 containers=containers_of_variant.definitions,
                 mode=definition.mode,
                 vpc_config=vpc_config,
                 enable_network_isolation=enable_network_isolation,
             )
-            model, model_name = namer.create(_naming.MODEL, f"Model{suffix}", properties)
+            # The model is created after its role may read the images and the model data.
             model.node.add_dependency(policy)
-            self._variants[definition.name] = EndpointVariant(
-                self, definition, model, model_name, suffix
-            )
+            self._variants[definition.name] = EndpointVariant(self, definition, model, suffix)
         self.model = self._variants[first.name].model
         """The model of the (first) variant; `variant(name).model` for each variant's."""
         self.model_name: str = self._variants[first.name].model_name
 
-        config_properties = sagemaker.CfnEndpointConfigProps(
+        # No names: CloudFormation generates them, and on any change of a create-only property
+        # replaces the model (or config) under a new one. The config reads each model's name and
+        # the endpoint the config's, so a replaced model replaces the config, and the endpoint
+        # is updated in place to it (docs/updates.md).
+        self.endpoint_config = sagemaker.CfnEndpointConfig(
+            self,
+            "EndpointConfig",
             production_variants=[
                 production_variant(variant.definition, variant.model_name)
                 for variant in self._variants.values()
@@ -554,13 +550,8 @@ class MultiContainerEndpoint(_EndpointBase):
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
             data_capture_config=None if capture is None else capture.config,
         )
-        self.endpoint_config, self.endpoint_config_name = namer.create(
-            _naming.ENDPOINT_CONFIG, "EndpointConfig", config_properties
-        )
-        for index, variant in enumerate(self._variants.values()):
-            namer.refer(
-                self.endpoint_config, f"ProductionVariants.{index}.ModelName", variant.model
-            )
+        self.endpoint_config_name: str = self.endpoint_config.attr_endpoint_config_name
+        """The endpoint config's name, generated by CloudFormation (a `Fn::GetAtt` token)."""
 
         self.endpoint = sagemaker.CfnEndpoint(
             self,
@@ -568,7 +559,6 @@ class MultiContainerEndpoint(_EndpointBase):
             endpoint_config_name=self.endpoint_config_name,
             endpoint_name=endpoint_name,
         )
-        namer.refer(self.endpoint, "EndpointConfigName", self.endpoint_config)
         self._spec = spec
         self._rollback_alarms: list[cloudwatch.IAlarm] = []
         self._deploy_with(deployment)

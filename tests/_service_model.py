@@ -37,7 +37,11 @@ STAND_INS = {
     "RepositoryCredentialsProviderArn": (
         "arn:aws:lambda:us-east-1:123456789012:function:registry-credentials"
     ),
+    "ModelName": "ModelGeneratedByCloudFormation-0123456789ab",
+    "EndpointConfigName": "ConfigGeneratedByCloudFormation-0123456789ab",
 }
+GENERATED_NAMES = {"CreateModel": "ModelName", "CreateEndpointConfig": "EndpointConfigName"}
+"""The name CloudFormation generates for a resource the template does not name."""
 
 
 def api_parameters(value: Any, field: str = "") -> Any:
@@ -53,6 +57,10 @@ def api_parameters(value: Any, field: str = "") -> Any:
 
 
 def botocore_validate(operation: str, parameters: dict[str, Any]) -> None:
-    """Raise botocore's `ParamValidationError` if `parameters` are not valid for `operation`."""
+    """Raise botocore's `ParamValidationError` if `parameters` are not valid for `operation`
+    (with the name CloudFormation generates when they have none)."""
+    name = GENERATED_NAMES.get(operation)
+    if name is not None:
+        parameters = {name: STAND_INS[name], **parameters}
     shape = sagemaker_model().operation_model(operation).input_shape
     validate_parameters(parameters, shape)

@@ -18,7 +18,6 @@ import aws_cdk as cdk
 import cfnlint
 import pytest
 from aws_cdk import assertions
-from aws_cdk import aws_sagemaker as sagemaker
 from cfnlint.api import ManualArgs
 from cfnlint.config import ConfigMixIn
 from cfnlint.decode import cfn_json
@@ -64,26 +63,6 @@ def only_resource(template: Template, resource_type: str) -> tuple[str, dict[str
     found = resources_of_type(template, resource_type)
     assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
     return next(iter(found.items()))
-
-
-def rendered_by_jsii(stack: cdk.Stack, id: str, props: Any) -> Any:
-    """What jsii renders, unresolved, for a SageMaker model's or endpoint config's props struct
-    (a resource `id` is made from it in `stack`): the reference the namer's Python rendering
-    must equal."""
-    resource_class = (
-        sagemaker.CfnModel
-        if isinstance(props, sagemaker.CfnModelProps)
-        else sagemaker.CfnEndpointConfig
-    )
-    resource = resource_class(stack, id, **props._values)
-    return resource._render_properties(resource._cfn_properties)
-
-
-class PathIdStack(cdk.Stack):
-    """A stack that allocates logical ids its own way: each element's path, alphanumerics only."""
-
-    def _allocate_logical_id(self, cfn_element: cdk.CfnElement) -> str:
-        return "".join(c for c in cfn_element.node.path if c.isascii() and c.isalnum())
 
 
 def resource_schema(resource_type: str) -> Any:

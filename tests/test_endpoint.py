@@ -126,20 +126,22 @@ def test_one_model_one_config_one_endpoint_chained_by_name(built: Built) -> None
     assert config["Properties"]["ProductionVariants"] == [
         {
             "VariantName": "AllTraffic",
-            "ModelName": built.serial.model_name,
+            "ModelName": {"Fn::GetAtt": [model_id, "ModelName"]},
             "InstanceType": "ml.c5.xlarge",
             "InitialInstanceCount": 3,
             "InitialVariantWeight": 1,
         }
     ]
-    assert model["Properties"]["ModelName"] == built.serial.model_name
-    assert config["Properties"]["EndpointConfigName"] == built.serial.endpoint_config_name
+    # CloudFormation names the model and the config (a new name whenever it replaces them).
+    assert "ModelName" not in model["Properties"]
+    assert "EndpointConfigName" not in config["Properties"]
     assert endpoint["Properties"] == {
-        "EndpointConfigName": built.serial.endpoint_config_name,
+        "EndpointConfigName": {"Fn::GetAtt": [config_id, "EndpointConfigName"]},
         "EndpointName": "my-pipeline",
     }
-    assert model_id in config["DependsOn"]
-    assert config_id in endpoint["DependsOn"]
+    # The references order the creation: no DependsOn is needed.
+    assert "DependsOn" not in config
+    assert "DependsOn" not in endpoint
     assert endpoint_id.startswith("MceEndpoint")
 
 
@@ -194,13 +196,18 @@ def test_given_role_is_used_and_no_role_is_created(built: Built) -> None:
 
 def test_attributes_expose_the_l1_resources(built: Built) -> None:
     endpoint = built.serial
-    assert endpoint.model.model_name == endpoint.model_name
-    assert endpoint.endpoint_config.endpoint_config_name == endpoint.endpoint_config_name
+    stack = cdk.Stack.of(endpoint)
+    assert endpoint.model.model_name is None
+    assert endpoint.endpoint_config.endpoint_config_name is None
     assert endpoint.endpoint.endpoint_config_name == endpoint.endpoint_config_name
     assert endpoint.endpoint_name == "my-pipeline"
-    # Plain strings, known at synth time: no token in them.
-    assert not cdk.Token.is_unresolved(endpoint.model_name)
-    assert not cdk.Token.is_unresolved(endpoint.endpoint_config_name)
+    # The names CloudFormation generates, read with Fn::GetAtt.
+    assert stack.resolve(endpoint.model_name) == {
+        "Fn::GetAtt": [stack.get_logical_id(endpoint.model), "ModelName"]
+    }
+    assert stack.resolve(endpoint.endpoint_config_name) == {
+        "Fn::GetAtt": [stack.get_logical_id(endpoint.endpoint_config), "EndpointConfigName"]
+    }
 
 
 @pytest.mark.parametrize("name", ["Direct", "Serial", "Default", "GivenRole"])

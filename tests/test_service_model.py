@@ -14,7 +14,6 @@ import pytest
 import regex
 
 from mce_constructs import InvocationMode, _instance_types
-from mce_constructs._naming import NAME_MAX_LENGTH, NAME_PATTERN
 from mce_constructs._validation import (
     ENVIRONMENT_KEY_MAX_LENGTH,
     ENVIRONMENT_KEY_PATTERN,
@@ -29,6 +28,8 @@ from mce_constructs._validation import (
     MIN_INSTANCE_COUNT,
     MODEL_DATA_URL_MAX_LENGTH,
     MODEL_DATA_URL_PATTERN,
+    NAME_MAX_LENGTH,
+    NAME_PATTERN,
     NVME_ONLY_FAMILIES,
     SECURITY_GROUPS_RANGE,
     SUBNETS_RANGE,

@@ -35,7 +35,6 @@ from mce_constructs import (
     VariantDefinition,
 )
 from mce_constructs._instance_types import INSTANCE_TYPES
-from mce_constructs._naming import OWN_ID_CHANGE, late_change_warning
 from mce_constructs._tokens import known_length
 from mce_constructs._validation import (
     CAPTURE_DIRECT_WARNING_ID,
@@ -665,23 +664,6 @@ OTHER_WARNINGS: list[tuple[str, str]] = [
     (
         "mce-constructs:roleOfOtherAccount",
         str(check_role_account(cdk.Aws.ACCOUNT_ID, "123456789012")[0]),
-    ),
-    (
-        "mce-constructs:nameFollowsLateChange",
-        late_change_warning(
-            "Inference/Recommender/Model",
-            "Recommender-0123456789abcdef",
-            "Recommender-fedcba9876543210",
-        ),
-    ),
-    (
-        "mce-constructs:nameFollowsLateChange",
-        late_change_warning(
-            "Inference/Recommender/Model",
-            "Recommender-0123456789abcdef",
-            "Recommender-fedcba9876543210",
-            OWN_ID_CHANGE,
-        ),
     ),
 ]
 
@@ -1747,7 +1729,7 @@ def test_valid_configurations_pass_botocore_parameter_validation(built: Built, n
     model, config = parameters["CreateModel"], parameters["CreateEndpointConfig"]
     assert "Containers" in model
     assert "PrimaryContainer" not in model
-    assert config["ProductionVariants"][0]["ModelName"] == model["ModelName"]
+    assert config["ProductionVariants"][0]["ModelName"] == STAND_INS["ModelName"]
 
 
 def test_configurations_with_the_stand_ins_are_what_was_configured(built: Built) -> None:

@@ -10,26 +10,21 @@ failure separately.
 from __future__ import annotations
 
 import ast
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
-import aws_cdk as cdk
 import regex
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.validate import ParamValidator
 
-from mce_constructs import MceValidationError, MultiContainerEndpoint, _naming
+from mce_constructs import MceValidationError, MultiContainerEndpoint
 
 from .._service_model import sagemaker_model
-from ..conftest import cfn_lint_findings, rendered_by_jsii
+from ..conftest import cfn_lint_findings
 from .iam_lint import Literals, execution_policies, parliament_findings
 from .model import (
     ENDPOINT,
@@ -57,29 +52,6 @@ NO_RESOURCE_LEVEL = frozenset({"ecr:GetAuthorizationToken", "cloudwatch:PutMetri
 PATH = f"{STACK}/{ENDPOINT}"
 
 
-@dataclass(frozen=True)
-class Rendering:
-    """A props struct the namer rendered in Python, to name its resource, and the result."""
-
-    props: Any
-    rendered: dict[str, Any] | None
-
-
-@contextmanager
-def recording_renderings() -> Iterator[list[Rendering]]:
-    """Record each props struct the namer renders in Python (`_naming.template_properties`)."""
-    recorded: list[Rendering] = []
-    render = _naming.template_properties
-
-    def record(props: Any) -> dict[str, Any] | None:
-        rendered = render(props)
-        recorded.append(Rendering(props, rendered))
-        return rendered
-
-    with mock.patch.object(_naming, "template_properties", record):
-        yield recorded
-
-
 @dataclass
 class Synthesized:
     """An accepted configuration, synthesized."""
@@ -88,8 +60,6 @@ class Synthesized:
     endpoint: MultiContainerEndpoint
     template: dict[str, Any]
     nag_report: dict[str, Any] | None
-    renderings: list[Rendering] = field(default_factory=list)
-    """What the namer rendered in Python while the endpoint was built."""
 
     def resources(self, resource_type: str) -> dict[str, Any]:
         """Logical id -> properties of the endpoint's resources of one type (at least one:
@@ -363,12 +333,9 @@ def _above_max(value: float, metadata: Mapping[str, Any], path: str) -> Iterator
 
 
 def check_names(built: Synthesized) -> None:
-    """Every name in the template (model, config, endpoint, variants, hostnames) that is a
-    literal is valid for SageMaker and at most 63 characters."""
+    """Every name in the template (endpoint, variants, hostnames) that is a literal is valid
+    for SageMaker and at most 63 characters."""
     names: list[tuple[str, Any]] = []
-    for resource_type, name_property in NAME_PROPERTIES.items():
-        for properties in built.resources(resource_type).values():
-            names.append((name_property, properties.get(name_property)))
     for properties in built.resources(ENDPOINT_TYPE).values():
         names.append(("EndpointName", properties.get("EndpointName")))
     for properties in built.resources(CONFIG).values():
@@ -460,30 +427,16 @@ def check_cdk_nag(built: Synthesized) -> None:
     assert not violations, "cdk-nag:\n" + "\n".join(violations)
 
 
-def check_names_follow_deploy_time_values(built: Synthesized) -> None:
-    """DESIGN.md guarantee 3: a model or config whose create-only properties hold a value that
-    can change at deploy time without a change of the template (a CfnParameter, an SSM
-    parameter) has no fixed name: a fixed name would fail the replacement."""
-    parameters = {
-        name
-        for name in built.template.get("Parameters", {})
-        if not name.startswith("BootstrapVersion")
-    }
-    problems = []
-    for resource_type, name_property in NAME_PROPERTIES.items():
-        for logical_id, properties in built.resources(resource_type).items():
-            create_only = {
-                key: value
-                for key, value in properties.items()
-                if key not in UPDATABLE and key != name_property
-            }
-            used = sorted(name for name in parameters if {"Ref": name} in _values(create_only))
-            if used and isinstance(properties.get(name_property), str):
-                problems.append(
-                    f"{logical_id}: fixed {name_property} {properties[name_property]!r} with "
-                    f"parameters {used} in its create-only properties"
-                )
-    assert not problems, "\n".join(problems)
+def check_cloudformation_names_models_and_configs(built: Synthesized) -> None:
+    """DESIGN.md guarantee 3: no model or config has a name of its own, so that CloudFormation
+    can replace it under a new one whatever changed (a literal, a parameter, a late value)."""
+    named = [
+        f"{logical_id}: {name_property} {properties[name_property]!r}"
+        for resource_type, name_property in NAME_PROPERTIES.items()
+        for logical_id, properties in built.resources(resource_type).items()
+        if name_property in properties
+    ]
+    assert not named, "named in the template:\n" + "\n".join(named)
 
 
 def _values(value: Any) -> Iterator[Any]:
@@ -510,36 +463,6 @@ def check_late_values_reach_the_template(built: Synthesized) -> None:
     assert not stale, f"late values missing from the template: {stale}"
 
 
-@cache
-def _scratch_stack() -> cdk.Stack:
-    return cdk.Stack(cdk.App(), "Scratch")
-
-
-_scratch_ids = itertools.count()
-
-
-def check_names_hash_what_jsii_renders(built: Synthesized) -> None:
-    """The names are computed from properties rendered in Python, to spare round trips to jsii:
-    that rendering, and its resolved value when it holds no token, must be exactly jsii's
-    (JSON-exact: an integral float crosses jsii as an integer), or a name would differ from
-    one computed from the template (an escape hatch, a `Lazy` value)."""
-    stack = _scratch_stack()
-    problems = []
-    for rendering in built.renderings:
-        if rendering.rendered is None:
-            continue
-        by_jsii = rendered_by_jsii(stack, f"R{next(_scratch_ids)}", rendering.props)
-        expected = by_jsii if _naming._needs_resolving(by_jsii) else stack.resolve(by_jsii)
-        if _json(rendering.rendered) != _json(expected):
-            problems.append(f"Python: {_json(rendering.rendered)}\njsii:   {_json(expected)}")
-    assert built.renderings, "the namer rendered nothing"
-    assert not problems, "\n".join(problems)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
-
-
 ACCEPTED_CHECKS: tuple[Callable[[Synthesized], None], ...] = (
     check_cfn_lint,
     check_service_model,
@@ -547,7 +470,6 @@ ACCEPTED_CHECKS: tuple[Callable[[Synthesized], None], ...] = (
     check_policy_scope,
     check_parliament,
     check_cdk_nag,
-    check_names_follow_deploy_time_values,
+    check_cloudformation_names_models_and_configs,
     check_late_values_reach_the_template,
-    check_names_hash_what_jsii_renders,
 )

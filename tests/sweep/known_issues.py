@@ -4,7 +4,7 @@ production options, are fixed; `test_regressions.py` keeps their shrunk examples
 Each entry names its issue, what fails, the check it fails and which configurations it concerns.
 A check is a function of `checks.ACCEPTED_CHECKS` (by name), "refusal" (accepted where the rules
 refuse, refused where they do not, or an error that does not name each problem), "exception"
-(an error other than `MceValidationError`) or "names/<what changed>" (the names test).
+(an error other than `MceValidationError`) or "update/<what changed>" (the update test).
 
 `make test` skips exactly these checks on exactly these configurations, so that it stays green
 until the fixes land; the shrunk example goes to `test_regressions.py` as a strict `xfail`.

@@ -867,8 +867,8 @@ def faulty_cases() -> st.SearchStrategy[Case]:
 
 
 class Scope(enum.Enum):
-    """Which names a change must renew: the model's (and so the config's, which names the
-    model), the config's only, or neither (a property CloudFormation updates in place)."""
+    """What a change must replace: the model (and so the config, which reads the model's
+    name), the config only, or neither (a property CloudFormation updates in place)."""
 
     MODEL = "model"
     CONFIG = "config"
@@ -877,7 +877,7 @@ class Scope(enum.Enum):
 
 @dataclass(frozen=True)
 class Mutation:
-    """`case` with one value changed (`what`), and the names that change must renew: with
+    """`case` with one value changed (`what`), and what that change must replace: with
     Scope.MODEL, the model of variant `variant` only (None: every model)."""
 
     what: str
@@ -1035,7 +1035,7 @@ def mutations(draw: st.DrawFn, case: Case) -> Mutation:
             weight = (1 if chosen.weight is None else chosen.weight) + 1
             add_variant("a variant's weight", Scope.CONFIG, replace(chosen, weight=weight))
         add_variant("a variant's settings", Scope.CONFIG, replace(chosen, settings=settings))
-        # The model's construct id ends with the variant's name: a new model, a new name.
+        # The model's construct id ends with the variant's name: a new model.
         add_variant("a variant's name", Scope.MODEL, replace(chosen, name="mutated-variant"))
     add(
         "the storage key",

@@ -45,7 +45,7 @@ from .model import (
     Wrong,
 )
 from .strategies import Mutation, Scope
-from .test_sweep import check_case, check_names
+from .test_sweep import check_case, check_update
 
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"
 
@@ -284,10 +284,9 @@ def test_regression(assets: Assets, case: Case) -> None:
     check_case(case, assets, excuse=False)
 
 
-NAME_CASES = [
-    # The model kept its name when a given role's name changed, which replaces the role and
-    # changes ExecutionRoleArn: the stack update failed on the custom-named model (fixed in
-    # issue 11). Fixed in issue 11.
+UPDATE_CASES = [
+    # A given role's name changed, which replaces the role and changes ExecutionRoleArn: the
+    # model must be replaced through the reference.
     pytest.param(
         Mutation(
             "the name of the given role (the role is replaced)",
@@ -297,8 +296,7 @@ NAME_CASES = [
         Case(one(), options=(Role(RoleKind.IN_APP, "executor"),)),
         id="role-renamed",
     ),
-    # The model kept its name when an escape hatch changed a property after the construct
-    # (fixed in issue 11).
+    # An escape hatch changed a property after the construct (the model must be replaced).
     pytest.param(
         Mutation(
             "a value set by an escape hatch", Scope.MODEL, Case(one(), options=(EscapeHatch("b"),))
@@ -306,8 +304,7 @@ NAME_CASES = [
         Case(one(), options=(EscapeHatch("a"),)),
         id="escape-hatch",
     ),
-    # The model kept its name when a Lazy set after the construct changed the image (fixed in
-    # issue 11). Fixed in issue 11.
+    # A Lazy set after the construct changed the image (the model must be replaced).
     pytest.param(
         Mutation(
             "an image from a Lazy set after the construct",
@@ -317,7 +314,7 @@ NAME_CASES = [
         Case(one(image=RegistryImage(Tok(TokKind.LATE, ECR)))),
         id="late-lazy",
     ),
-    # A Direct-mode pair whose mode flips to Serial renames both (passes: kept as an example).
+    # A Direct-mode pair whose mode flips to Serial replaces the model and the config.
     pytest.param(
         Mutation(
             "the mode",
@@ -327,9 +324,8 @@ NAME_CASES = [
         Case(one(hostname="a"), mode=InvocationMode.DIRECT),
         id="mode",
     ),
-    # A tag from a CfnParameter on a model changed by an escape hatch made CloudFormation
-    # generate the model's name; a literal tag then gave it a content name, so a tag change
-    # replaced the model (found by a 200-example deep run; fixed in issue 15's work).
+    # A tag change on a model changed by an escape hatch, whose tag was a CfnParameter: an
+    # in-place update of the tags, nothing replaced.
     pytest.param(
         Mutation(
             "the tags",
@@ -342,6 +338,6 @@ NAME_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("mutation", "case"), NAME_CASES)
-def test_names_regression(assets: Assets, mutation: Mutation, case: Case) -> None:
-    check_names(case, mutation, assets)
+@pytest.mark.parametrize(("mutation", "case"), UPDATE_CASES)
+def test_update_regression(assets: Assets, mutation: Mutation, case: Case) -> None:
+    check_update(case, mutation, assets)

@@ -1,26 +1,28 @@
 """The sweep: every configuration Hypothesis draws is either accepted with a clean template or
-refused with a `MceValidationError` naming each problem, and names change exactly when
-CloudFormation replaces a resource. See `tests/sweep/__init__.py`."""
+refused with a `MceValidationError` naming each problem, and a change after it is an update
+CloudFormation can make: the models and config replaced as they must be, the endpoint updated in
+place. See `tests/sweep/__init__.py`."""
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import aws_cdk as cdk
 from hypothesis import event, given, note, settings
 from hypothesis import strategies as st
 
 from mce_constructs import MceValidationError
 
+from ..update_oracle import Fate, plan_update
 from .checks import (
     ACCEPTED_CHECKS,
     Synthesized,
     check_refusal,
     problem_lines,
-    recording_renderings,
     synthesize,
 )
 from .known_issues import known_issue, refused, unrefused
@@ -81,7 +83,7 @@ def check_case(case: Case, assets: Assets, *, excuse: bool = True) -> None:
         return excuse and refused(line)
 
     stages = (expected_problems(case), expected_problems_after(case))
-    with context(case, assets, nag=True) as ctx, recording_renderings() as renderings:
+    with context(case, assets, nag=True) as ctx:
         endpoint = None
         try:
             endpoint = build(case, ctx)
@@ -104,7 +106,7 @@ def check_case(case: Case, assets: Assets, *, excuse: bool = True) -> None:
             return
         if stages[0] or stages[1]:
             return  # accepted as a known issue allows: the template holds what was refused
-        built = Synthesized(case, endpoint, template, report, renderings)
+        built = Synthesized(case, endpoint, template, report)
         for check in ACCEPTED_CHECKS:
             if known(case, check.__name__) is None:
                 check(built)
@@ -130,69 +132,68 @@ def test_faulty_configurations_are_refused_naming_each_problem(assets: Assets, c
     check_case(case, assets)
 
 
-Named = tuple[object, dict[str, object]]
-"""A resource's name property as written (None: CloudFormation names it), and its other
-create-only properties."""
+@dataclass(frozen=True)
+class Deployed:
+    """A valid case's template, and the logical ids of its endpoint's resources."""
+
+    template: dict[str, Any]
+    models: tuple[str, ...]
+    """Each variant's model."""
+    config: str
+    endpoint: str
 
 
-def names_of(case: Case, assets: Assets) -> tuple[tuple[Named, ...], Named]:
-    """Each variant's model, and the endpoint config."""
+def deployed(case: Case, assets: Assets) -> Deployed:
     with context(case, assets, nag=False) as ctx:
         endpoint = build(case, ctx)
         finish(ctx, endpoint)
         template, _ = synthesize(ctx.app, ctx.outdir)
-        resources = template["Resources"]
-
-        def named(resource: cdk.CfnElement, name_property: str) -> Named:
-            properties = resources[ctx.stack.get_logical_id(resource)]["Properties"]
-            rest = {k: v for k, v in properties.items() if k not in (name_property, "Tags")}
-            return properties.get(name_property), rest
-
-        models = tuple(named(variant.model, "ModelName") for variant in endpoint.variants)
-        return models, named(endpoint.endpoint_config, "EndpointConfigName")
+        logical_id = ctx.stack.get_logical_id
+        return Deployed(
+            template,
+            tuple(logical_id(variant.model) for variant in endpoint.variants),
+            logical_id(endpoint.endpoint_config),
+            logical_id(endpoint.endpoint),
+        )
 
 
 @settings(max_examples=examples(1.0))
 @given(data=st.data())
-def test_names_change_exactly_when_a_create_only_value_changes(
+def test_a_change_replaces_exactly_what_cloudformation_must_and_never_the_endpoint(
     assets: Assets, data: st.DataObject
 ) -> None:
     case = data.draw(valid_cases(), label="case")
     mutation = data.draw(mutations(case), label="mutation")
-    if known_issue(case, "exception") or known_issue(mutation.case, f"names/{mutation.what}"):
+    if known_issue(case, "exception") or known_issue(mutation.case, f"update/{mutation.what}"):
         return
     try:
-        check_names(case, mutation, assets)
+        check_update(case, mutation, assets)
     except MceValidationError as error:
         # A refusal that a known issue explains (the case is valid by SERVICE_RULES.md).
         if not all(refused(line) for line in problem_lines(error)):
             raise
 
 
-def check_names(case: Case, mutation: Mutation, assets: Assets) -> None:
-    """The same names for `case` built twice; for `mutation`, a new model or config name where
-    its scope says (or a name CloudFormation generates, which any replacement renews), and the
-    same name and properties elsewhere."""
-    first = names_of(case, assets)
-    assert names_of(case, assets) == first, "the same configuration, another template"
-    changed = names_of(mutation.case, assets)
-    models = {index for index in range(len(first[0])) if mutation.variant in (None, index)}
+def check_update(case: Case, mutation: Mutation, assets: Assets) -> None:
+    """The same template for `case` built twice; for `mutation` (made before or after the
+    construct), the update oracle finds no violation, replaces the models and the config its
+    scope says, leaves the others as they were, and updates the endpoint in place at most."""
+    before = deployed(case, assets)
+    assert deployed(case, assets).template == before.template, "the same case, another template"
+    after = deployed(mutation.case, assets)
+    plan = plan_update(before.template, after.template)
+    assert plan.violations == (), f"changing {mutation.what}: {plan.violations}"
+    models = {index for index in range(len(before.models)) if mutation.variant in (None, index)}
     renewed_models = models if mutation.scope is Scope.MODEL else set()
     renewed_config = mutation.scope is not Scope.NEITHER
-    pairs = [
-        (f"model {index}", index in renewed_models, before, after)
-        for index, (before, after) in enumerate(zip(first[0], changed[0], strict=True))
-    ]
-    pairs.append(("config", renewed_config, first[1], changed[1]))
-    for what, renewed, (name, rest), (new_name, new_rest) in pairs:
-        if renewed:
-            assert name is None or new_name is None or name != new_name, (
-                f"changing {mutation.what} kept the {what} name {name!r}"
-            )
-        else:
-            assert (name, rest) == (new_name, new_rest), (
-                f"changing {mutation.what} replaces the {what}: {name!r} -> {new_name!r}"
-            )
-        assert rest == new_rest or name != new_name or name is None, (
-            f"the {what} changed, its name did not"
+    for index, (old_id, new_id) in enumerate(zip(before.models, after.models, strict=True)):
+        renewed = old_id != new_id or plan.changes[old_id].fate is Fate.REPLACED
+        assert renewed is (index in renewed_models), (
+            f"changing {mutation.what}: model {index}\n{plan.summary()}"
         )
+    config = plan.changes[before.config].fate
+    assert (config is Fate.REPLACED) is renewed_config, (
+        f"changing {mutation.what}: the config {config.value}\n{plan.summary()}"
+    )
+    assert after.endpoint == before.endpoint
+    assert plan.changes[before.endpoint].fate in (Fate.UNCHANGED, Fate.UPDATED)
