@@ -59,7 +59,7 @@ MODEL = "AWS::SageMaker::Model"
 CONFIG = "AWS::SageMaker::EndpointConfig"
 ENDPOINT = "AWS::SageMaker::Endpoint"
 PARTS = (MODEL, CONFIG, ENDPOINT)
-UPGRADE_TEMPLATE = Path(__file__).parent / "upgrade" / "sample-app-0.2.0.template.json"
+UPGRADE_TEMPLATE = Path(__file__).parent / "templates" / "sample-app-0.2.0.template.json"
 """The sample app's template as release 0.2.0 synthesized it (content-hashed names)."""
 DYNAMIC_TAG = "{{resolve:ssm:/mce/dynamic-tag}}"
 BOUNDARY_ARN = "arn:aws:iam::123456789012:policy/ml-boundary"
@@ -652,7 +652,7 @@ SCENARIOS = [
     Scenario(
         "Autoscaling",
         change=lambda _: {},
-        after=lambda endpoint: scale(endpoint),
+        after=scale,
         replaced=frozenset(),
     ),
     # Unchanged while the stack around it changes.
