@@ -1536,9 +1536,11 @@ def check_container_hostname(
     where: str,
     mode: InvocationMode | None,
     hostnames: Sequence[str] | None,
+    serial_too: bool = False,
 ) -> list[Problem]:
     """Whether one container of the endpoint can be named by `hostname` (compared
-    case-insensitively, like the uniqueness of hostnames).
+    case-insensitively, like the uniqueness of hostnames): in Direct mode, or with
+    `serial_too` (a metric published for pipelines too) in either mode.
 
     `mode` and `hostnames` are None for an imported endpoint whose settings are not known:
     then any valid hostname is accepted.
@@ -1547,7 +1549,7 @@ def check_container_hostname(
         return []
     if not isinstance(hostname, str):
         return name_problems(where, hostname, "hostname")
-    if mode is InvocationMode.SERIAL:
+    if mode is InvocationMode.SERIAL and not serial_too:
         return [
             Problem(
                 where,
@@ -1575,22 +1577,32 @@ def hostnames_of(variant: VariantDefinition) -> tuple[str, ...]:
 def variants_with_container(
     hostname: str, variants: Sequence[VariantDefinition]
 ) -> list[VariantDefinition]:
-    """The Direct-mode variants that have a container named `hostname`."""
+    """The variants that have a container named `hostname` (compared case-insensitively)."""
     return [
         variant
         for variant in variants
-        if variant.mode is InvocationMode.DIRECT and hostname in hostnames_of(variant)
+        if hostname.lower() in {known.lower() for known in hostnames_of(variant)}
     ]
 
 
 def check_container_in_variants(
-    hostname: str, *, where: str, variants: Sequence[VariantDefinition], one_variant: bool
+    hostname: str,
+    *,
+    where: str,
+    variants: Sequence[VariantDefinition],
+    one_variant: bool,
+    serial_too: bool = False,
 ) -> list[Problem]:
     """Whether `hostname` names a container of one of the endpoint's Direct-mode variants
-    (of exactly one, with `one_variant`: a metric is about one variant)."""
+    (of any variant with `serial_too`; of exactly one with `one_variant`: a metric is about
+    one variant)."""
     if is_unresolved(hostname):
         return []
-    direct = [variant for variant in variants if variant.mode is InvocationMode.DIRECT]
+    if not isinstance(hostname, str):
+        return name_problems(where, hostname, "hostname")
+    direct = [
+        variant for variant in variants if serial_too or variant.mode is InvocationMode.DIRECT
+    ]
     if not direct:
         return [
             Problem(

@@ -43,7 +43,14 @@ from .container import ContainerDefinition, InvocationMode, SourceResource
 from .deployment import DeploymentConfig
 from .errors import MceValidationError, Problem
 from .instance_type import InstanceType
-from .metrics import EndpointMetrics, MetricOptions
+from .metrics import (
+    EndpointMetric,
+    EndpointMetrics,
+    M,
+    MetricOptions,
+    across_variants,
+    only_variant,
+)
 from .variants import (
     DEFAULT_INSTANCE_TYPE,
     EndpointVariant,
@@ -99,53 +106,51 @@ class IMultiContainerEndpoint(cdk.IResource, Protocol):
         `container_hostname`)."""
         ...
 
-    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """Any `AWS/SageMaker` metric of this endpoint's variant."""
         ...
 
-    def metric_invocations(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_invocations(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """Requests sent to the endpoint."""
         ...
 
-    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """Requests the model answered with a 4xx status."""
         ...
 
-    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """Requests the model answered with a 5xx status."""
         ...
 
-    def metric_invocations_per_instance(
-        self, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
+    def metric_invocations_per_instance(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """Requests per instance."""
         ...
 
-    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """Time the containers took to answer."""
         ...
 
-    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """Time SageMaker added to each request."""
         ...
 
-    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """CPU use of the instances."""
         ...
 
-    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """Memory use of the instances."""
         ...
 
-    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """Disk use of the instances."""
         ...
 
-    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """GPU use of the instances."""
         ...
 
-    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
         """GPU memory use of the instances."""
         ...
 
@@ -192,7 +197,7 @@ class IMultiContainerEndpoint(cdk.IResource, Protocol):
         ...
 
 
-class _EndpointBase(cdk.Resource, EndpointMetrics):
+class _EndpointBase(cdk.Resource, EndpointMetrics[M]):
     """What every multi-container endpoint offers, deployed by this app or imported: invoke
     grants and CloudWatch metrics. One implementation serves both."""
 
@@ -250,30 +255,38 @@ class _EndpointBase(cdk.Resource, EndpointMetrics):
             )
         return grant
 
+    def _metric_scope(self) -> tuple[cdk.IResource, str, Sequence[str]]:
+        return self, self.endpoint_name, (self.variant_name,)
+
     def _metric_target(
-        self, container_hostname: str | None
-    ) -> tuple[cdk.IResource, str, str, str | None]:
-        if container_hostname is None:
-            return self, self.endpoint_name, self.variant_name, None
+        self, container_hostname: str, *, serial_too: bool
+    ) -> tuple[cdk.IResource, str, str, str]:
         hostname, variant_name = self._locate_container(
-            container_hostname, "metric.container_hostname", one_variant=True
+            container_hostname, "metric.container_hostname", one_variant=True, serial_too=serial_too
         )
         return self, self.endpoint_name, variant_name, hostname
 
-    def _locate_container(self, hostname: str, where: str, *, one_variant: bool) -> tuple[str, str]:
+    def _locate_container(
+        self, hostname: str, where: str, *, one_variant: bool, serial_too: bool = False
+    ) -> tuple[str, str]:
         """The container `hostname` names (its hostname as configured) and its variant;
-        refused when it names none of this endpoint's containers (with `one_variant`, when it
-        does not name a container of exactly one variant)."""
+        refused when it names none of this endpoint's Direct-mode containers (of any mode with
+        `serial_too`; with `one_variant`, when it does not name a container of exactly one
+        variant)."""
         report(
             self,
             check_container_hostname(
-                hostname, where=where, mode=self.mode, hostnames=self._container_hostnames
+                hostname,
+                where=where,
+                mode=self.mode,
+                hostnames=self._container_hostnames,
+                serial_too=serial_too,
             ),
         )
         return _as_configured(hostname, self._container_hostnames or ()), self.variant_name
 
 
-class _ImportedEndpoint(_EndpointBase):
+class _ImportedEndpoint(_EndpointBase["cloudwatch.Metric"]):
     """An endpoint deployed elsewhere, known by name and ARN (its account and region are
     those of the ARN)."""
 
@@ -295,6 +308,11 @@ class _ImportedEndpoint(_EndpointBase):
             None if container_hostnames is None else tuple(container_hostnames)
         )
 
+    def _combine(
+        self, owner: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
+    ) -> cloudwatch.Metric:
+        return only_variant(metrics)
+
 
 @dataclass(frozen=True)
 class _BoundContainers:
@@ -311,7 +329,7 @@ class _BoundContainers:
     """The Lambda functions that provide private registries' credentials."""
 
 
-class MultiContainerEndpoint(_EndpointBase):
+class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
     """A SageMaker multi-container endpoint: one model with up to 15 containers, invoked as a
     Serial inference pipeline or Directly by container hostname, its endpoint config and the
     endpoint.
@@ -657,29 +675,56 @@ class MultiContainerEndpoint(_EndpointBase):
             min_capacity=min_capacity, max_capacity=max_capacity
         )
 
-    def _locate_container(self, hostname: str, where: str, *, one_variant: bool) -> tuple[str, str]:
+    def _metric_scope(self) -> tuple[cdk.IResource, str, Sequence[str]]:
+        return self, self.endpoint_name, tuple(self._variants)
+
+    def _combine(
+        self, owner: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
+    ) -> EndpointMetric:
+        return across_variants(owner, metrics, what)
+
+    def _locate_container(
+        self, hostname: str, where: str, *, one_variant: bool, serial_too: bool = False
+    ) -> tuple[str, str]:
         if len(self._variants) == 1:
-            return super()._locate_container(hostname, where, one_variant=one_variant)
-        definitions = [variant.definition for variant in self._variants.values()]
+            return super()._locate_container(
+                hostname, where, one_variant=one_variant, serial_too=serial_too
+            )
+        definitions = [
+            variant.definition
+            for variant in self._variants.values()
+            if serial_too or variant.mode is InvocationMode.DIRECT
+        ]
         report(
             self,
             check_container_in_variants(
-                hostname, where=where, variants=definitions, one_variant=one_variant
+                hostname,
+                where=where,
+                variants=[variant.definition for variant in self._variants.values()],
+                one_variant=one_variant,
+                serial_too=serial_too,
             ),
         )
         owners = variants_with_container(hostname, definitions)
-        return hostname, owners[0].name if owners else self.variant_name
+        if not owners:  # a token: no variant is known to have it
+            return hostname, self.variant_name
+        return _as_configured(hostname, hostnames_of(owners[0])), owners[0].name
 
     def _require_container_of(
-        self, definition: VariantDefinition, hostname: str, where: str
+        self, definition: VariantDefinition, hostname: str, where: str, *, serial_too: bool
     ) -> str:
         """The hostname (as configured) of the container of variant `definition` that
-        `hostname` names; refused when it names none of that variant's containers."""
+        `hostname` names; refused when it names none of that variant's containers (of a
+        Direct-mode variant, unless `serial_too`)."""
         hostnames = hostnames_of(definition)
         report(
             self,
             check_container_hostname(
-                hostname, where=where, mode=definition.mode, hostnames=hostnames
+                hostname,
+                where=where,
+                mode=definition.mode,
+                hostnames=hostnames,
+                serial_too=serial_too,
             ),
         )
         return _as_configured(hostname, hostnames)

@@ -10,7 +10,7 @@ a model of its own; the endpoint config lists them all.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,12 @@ from constructs import Construct
 from ._tokens import is_unresolved
 from .container import ContainerDefinition, InvocationMode
 from .instance_type import InstanceType, instance_type_name
-from .metrics import EndpointMetrics
+from .metrics import SingleVariantMetrics, only_variant
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
     from .endpoint import MultiContainerEndpoint
     from .scaling import ScalableInstanceCount
 
@@ -147,7 +149,7 @@ def production_variant(
     )
 
 
-class EndpointVariant(EndpointMetrics):
+class EndpointVariant(SingleVariantMetrics):
     """One production variant of a `MultiContainerEndpoint` (`endpoint.variant(name)`): its
     model, the autoscaling of its instance count, and its metrics (dimension `VariantName`)."""
 
@@ -206,13 +208,19 @@ class EndpointVariant(EndpointMetrics):
             max_capacity=max_capacity,
         )
 
+    def _metric_scope(self) -> tuple[cdk.IResource, str, Sequence[str]]:
+        return self._endpoint, self._endpoint.endpoint_name, (self.variant_name,)
+
+    def _combine(
+        self, owner: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
+    ) -> cloudwatch.Metric:
+        return only_variant(metrics)
+
     def _metric_target(
-        self, container_hostname: str | None
-    ) -> tuple[cdk.IResource, str, str, str | None]:
+        self, container_hostname: str, *, serial_too: bool
+    ) -> tuple[cdk.IResource, str, str, str]:
         endpoint = self._endpoint
-        hostname = None
-        if container_hostname is not None:
-            hostname = endpoint._require_container_of(
-                self.definition, container_hostname, "metric.container_hostname"
-            )
+        hostname = endpoint._require_container_of(
+            self.definition, container_hostname, "metric.container_hostname", serial_too=serial_too
+        )
         return endpoint, endpoint.endpoint_name, self.variant_name, hostname
