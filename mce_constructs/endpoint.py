@@ -53,6 +53,7 @@ from .metrics import (
 )
 from .variants import (
     DEFAULT_INSTANCE_TYPE,
+    DEFAULT_VARIANT_NAME,
     EndpointVariant,
     RoutingStrategy,
     VariantDefinition,
@@ -72,7 +73,6 @@ if TYPE_CHECKING:
     from .data_capture import DataCapture
     from .scaling import ScalableInstanceCount
 
-DEFAULT_VARIANT_NAME = "AllTraffic"
 HOSTNAME_CONDITION_KEY = "sagemaker:TargetContainerHostname"
 INVOKE_ACTION = "sagemaker:InvokeEndpoint"
 _ROLE_ID = "Role"

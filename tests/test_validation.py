@@ -52,7 +52,11 @@ from mce_constructs._validation import (
     check_variant_exists,
     validate,
 )
-from mce_constructs.scaling import SCALED_CAPTURE_WARNING, instance_type_warning
+from mce_constructs.scaling import (
+    SCALED_CAPTURE_WARNING,
+    instance_type_warning,
+    unscaled_variants_warning,
+)
 
 from ._service_model import ROLE_ARN, STAND_INS, api_parameters, botocore_validate
 from .conftest import REGISTRY, REPO, Template, assert_lint_clean
@@ -661,6 +665,7 @@ def test_docs_show_every_refusal_with_its_source() -> None:
 OTHER_WARNINGS: list[tuple[str, str]] = [
     ("mce-constructs:scaledInstanceType", instance_type_warning("AllTraffic")),
     ("mce-constructs:scaledDataCapture", SCALED_CAPTURE_WARNING),
+    ("mce-constructs:unscaledVariantCount", unscaled_variants_warning(["blue"])),
     (
         "mce-constructs:roleOfOtherAccount",
         str(check_role_account(cdk.Aws.ACCOUNT_ID, "123456789012")[0]),

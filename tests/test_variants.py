@@ -22,7 +22,11 @@ from mce_constructs import (
     RoutingStrategy,
     VariantDefinition,
 )
-from mce_constructs.scaling import INSTANCE_TYPE_WARNING_ID
+from mce_constructs.scaling import (
+    INSTANCE_TYPE_WARNING_ID,
+    UNSCALED_VARIANTS_WARNING_ID,
+    unscaled_variants_warning,
+)
 
 from ._service_model import api_parameters, botocore_validate
 from .conftest import (
@@ -108,6 +112,7 @@ class Built:
         self.one = MultiContainerEndpoint(
             stack, "One", variants=[VariantDefinition(name="only", containers=SERIAL)]
         )
+
         self.client = iam.Role(stack, "Client", assumed_by=iam.AccountRootPrincipal())
         self.ab.grant_invoke(self.client, container_hostname="explainer")
         self.twins.grant_invoke(self.client, container_hostname="scorer")
@@ -332,6 +337,38 @@ def test_every_scaled_variant_warns_how_to_change_its_instance_type(built: Built
         ("/Variants/Single", "Autoscaling is on for variant 'Blue'"),
     ]
     assert all(text.endswith(f"[ack: {INSTANCE_TYPE_WARNING_ID}]") for _, text in warnings)
+
+
+def test_an_endpoint_that_scales_some_variants_warns_of_the_others(built: Built) -> None:
+    """RetainAllVariantProperties keeps every variant's count: the unscaled ones' changed
+    initial_instance_count is not applied. An endpoint that scales all of them does not warn
+    (`built.ab`)."""
+    app = cdk.App()
+    stack = cdk.Stack(app, "Mixed")
+    mixed = MultiContainerEndpoint(
+        stack,
+        "Mixed",
+        variants=[
+            VariantDefinition(name=name, containers=SERIAL)
+            for name in ("scaled", "fixed", "fixed-too")
+        ],
+    )
+    mixed.variant("scaled").auto_scale_instance_count(max_capacity=2)
+    messages = app.synth().get_stack_by_name("Mixed").messages
+    unscaled = [
+        (message.id, str(message.entry.data))
+        for message in [*messages, *built.artifact.messages]
+        if UNSCALED_VARIANTS_WARNING_ID in str(message.entry.data)
+    ]
+    assert unscaled == [
+        (
+            "/Mixed/Mixed",
+            f"{unscaled_variants_warning(['fixed', 'fixed-too'])} "
+            f"[ack: {UNSCALED_VARIANTS_WARNING_ID}]",
+        )
+    ]
+    assert mixed.variant("scaled").scaling is not None
+    assert mixed.variant("fixed").scaling is None
 
 
 def test_variant_metrics_name_their_variant(built: Built) -> None:
