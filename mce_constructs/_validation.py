@@ -118,6 +118,7 @@ Guide's table of instance store volumes, which the SageMaker API reference of
 accelerated families (g7, g7e, p6) are not in that table, so they are left out."""
 
 GPU_DIRECT_WARNING = "mce-constructs:gpuDirect"
+UNLISTED_INSTANCE_TYPE_WARNING = "mce-constructs:unlistedInstanceType"
 INF1_WARNING = "mce-constructs:inf1"
 KMS_INSTANCE_STORAGE_WARNING = "mce-constructs:kmsInstanceStorage"
 OTHER_ACCOUNT_ROLE_WARNING = "mce-constructs:roleOfOtherAccount"
@@ -735,19 +736,7 @@ def check_instance_type(spec: EndpointSpec) -> list[Problem]:
     only has the shape of one."""
     value = spec.instance_type
     if isinstance(value, InstanceType):
-        name = value.name
-        given = f"InstanceType.of({shown(name)})"
-        if not isinstance(name, str):
-            return [Problem("instance_type", f"{given}: {shown(name)} is not a str")]
-        if is_unresolved(name) or INSTANCE_TYPE_SHAPE.fullmatch(name):
-            return []
-        return [
-            Problem(
-                "instance_type",
-                f"{given} is not the name of an instance type: ml.<family>.<size>, "
-                "as in 'ml.m5.large'",
-            )
-        ]
+        return _instance_type_of_problems(value.name)
     if not isinstance(value, str):
         return [Problem("instance_type", f"{shown(value)} is not a str or an InstanceType")]
     if is_unresolved(value) or value in INSTANCE_TYPES:
@@ -760,6 +749,36 @@ def check_instance_type(spec: EndpointSpec) -> list[Problem]:
             f"{value!r} is not an instance type of SageMaker endpoints "
             f"(ProductionVariantInstanceType in the SageMaker API){hint} "
             f"(a type newer than this list: InstanceType.of({value!r}))",
+        )
+    ]
+
+
+def _instance_type_of_problems(name: object) -> list[Problem]:
+    """`InstanceType.of(name)`: the shape of an instance type; a name close to a listed one,
+    but not listed, warns (a typo, or a type newer than the list)."""
+    given = f"InstanceType.of({shown(name)})"
+    if not isinstance(name, str):
+        return [Problem("instance_type", f"{given}: {shown(name)} is not a str")]
+    if is_unresolved(name) or name in INSTANCE_TYPES:
+        return []
+    if not INSTANCE_TYPE_SHAPE.fullmatch(name):
+        return [
+            Problem(
+                "instance_type",
+                f"{given} is not the name of an instance type: ml.<family>.<size>, "
+                "as in 'ml.m5.large'",
+            )
+        ]
+    close = difflib.get_close_matches(name, INSTANCE_TYPES, n=3)
+    if not close:
+        return []
+    return [
+        Problem(
+            "instance_type",
+            f"{given} is not in this library's list of SageMaker endpoint instance "
+            f"types; did you mean {', '.join(map(repr, close))}? (A type newer than the "
+            "list is right here: acknowledge this warning.)",
+            UNLISTED_INSTANCE_TYPE_WARNING,
         )
     ]
 

@@ -41,6 +41,10 @@ class RoutingStrategy(enum.Enum):
     """To the instances with the most capacity to process them."""
     RANDOM = "RANDOM"
     """To a randomly chosen instance (the service's default)."""
+    PREFIX_AWARE = "PREFIX_AWARE"
+    """To the instance that served requests with the same prompt prefix (for language
+    models; `RoutingConfig.RoutingStrategy` in the CloudFormation schema, which has no
+    `KV_AWARE`)."""
 
 
 @dataclass(frozen=True, kw_only=True)

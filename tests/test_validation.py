@@ -492,6 +492,13 @@ WARNING_EXAMPLES: list[tuple[dict[str, Any], str, str]] = [
         kms_instance_storage("ml.m5d.large"),
     ),
     (
+        {"instance_type": InstanceType.of("ml.m5.larg")},
+        "mce-constructs:unlistedInstanceType",
+        "instance_type: InstanceType.of('ml.m5.larg') is not in this library's list of SageMaker "
+        "endpoint instance types; did you mean 'ml.m5.large', 'ml.m5d.large', 'ml.m5.xlarge'? (A "
+        "type newer than the list is right here: acknowledge this warning.)",
+    ),
+    (
         {
             "containers": (ContainerDefinition(image=IMAGE, container_hostname="a"),),
             "mode": InvocationMode.DIRECT,
@@ -992,8 +999,24 @@ def test_a_close_type_is_suggested_and_a_far_one_is_not() -> None:
 
 @pytest.mark.parametrize("name", ["ml.p3dn.24xlarge", "ml.m9.large", "ml.p7-b500.96xlarge"])
 def test_instance_type_of_accepts_a_name_the_list_does_not_know(name: str) -> None:
+    """Accepted; a name close to a listed one (a new type, or a typo) gets a warning only."""
     assert name not in INSTANCE_TYPES
-    assert lines(instance_type=InstanceType.of(name)) == []
+    assert errors(instance_type=InstanceType.of(name)) == []
+    assert set(warnings(instance_type=InstanceType.of(name))) <= {
+        "mce-constructs:unlistedInstanceType"
+    }
+
+
+def test_instance_type_of_a_listed_or_unlike_name_does_not_warn() -> None:
+    assert lines(instance_type=InstanceType.of("ml.m5.large")) == []
+    assert lines(instance_type=InstanceType.M5_LARGE) == []
+    assert lines(instance_type=InstanceType.of("ml.zz9000.galactic")) == []
+
+
+def test_every_instance_type_constant_is_a_listed_type() -> None:
+    constants = [value for value in vars(InstanceType).values() if isinstance(value, InstanceType)]
+    assert len(constants) > 30
+    assert [constant.name for constant in constants if constant.name not in INSTANCE_TYPES] == []
 
 
 def test_every_instance_type_of_the_service_has_the_shape() -> None:
@@ -1012,10 +1035,11 @@ def test_instance_type_of_refuses_a_name_of_another_shape(name: str) -> None:
 
 def test_instance_type_of_gets_the_warnings_of_its_family() -> None:
     direct = {"containers": with_hostnames("a", "b"), "mode": InvocationMode.DIRECT}
-    assert lines(instance_type=InstanceType.of("ml.g9.xlarge"), **direct) == [
-        gpu_direct("ml.g9.xlarge")
-    ]
-    assert lines(instance_type=InstanceType.of("ml.inf1.48xlarge")) == [inf1("ml.inf1.48xlarge")]
+    assert errors(instance_type=InstanceType.of("ml.g9.xlarge"), **direct) == []
+    assert gpu_direct("ml.g9.xlarge") in lines(
+        instance_type=InstanceType.of("ml.g9.xlarge"), **direct
+    )
+    assert inf1("ml.inf1.48xlarge") in lines(instance_type=InstanceType.of("ml.inf1.48xlarge"))
     assert lines(instance_type=InstanceType.of(string_token())) == []
 
 

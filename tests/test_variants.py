@@ -4,6 +4,7 @@ metrics; grants and per-container metrics across variants."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -36,6 +37,7 @@ from .conftest import (
     assert_lint_clean,
     logical_id,
     properties_of,
+    resource_schema,
     resources_of_type,
 )
 
@@ -475,5 +477,33 @@ def test_the_readmes_ab_example_synthesizes_what_it_says() -> None:
     assert weights == {"champion": 90, "challenger": 10}
     assert config["Properties"]["DataCaptureConfig"]["InitialSamplingPercentage"] == 20
     assert len(resources_of_type(template, "AWS::SageMaker::Model")) == 2
-    (target,) = resources_of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget").values()
-    assert target["Properties"]["ResourceId"] == "endpoint/fraud/variant/challenger"
+    targets = resources_of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget")
+    assert sorted(target["Properties"]["ResourceId"] for target in targets.values()) == [
+        "endpoint/fraud/variant/challenger",
+        "endpoint/fraud/variant/champion",
+    ]
+    # Every variant is scaled: no warning that an unscaled count would not be applied.
+    assert "unscaledVariantCount" not in json.dumps(
+        [
+            str(message.entry.data)
+            for message in namespace["app"].synth().get_stack_by_name("Inference").messages
+        ]
+    )
+
+
+def test_every_routing_strategy_of_the_cloudformation_schema_is_offered() -> None:
+    """The schema's enum (it has no KV_AWARE, which botocore lists) is exactly the options."""
+    schema = resource_schema("AWS::SageMaker::EndpointConfig")
+    enum = schema["definitions"]["RoutingConfig"]["properties"]["RoutingStrategy"]["enum"]
+    assert sorted(strategy.value for strategy in RoutingStrategy) == sorted(enum)
+    app = cdk.App()
+    stack = cdk.Stack(app, "Routing")
+    for strategy in RoutingStrategy:
+        MultiContainerEndpoint(stack, strategy.name, containers=SERIAL, routing_strategy=strategy)
+    template = app.synth().get_stack_by_name("Routing").template
+    assert_lint_clean(template)
+    rendered = [
+        config["Properties"]["ProductionVariants"][0]["RoutingConfig"]["RoutingStrategy"]
+        for config in resources_of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    ]
+    assert sorted(rendered) == sorted(enum)
