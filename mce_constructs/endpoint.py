@@ -16,6 +16,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from . import _naming
+from ._acknowledgements import acknowledge_network_isolation, acknowledge_open_egress
 from ._deployment import render_deployment
 from ._permissions import (
     Environment,
@@ -539,6 +540,7 @@ class MultiContainerEndpoint(_EndpointBase):
             )
             model, model_name = namer.create(_naming.MODEL, f"Model{suffix}", properties)
             model.node.add_dependency(policy)
+            acknowledge_network_isolation(model, isolated=enable_network_isolation)
             self._variants[definition.name] = EndpointVariant(
                 self, definition, model, model_name, suffix
             )
@@ -811,6 +813,7 @@ class MultiContainerEndpoint(_EndpointBase):
         groups = list(security_groups or ())
         if not groups:
             groups.append(ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc))
+            acknowledge_open_egress(groups[0])
         self._connections = ec2.Connections(security_groups=groups)
         return Network(
             subnet_ids=tuple(subnet_ids),
