@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The compliance scanners live apart (checkov's dependency tree is large): make compliance only.
+COMPLIANCE_VENV := .venv-compliance
+COMPLIANCE_PY := $(COMPLIANCE_VENV)/bin/python
+COMPLIANCE_STAMP := $(COMPLIANCE_VENV)/.installed
 CDK := node_modules/.bin/cdk
 STACK := MceSampleStack
 
@@ -11,12 +15,17 @@ STACK := MceSampleStack
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: synth test test-deep lint docs package-check bench bench-smoke clean
+.PHONY: synth test test-deep lint docs package-check bench bench-smoke compliance clean
 
 $(PY_STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(COMPLIANCE_STAMP): compliance/requirements.txt
+	$(PYTHON) -m venv $(COMPLIANCE_VENV)
+	$(COMPLIANCE_PY) -m pip install --quiet --disable-pip-version-check -r compliance/requirements.txt
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -65,5 +74,12 @@ bench: $(PY_STAMP)
 bench-smoke: $(PY_STAMP)
 	$(PY) -m benchmarks.synth_benchmark --smoke
 
+## compliance: cdk-nag's AwsSolutions, HIPAA, NIST 800-53 R4 and R5 and PCI DSS 3.2.1 packs, the
+## Guard plugin with the AWS Guard Rules Registry (a copy in compliance/) and checkov, offline, on
+## app.py and on an app with every option; prints the compliance table of docs/security.md and
+## fails on a finding that is neither acknowledged with its reason nor the user's choice
+compliance: $(COMPLIANCE_STAMP)
+	$(COMPLIANCE_PY) -m compliance
+
 clean:
-	rm -rf $(VENV) node_modules cdk.out
+	rm -rf $(VENV) $(COMPLIANCE_VENV) node_modules cdk.out

@@ -15,6 +15,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from ._acknowledgements import acknowledge_network_isolation, acknowledge_open_egress
 from ._deployment import render_deployment
 from ._permissions import (
     Environment,
@@ -549,6 +550,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
             )
             # The model is created after its role may read the images and the model data.
             model.node.add_dependency(policy)
+            acknowledge_network_isolation(model, isolated=enable_network_isolation)
             self._variants[definition.name] = EndpointVariant(self, definition, model, suffix)
         self.model = self._variants[first.name].model
         """The model of the (first) variant; `variant(name).model` for each variant's."""
@@ -846,6 +848,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         groups = list(security_groups or ())
         if not groups:
             groups.append(ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc))
+            acknowledge_open_egress(groups[0])
         self._connections = ec2.Connections(security_groups=groups)
         return Network(
             subnet_ids=tuple(subnet_ids),
