@@ -1264,6 +1264,36 @@ def check_source_arguments(spec: EndpointSpec) -> list[Problem]:
     return problems
 
 
+SUBMIT_DIRECTORY = "SAGEMAKER_SUBMIT_DIRECTORY"
+"""Where a SageMaker framework container finds its script-mode code (set by the SageMaker
+Python SDK to an `s3://.../sourcedir.tar.gz`, downloaded with the execution role)."""
+
+
+def check_source_code(spec: EndpointSpec) -> list[Problem]:
+    """`source_code` is a `ModelData` of one archive (not a key prefix), given instead of a
+    `SAGEMAKER_SUBMIT_DIRECTORY` variable, which it sets."""
+    problems = []
+    for index, container in _containers(spec):
+        code = container.source_code
+        if code is None:
+            continue
+        where = f"{container_label(index, container)}.source_code"
+        if not isinstance(code, ModelData):
+            problems.append(Problem(where, f"{shown(code)} is not a ModelData"))
+        elif code.prefix is not None:
+            problems.append(
+                Problem(where, "a key prefix; the code is one archive (sourcedir.tar.gz)")
+            )
+        if isinstance(container.environment, Mapping) and SUBMIT_DIRECTORY in container.environment:
+            problems.append(
+                Problem(
+                    where,
+                    f"sets {SUBMIT_DIRECTORY}, which environment sets too; give one of them",
+                )
+            )
+    return problems
+
+
 def check_model_data_prefixes(spec: EndpointSpec) -> list[Problem]:
     """Uncompressed model data is a key prefix that ends with `/` (`S3Prefix`), and not only
     slashes: CDK writes `from_bucket_prefix(bucket, "/")` as `s3://bucket/`, the bucket
@@ -1421,6 +1451,7 @@ ENDPOINT_RULES: tuple[Rule, ...] = (
     check_rolling_with_variants,
     check_private_registry_needs_a_vpc,
     check_source_arguments,
+    check_source_code,
     check_model_data_prefixes,
     check_data_capture,
     check_data_capture_in_direct_mode,

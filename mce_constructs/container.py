@@ -538,6 +538,11 @@ class ContainerDefinition:
     """The model artifacts. @default none (the image carries its model)"""
     environment: Mapping[str, str] = field(default_factory=dict)
     """Environment variables of the container. @default no variables"""
+    source_code: ModelData | None = None
+    """The script-mode code archive (`sourcedir.tar.gz`) that a SageMaker framework container
+    (scikit-learn, XGBoost, ...) downloads at start-up with the execution role: sets
+    `SAGEMAKER_SUBMIT_DIRECTORY` to its S3 URL and lets the role read it. (An `s3://` URL set in
+    `environment` as `SAGEMAKER_SUBMIT_DIRECTORY` is readable by the role too.) @default none"""
 
     def __post_init__(self) -> None:
         # A plain string is a registry URI, converted once. Values of a wrong type are kept as

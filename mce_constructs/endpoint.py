@@ -27,6 +27,7 @@ from ._permissions import (
 from ._role import allow_role_in_other_accounts, attach_execution_policy, create_execution_role
 from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
 from ._validation import (
+    SUBMIT_DIRECTORY,
     EndpointSpec,
     check_container_hostname,
     check_container_in_variants,
@@ -40,7 +41,7 @@ from ._validation import (
     validate,
     variants_with_container,
 )
-from .container import ContainerDefinition, InvocationMode, SourceResource
+from .container import ContainerDefinition, InvocationMode, ModelData, SourceResource
 from .deployment import DeploymentConfig
 from .errors import MceValidationError, Problem
 from .instance_type import InstanceType
@@ -820,6 +821,14 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
                 if model_data.access is not None:
                     bound.model_data.append(model_data.access)
                 bound.sources.extend(model_data.sources)
+            environment = dict(container.environment)
+            code = _source_code(container, environment)
+            if code is not None:
+                bound_code = code._bind(self, f"SourceCode{index}{suffix}")
+                environment[SUBMIT_DIRECTORY] = bound_code.url
+                if bound_code.access is not None:
+                    bound.model_data.append(bound_code.access)
+                bound.sources.extend(bound_code.sources)
             bound.definitions.append(
                 sagemaker.CfnModel.ContainerDefinitionProperty(
                     image=image.uri,
@@ -827,7 +836,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
                     container_hostname=container.container_hostname,
                     model_data_url=model_data_url,
                     model_data_source=model_data_source,
-                    environment=dict(container.environment) or None,
+                    environment=environment or None,
                 )
             )
         return bound
@@ -959,6 +968,19 @@ def _as_configured(hostname: str, hostnames: Sequence[str]) -> str:
         if known.lower() == hostname.lower():
             return known
     return hostname
+
+
+def _source_code(
+    container: ContainerDefinition, environment: Mapping[str, str]
+) -> ModelData | None:
+    """The script-mode code a container downloads at start-up: its `source_code`, or an `s3://`
+    URL literally set as `SAGEMAKER_SUBMIT_DIRECTORY` (read like model data)."""
+    if container.source_code is not None:
+        return container.source_code
+    submitted = environment.get(SUBMIT_DIRECTORY)
+    if isinstance(submitted, str) and submitted.startswith("s3://"):
+        return ModelData.from_uri(submitted)
+    return None
 
 
 def _prefix_source(uri: str) -> sagemaker.CfnModel.ModelDataSourceProperty:

@@ -472,6 +472,29 @@ EXAMPLES: list[tuple[dict[str, Any], str]] = [
         {"data_capture": capture_to(csv_content_types=[f"text/csv{index}" for index in range(11)])},
         "data_capture.csv_content_types: 11 content types given; at most 10",
     ),
+    (
+        {
+            "containers": (
+                ContainerDefinition(
+                    image=IMAGE,
+                    source_code=ModelData.from_uri("s3://code/sourcedir.tar.gz"),
+                    environment={"SAGEMAKER_SUBMIT_DIRECTORY": "s3://other/sourcedir.tar.gz"},
+                ),
+            )
+        },
+        "containers[0].source_code: sets SAGEMAKER_SUBMIT_DIRECTORY, which environment sets too; "
+        "give one of them",
+    ),
+    (
+        {
+            "containers": (
+                ContainerDefinition(
+                    image=IMAGE, source_code=ModelData.from_s3_prefix("s3://code/fraud/")
+                ),
+            )
+        },
+        "containers[0].source_code: a key prefix; the code is one archive (sourcedir.tar.gz)",
+    ),
 ]
 
 # One warning per rule that warns: (settings, warning id, line). docs/refusals.md lists them.
@@ -1619,12 +1642,14 @@ def test_a_container_definition_keeps_values_of_a_wrong_type() -> None:
         container_hostname=cast(Any, 5),
         model_data=cast(Any, "s3://models/m.tar.gz"),
         environment=cast(Any, None),
+        source_code=cast(Any, 7),
     )
     assert vars(definition) == {
         "image": 123,
         "container_hostname": 5,
         "model_data": "s3://models/m.tar.gz",
         "environment": None,
+        "source_code": 7,
     }
 
 
