@@ -1,5 +1,6 @@
 """mce_constructs: an AWS CDK construct for SageMaker multi-container endpoints."""
 
+from .checks import SageMakerEndpointChecks
 from .container import (
     ContainerDefinition,
     ContainerImage,
@@ -31,6 +32,7 @@ __all__ = [
     "MultiContainerEndpoint",
     "Problem",
     "RoutingStrategy",
+    "SageMakerEndpointChecks",
     "ScalableInstanceCount",
     "TrafficRouting",
     "VariantDefinition",
