@@ -29,6 +29,9 @@ ROLE_ARN = "arn:aws:iam::123456789012:role/mce-execution"
 STAND_INS = {
     # Intrinsic functions in a template, replaced by what they resolve to at deploy time.
     "ExecutionRoleArn": ROLE_ARN,
+    # An image of an ECR repository or asset of the stack's account (`ContainerImage.from_asset`,
+    # `from_ecr_repository`): its URI names the account that deploys the stack.
+    "Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/inference-image:1",
     "SecurityGroupIds": "sg-0123456789abcdef0",
     "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     "ModelDataUrl": "s3://cdk-hnb659fds-assets-123456789012-us-east-1/0123abcd.tar.gz",
