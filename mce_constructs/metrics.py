@@ -7,7 +7,7 @@ nothing, and a dashboard widget names the region.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict, Unpack
+from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
 
 import aws_cdk as cdk
 
@@ -73,10 +73,11 @@ def endpoint_metric(
     )
 
 
-class EndpointMetrics:
-    """The metric helpers of an endpoint (created here or imported), for one variant.
+class EndpointMetrics(Protocol):
+    """The metric helpers of an endpoint (created here or imported), for one variant: the
+    interface that `IMultiContainerEndpoint` inherits, with its one implementation.
 
-    A class that mixes this in says in `_metric_target` what its metrics are about: the
+    A class that subclasses it says in `_metric_target` what its metrics are about: the
     endpoint, the variant and the container, which it checks is one of its own.
     """
 
@@ -229,4 +230,13 @@ class EndpointMetrics:
         """What a metric is about: the endpoint resource (its account and region), its name,
         the variant, and the container's hostname as configured (checked to be one of the
         variant's; None for a metric of the whole variant)."""
-        raise NotImplementedError
+        ...
+
+
+class _ResourceWithMetricsMeta(type(cdk.Resource), type(EndpointMetrics)):  # type: ignore[misc]
+    """The metaclass of a `cdk.Resource` that subclasses a protocol: jsii's and the protocol's
+    together (Python asks for one that derives from both)."""
+
+
+class ResourceWithMetrics(cdk.Resource, EndpointMetrics, metaclass=_ResourceWithMetricsMeta):
+    """A `cdk.Resource` with the metric helpers (an endpoint, created here or imported)."""

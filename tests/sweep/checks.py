@@ -151,6 +151,8 @@ def check_refusal(
     unless `tolerated`)."""
     lines = problem_lines(error)
     assert str(error).startswith(PATH), f"the error does not start with {PATH!r}:\n{error}"
+    # Every value is shown through one formatter: an object by its type, never its address.
+    assert " at 0x" not in str(error), f"a message shows a memory address:\n{error}"
     missing = [
         str(where)
         for where in expected
