@@ -9,6 +9,10 @@ NODE_STAMP := node_modules/.installed
 BENCH_VENV := .venv-bench
 BENCH_PY := $(BENCH_VENV)/bin/python
 BENCH_STAMP := $(BENCH_VENV)/.installed
+# The compliance scanners live apart (checkov's dependency tree is large): make compliance only.
+COMPLIANCE_VENV := .venv-compliance
+COMPLIANCE_PY := $(COMPLIANCE_VENV)/bin/python
+COMPLIANCE_STAMP := $(COMPLIANCE_VENV)/.installed
 CDK := node_modules/.bin/cdk
 STACK := MceSampleStack
 
@@ -16,7 +20,7 @@ STACK := MceSampleStack
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: synth test test-deep lint docs package-check bench bench-smoke clean
+.PHONY: synth test test-deep lint docs package-check bench bench-smoke compliance clean
 
 $(PY_STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +33,11 @@ $(BENCH_STAMP): pyproject.toml requirements-dev.txt benchmarks/requirements.txt
 	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check \
 		-r requirements-dev.txt -r benchmarks/requirements.txt
 	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(COMPLIANCE_STAMP): compliance/requirements.txt
+	$(PYTHON) -m venv $(COMPLIANCE_VENV)
+	$(COMPLIANCE_PY) -m pip install --quiet --disable-pip-version-check -r compliance/requirements.txt
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -78,5 +87,12 @@ bench-smoke: $(PY_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider benchmarks
 	$(PY) -m benchmarks.synth_benchmark --smoke
 
+## compliance: cdk-nag's AwsSolutions, HIPAA, NIST 800-53 R4 and R5 and PCI DSS 3.2.1 packs, the
+## Guard plugin with the AWS Guard Rules Registry (a copy in compliance/) and checkov, offline, on
+## app.py and on an app with every option; prints the compliance table of docs/security.md and
+## fails on a finding that is neither acknowledged with its reason nor the user's choice
+compliance: $(COMPLIANCE_STAMP)
+	$(COMPLIANCE_PY) -m compliance
+
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) node_modules cdk.out
+	rm -rf $(VENV) $(BENCH_VENV) $(COMPLIANCE_VENV) node_modules cdk.out

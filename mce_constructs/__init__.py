@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from .checks import SageMakerEndpointChecks
 from .container import ContainerDefinition, InvocationMode
 from .data_capture import DataCapture
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
@@ -31,6 +32,7 @@ __all__ = [
     "MultiContainerEndpoint",
     "Problem",
     "RoutingStrategy",
+    "SageMakerEndpointChecks",
     "ScalableInstanceCount",
     "TrafficRouting",
     "VariantDefinition",

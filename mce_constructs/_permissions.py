@@ -2,7 +2,8 @@
 
 Every statement names the exact resources it needs. A few resources cannot be named exactly:
 such a statement carries the reason, and the construct acknowledges exactly that cdk-nag
-finding with it (see `acknowledgements`). docs/security.md lists the same table.
+finding with it (see `acknowledgements`), and Guard's for a resource `*` (see
+`any_resource_reason`). docs/security.md lists the same table.
 """
 
 from __future__ import annotations
@@ -445,3 +446,21 @@ def acknowledgements(
                 if statement.wildcard_reason not in found:
                     found.append(statement.wildcard_reason)
     return {finding: " ".join(texts) for finding, texts in reasons.items()}
+
+
+def any_resource_reason(statements: Sequence[Statement]) -> str | None:
+    """Why the statements whose resource is `*` cannot be narrowed: their reasons, joined.
+
+    Guard's `IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE` judges a policy as a whole, so one
+    acknowledgement covers them all. None when no statement has `*`, or when one of them has
+    no reason (then nothing is acknowledged: the finding shows).
+    """
+    reasons: list[str] = []
+    for statement in statements:
+        if "*" not in statement.resources:
+            continue
+        if statement.wildcard_reason is None:
+            return None
+        if statement.wildcard_reason not in reasons:
+            reasons.append(statement.wildcard_reason)
+    return " ".join(reasons) or None

@@ -9,9 +9,9 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ._acknowledgements import execution_policy_acknowledgements, record
 from ._permissions import (
     Statement,
-    acknowledgements,
     flatten_reference,
     without_repeated_resources,
 )
@@ -33,12 +33,6 @@ def create_execution_role(scope: Construct, id: str) -> iam.Role:
         # A name only when a repository or bucket of another account must name the role.
         role_name=_generate_if_needed(),
     )
-
-
-@functools.cache
-def _acknowledged_rules_key() -> str:
-    """The metadata key of acknowledged validation findings, read once per process."""
-    return cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
 
 
 @functools.cache
@@ -84,8 +78,8 @@ def attach_execution_policy(
 ) -> iam.Policy:
     """Attach `statements` to `role` as a policy of the endpoint's own.
 
-    The policy is separate from the role's default policy so that its cdk-nag
-    acknowledgements cover only these statements, never one a user adds to the role.
+    The policy is separate from the role's default policy so that its acknowledgements
+    (cdk-nag, Guard) cover only these statements, never one a user adds to the role.
     An immutable or another account's role attaches nothing: the policy is then not
     synthesized, and the role is used as it is.
     """
@@ -105,12 +99,9 @@ def attach_execution_policy(
         document=iam.PolicyDocument.from_json(document),
         roles=None if unattached else [role],
     )
-    found = acknowledgements(statements, spelling)
-    if found:
-        # What `cdk.Validations.of(policy).acknowledge(...)` records, in one entry: that call
-        # also captures a stack trace for each finding (a third of a millisecond per endpoint
-        # at every synth); the validation report reads the entry alike (tests/test_cdk_nag.py).
-        policy.node.add_metadata(_acknowledged_rules_key(), found)
+    # The findings IAM cannot avoid, each with its reason, in the form each scanner reads
+    # (tests/test_cdk_nag.py, tests/test_acknowledgements.py).
+    record(policy, execution_policy_acknowledgements(statements, spelling))
     return policy
 
 

@@ -22,6 +22,7 @@ from .rules.location import Location
 from .rules.values import UNKNOWN, shown
 
 __all__ = [
+    "SUBMIT_DIRECTORY",
     "BoundContainer",
     "ContainerDefinition",
     "ContainerImage",
@@ -32,6 +33,11 @@ __all__ = [
     "check_containers",
     "container_settings",
 ]
+
+
+SUBMIT_DIRECTORY = "SAGEMAKER_SUBMIT_DIRECTORY"
+"""Where a SageMaker framework container finds its script-mode code (set by the SageMaker
+Python SDK to an `s3://.../sourcedir.tar.gz`, downloaded with the execution role)."""
 
 
 class InvocationMode(enum.Enum):
@@ -56,6 +62,11 @@ class ContainerDefinition:
     """The model artifacts. @default none (the image carries its model)"""
     environment: Mapping[str, str] = field(default_factory=dict)
     """Environment variables of the container. @default no variables"""
+    source_code: ModelData | None = None
+    """The script-mode code archive (`sourcedir.tar.gz`) that a SageMaker framework container
+    (scikit-learn, XGBoost, ...) downloads at start-up with the execution role: sets
+    `SAGEMAKER_SUBMIT_DIRECTORY` to its S3 URL and lets the role read it. (An `s3://` URL set in
+    `environment` as `SAGEMAKER_SUBMIT_DIRECTORY` is readable by the role too.) @default none"""
 
     def __post_init__(self) -> None:
         # A plain string is a registry URI, converted once. Values of a wrong type are kept as
@@ -119,6 +130,25 @@ def _definition_problems(definition: ContainerDefinition, where: Location) -> li
         where.field("Environment"),
         lambda at, _key: environment_key_problem(at),
     )
+    return problems + _source_code_problems(definition, where.field("source_code"))
+
+
+def _source_code_problems(definition: ContainerDefinition, where: Location) -> list[Problem]:
+    """`source_code` is a `ModelData` of one archive (not a key prefix), given instead of a
+    `SAGEMAKER_SUBMIT_DIRECTORY` variable, which it sets."""
+    code = definition.source_code
+    if code is None:
+        return []
+    problems = []
+    if not isinstance(code, ModelData):
+        problems.append(where.problem(f"{shown(code)} is not a ModelData"))
+    elif code.uncompressed:
+        problems.append(where.problem("a key prefix; the code is one archive (sourcedir.tar.gz)"))
+    environment = definition.environment
+    if isinstance(environment, Mapping) and SUBMIT_DIRECTORY in environment:
+        problems.append(
+            where.problem(f"sets {SUBMIT_DIRECTORY}, which environment sets too; give one of them")
+        )
     return problems
 
 
@@ -143,24 +173,46 @@ def check_containers(containers: object, where: Location) -> list[Problem]:
 @dataclass(frozen=True)
 class BoundContainer:
     """A container bound to an endpoint: the model's `ContainerDefinition` property, and its
-    image and model data as bound (what the execution role needs of them)."""
+    image, model data and script-mode code as bound (what the execution role needs of them)."""
 
     definition: sagemaker.CfnModel.ContainerDefinitionProperty
     image: BoundImage
     model_data: BoundModelData | None
+    source_code: BoundModelData | None
+
+    @property
+    def read(self) -> tuple[BoundModelData, ...]:
+        """The model data and the code that the role reads."""
+        return tuple(data for data in (self.model_data, self.source_code) if data is not None)
+
+
+def _source_code(definition: ContainerDefinition) -> ModelData | None:
+    """The script-mode code a container downloads at start-up: its `source_code`, or an `s3://`
+    URL literally set as `SAGEMAKER_SUBMIT_DIRECTORY` (read like model data)."""
+    if definition.source_code is not None:
+        return definition.source_code
+    submitted = definition.environment.get(SUBMIT_DIRECTORY)
+    if isinstance(submitted, str) and submitted.startswith("s3://"):
+        return ModelData.from_uri(submitted)
+    return None
 
 
 def bind_container(
     definition: ContainerDefinition, scope: Construct, id_suffix: str
 ) -> BoundContainer:
-    """Bind the image and the model data of `definition` under `scope` (their ids end with
-    `id_suffix`) and render the container."""
+    """Bind the image, the model data and the code of `definition` under `scope` (their ids
+    end with `id_suffix`) and render the container."""
     image = definition.container_image.bind(scope, f"Image{id_suffix}")
     model_data = (
         None
         if definition.model_data is None
         else definition.model_data.bind(scope, f"ModelData{id_suffix}")
     )
+    environment = dict(definition.environment)
+    code = _source_code(definition)
+    bound_code = None if code is None else code.bind(scope, f"SourceCode{id_suffix}")
+    if bound_code is not None and bound_code.model_data_url is not None:
+        environment[SUBMIT_DIRECTORY] = bound_code.model_data_url
     return BoundContainer(
         sagemaker.CfnModel.ContainerDefinitionProperty(
             image=image.uri,
@@ -168,8 +220,9 @@ def bind_container(
             container_hostname=definition.container_hostname,
             model_data_url=None if model_data is None else model_data.model_data_url,
             model_data_source=None if model_data is None else model_data.model_data_source,
-            environment=dict(definition.environment) or None,
+            environment=environment or None,
         ),
         image,
         model_data,
+        bound_code,
     )

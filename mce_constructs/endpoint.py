@@ -21,6 +21,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from ._acknowledgements import acknowledge_network_isolation, acknowledge_open_egress
 from ._permissions import Environment, Network, execution_statements, rollback_alarm_statements
 from ._role import allow_role_in_other_accounts, attach_execution_policy, create_execution_role
 from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
@@ -29,7 +30,14 @@ from .data_capture import BoundCapture, DataCapture
 from .deployment import DeploymentConfig
 from .errors import MceValidationError, Problem, report
 from .instance_type import InstanceType
-from .metrics import EndpointMetrics, ResourceWithMetrics
+from .metrics import (
+    EndpointMetric,
+    EndpointMetrics,
+    M,
+    ResourceWithMetrics,
+    across_variants,
+    only_variant,
+)
 from .rules import arguments
 from .rules.containers import check_model
 from .rules.data_capture import check_data_capture, check_data_capture_in_direct_mode
@@ -51,6 +59,7 @@ from .rules.tags import check_tags
 from .rules.values import shown
 from .rules.variants import check_variant, check_variants
 from .variants import (
+    DEFAULT_VARIANT_NAME,
     EndpointVariant,
     RoutingStrategy,
     VariantDefinition,
@@ -73,14 +82,13 @@ if TYPE_CHECKING:
 
     from .scaling import ScalableInstanceCount
 
-DEFAULT_VARIANT_NAME = "AllTraffic"
 HOSTNAME_CONDITION_KEY = "sagemaker:TargetContainerHostname"
 INVOKE_ACTION = "sagemaker:InvokeEndpoint"
 _ROLE_ID = "Role"
 """The child id of the execution role the endpoint creates."""
 
 
-class IMultiContainerEndpoint(cdk.IResource, EndpointMetrics, Protocol):
+class IMultiContainerEndpoint(cdk.IResource, EndpointMetrics[EndpointMetric], Protocol):
     """A multi-container endpoint, created here (`MultiContainerEndpoint`) or imported
     (`MultiContainerEndpoint.from_endpoint_name` / `from_endpoint_arn`): grant invoke on it
     and read its metrics (`EndpointMetrics`), in its own account and region."""
@@ -108,7 +116,7 @@ class IMultiContainerEndpoint(cdk.IResource, EndpointMetrics, Protocol):
         ...
 
 
-class _EndpointBase(ResourceWithMetrics):
+class _EndpointBase(ResourceWithMetrics[M]):
     """What every multi-container endpoint offers, deployed by this app or imported: invoke
     grants and CloudWatch metrics. One implementation serves both."""
 
@@ -167,22 +175,24 @@ class _EndpointBase(ResourceWithMetrics):
             )
         return grant
 
+    def _metric_scope(self) -> tuple[cdk.IResource, str, Sequence[str]]:
+        return self, self.endpoint_name, (self.variant_name,)
+
     def _metric_target(
-        self, container_hostname: str | None
-    ) -> tuple[cdk.IResource, str, str, str | None]:
-        if container_hostname is None:
-            return self, self.endpoint_name, self.variant_name, None
+        self, container_hostname: str, *, serial_too: bool
+    ) -> tuple[cdk.IResource, str, str, str]:
         hostname, variant_name = self._locate_container(
-            container_hostname, "metric", one_variant=True
+            container_hostname, "metric", one_variant=True, serial_too=serial_too
         )
         return self, self.endpoint_name, variant_name, hostname
 
     def _locate_container(
-        self, hostname: str, method: str, *, one_variant: bool
+        self, hostname: str, method: str, *, one_variant: bool, serial_too: bool = False
     ) -> tuple[str, str]:
         """The container `hostname` names (its hostname as configured) and its variant;
-        refused when it names none of this endpoint's containers (with `one_variant`, when it
-        does not name a container of exactly one variant)."""
+        refused when it names none of this endpoint's Direct-mode containers (of any mode with
+        `serial_too`; with `one_variant`, when it does not name a container of exactly one
+        variant)."""
         direct = None if self.mode is None else self.mode is InvocationMode.DIRECT
         report(
             self,
@@ -191,12 +201,13 @@ class _EndpointBase(ResourceWithMetrics):
                 ROOT.field(method).field("container_hostname"),
                 direct=direct,
                 hostnames=self._container_hostnames,
+                serial_too=serial_too,
             ),
         )
         return as_configured(hostname, self._container_hostnames or ()), self.variant_name
 
 
-class _ImportedEndpoint(_EndpointBase):
+class _ImportedEndpoint(_EndpointBase["cloudwatch.Metric"]):
     """An endpoint deployed elsewhere, known by name and ARN (its account and region are
     those of the ARN)."""
 
@@ -218,6 +229,11 @@ class _ImportedEndpoint(_EndpointBase):
             None if container_hostnames is None else tuple(container_hostnames)
         )
 
+    def _combine(
+        self, owner: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
+    ) -> cloudwatch.Metric:
+        return only_variant(metrics)
+
 
 @dataclass(frozen=True)
 class _Subnets:
@@ -227,7 +243,7 @@ class _Subnets:
     error: str | None = None
 
 
-class MultiContainerEndpoint(_EndpointBase):
+class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
     """A SageMaker multi-container endpoint: one model with up to 15 containers, invoked as a
     Serial inference pipeline or Directly by container hostname, its endpoint config and the
     endpoint.
@@ -364,19 +380,22 @@ class MultiContainerEndpoint(_EndpointBase):
         models = self._create_models(definitions, bound, network, enable_network_isolation)
         self._create_endpoint_config(definitions, models, kms_key, capture)
         self._create_endpoint(endpoint_name, deployment)
-        self._variants = {
-            definition.name: EndpointVariant(
-                self,
-                definition,
-                model,
-                suffix,
-                endpoint=self.endpoint,
-                endpoint_name=self.endpoint_name,
-                captures_data=data_capture is not None,
-                fixed_endpoint_name=endpoint_name is not None,
+        created: list[EndpointVariant] = []
+        for definition, model, suffix in zip(definitions, models, self._suffixes, strict=True):
+            created.append(
+                EndpointVariant(
+                    self,
+                    definition,
+                    model,
+                    suffix,
+                    endpoint=self.endpoint,
+                    endpoint_name=self.endpoint_name,
+                    siblings=created,
+                    captures_data=data_capture is not None,
+                    fixed_endpoint_name=endpoint_name is not None,
+                )
             )
-            for definition, model, suffix in zip(definitions, models, self._suffixes, strict=True)
-        }
+        self._variants = {variant.variant_name: variant for variant in created}
         for key, value in (tags or {}).items():
             cdk.Tags.of(self).add(key, value)
 
@@ -414,7 +433,7 @@ class MultiContainerEndpoint(_EndpointBase):
         need), and the statements the app's repositories and buckets in other accounts need."""
         containers = [container for variant in bound for container in variant]
         images = [container.image for container in containers]
-        model_data = [c.model_data for c in containers if c.model_data is not None]
+        model_data = [data for container in containers for data in container.read]
         statements = execution_statements(
             environment,
             endpoint_name=self._given_name,
@@ -465,6 +484,7 @@ class MultiContainerEndpoint(_EndpointBase):
                 enable_network_isolation=enable_network_isolation,
             )
             model.node.add_dependency(self._execution_policy)
+            acknowledge_network_isolation(model, isolated=enable_network_isolation)
             models.append(model)
         self.model = models[0]
         """The model of the (first) variant; `variant(name).model` for each variant's."""
@@ -601,11 +621,21 @@ class MultiContainerEndpoint(_EndpointBase):
             min_capacity=min_capacity, max_capacity=max_capacity
         )
 
+    def _metric_scope(self) -> tuple[cdk.IResource, str, Sequence[str]]:
+        return self, self.endpoint_name, tuple(self._variants)
+
+    def _combine(
+        self, owner: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
+    ) -> EndpointMetric:
+        return across_variants(owner, metrics, what)
+
     def _locate_container(
-        self, hostname: str, method: str, *, one_variant: bool
+        self, hostname: str, method: str, *, one_variant: bool, serial_too: bool = False
     ) -> tuple[str, str]:
         if len(self._variants) == 1:
-            return super()._locate_container(hostname, method, one_variant=one_variant)
+            return super()._locate_container(
+                hostname, method, one_variant=one_variant, serial_too=serial_too
+            )
         variants = [
             VariantContainers(
                 variant.variant_name,
@@ -618,11 +648,14 @@ class MultiContainerEndpoint(_EndpointBase):
         report(
             self,
             check_container_in_variants(
-                hostname, where, variants=variants, one_variant=one_variant
+                hostname, where, variants=variants, one_variant=one_variant, serial_too=serial_too
             ),
         )
-        owners = variants_with_container(hostname, variants)
-        return hostname, owners[0].name if owners else self.variant_name
+        named = [variant for variant in variants if serial_too or variant.direct]
+        owners = variants_with_container(hostname, named)
+        if not owners:  # a token: no variant is known to have it
+            return hostname, self.variant_name
+        return as_configured(hostname, owners[0].hostnames), owners[0].name
 
     @staticmethod
     def from_endpoint_name(
@@ -697,6 +730,7 @@ class MultiContainerEndpoint(_EndpointBase):
         groups = list(security_groups or ())
         if not groups:
             groups.append(ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc))
+            acknowledge_open_egress(groups[0])
         self._connections = ec2.Connections(security_groups=groups)
         return Network(
             subnet_ids=tuple(subnet_ids),

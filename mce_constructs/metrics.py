@@ -7,11 +7,15 @@ nothing, and a dashboard widget names the region.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, TypeAlias, TypedDict, TypeVar, Unpack
 
 import aws_cdk as cdk
 
 from ._tokens import is_unresolved
+from .errors import MceValidationError
+from .rules.location import ROOT
+from .rules.values import shown
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
@@ -21,17 +25,30 @@ INVOCATION_NAMESPACE = "AWS/SageMaker"
 """Invocations, errors and latencies, per variant and (Direct mode) per container."""
 INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
 """The instances' utilization metrics, which SageMaker publishes with the execution role."""
+SERIAL_CONTAINER_METRICS = frozenset({"ContainerLatency"})
+"""Per-container metrics of a Serial pipeline: "The ContainerLatency metric appears only for
+inferences pipelines" (Developer Guide, inference-pipeline-logs-metrics); the others are
+documented per container for Direct mode only (multi-container-metrics)."""
+ADDITIVE_STATISTICS = frozenset({"Sum", "SampleCount"})
+"""Statistics whose values over several variants add up to the endpoint's."""
 
 
 class MetricOptions(TypedDict, total=False):
-    """Options of every metric helper (as in `cloudwatch.MetricOptions`)."""
+    """Options of every metric helper: those of `cloudwatch.MetricOptions`. `dimensions_map`
+    adds dimensions to the metric's own (or replaces one of them)."""
 
-    period: cdk.Duration
-    statistic: str
-    label: str
-    color: str
     account: str
+    color: str
+    dimensions_map: Mapping[str, str]
+    id: str
+    label: str
+    period: cdk.Duration
     region: str
+    stack_account: str
+    stack_region: str
+    statistic: str
+    unit: cloudwatch.Unit
+    visible: bool
 
 
 def metric_dimensions(
@@ -60,82 +77,163 @@ def endpoint_metric(
 
     env = endpoint.env
     account, region = env.account, env.region
-    return cloudwatch.Metric(
-        namespace=namespace,
-        metric_name=metric_name,
-        dimensions_map=dimensions,
-        statistic=options.get("statistic", default_statistic),
-        period=options.get("period"),
-        label=options.get("label"),
-        color=options.get("color"),
-        account=options.get("account", None if is_unresolved(account) else account),
-        region=options.get("region", None if is_unresolved(region) else region),
+    settings: MetricOptions = {"statistic": default_statistic}
+    if not is_unresolved(account):
+        settings["account"] = account
+    if not is_unresolved(region):
+        settings["region"] = region
+    settings.update(options)
+    settings["dimensions_map"] = {**dimensions, **options.get("dimensions_map", {})}
+    return cloudwatch.Metric(namespace=namespace, metric_name=metric_name, **settings)
+
+
+def only_variant(metrics: Mapping[str, cloudwatch.Metric]) -> cloudwatch.Metric:
+    """The metric of the one variant a variant or an imported endpoint is about."""
+    (metric,) = metrics.values()
+    return metric
+
+
+def across_variants(
+    endpoint: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
+) -> cloudwatch.Metric | cloudwatch.MathExpression:
+    """One metric of the endpoint from the same metric of each of its variants (by variant
+    name): the metric itself for one variant; for several, their sum (a `MathExpression`)
+    when the statistic adds up, else refused with a pointer to `variant(name)`."""
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    if len(metrics) == 1:
+        return only_variant(metrics)
+    first = next(iter(metrics.values()))
+    if first.statistic not in ADDITIVE_STATISTICS:
+        names = ", ".join(shown(name) for name in metrics)
+        raise MceValidationError(
+            endpoint.node.path,
+            [
+                ROOT.field(what).problem(
+                    f"the {first.statistic} of {first.metric_name} of variants {names} does "
+                    "not add up to the endpoint's; read each variant's with "
+                    f"endpoint.variant(name).{what}(...)",
+                )
+            ],
+        )
+    ids = [f"variant{index}" for index in range(len(metrics))]
+    return cloudwatch.MathExpression(
+        expression=" + ".join(ids),
+        using_metrics=dict(zip(ids, metrics.values(), strict=True)),
+        label=first.label or f"{first.metric_name} ({first.statistic}, every variant)",
+        period=first.period,
+        color=first.color,
     )
 
 
-class EndpointMetrics(Protocol):
-    """The metric helpers of an endpoint (created here or imported), for one variant: the
+EndpointMetric: TypeAlias = "cloudwatch.Metric | cloudwatch.MathExpression"
+"""A metric of an endpoint: a `MathExpression` when it adds up several variants."""
+M = TypeVar("M", "cloudwatch.Metric", EndpointMetric, covariant=True)  # noqa: PLC0105
+"""What the helpers of a whole endpoint or variant return: a `cloudwatch.Metric` for one
+variant (a variant, an imported endpoint), `EndpointMetric` for an endpoint that may have
+several."""
+
+
+class EndpointMetrics(Protocol[M]):
+    """The metric helpers of an endpoint (created here or imported) and of a variant: the
     interface that `IMultiContainerEndpoint` inherits, with its one implementation.
 
-    A class that subclasses it says in `_metric_target` what its metrics are about: the
-    endpoint, the variant and the container, which it checks is one of its own.
+    A class that subclasses it says what its metrics are about: `_metric_scope` (the endpoint
+    and its variants) and `_combine` for the metrics of the whole endpoint or variant,
+    `_metric_target` for one container, which it checks is one of its own.
     """
 
-    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> M:
         """Any `AWS/SageMaker` metric of this endpoint's variant. @default statistic Average"""
-        return self._metric(INVOCATION_NAMESPACE, metric_name, None, "Average", options)
+        return self._metric(INVOCATION_NAMESPACE, metric_name, "Average", options, "metric")
 
-    def metric_invocations(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_invocations(self, **options: Unpack[MetricOptions]) -> M:
         """Requests sent to the endpoint. @default statistic Sum"""
-        return self._metric(INVOCATION_NAMESPACE, "Invocations", None, "Sum", options)
+        return self._metric(
+            INVOCATION_NAMESPACE, "Invocations", "Sum", options, "metric_invocations"
+        )
 
-    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> M:
         """Requests the model answered with a 4xx status. @default statistic Sum"""
-        return self._metric(INVOCATION_NAMESPACE, "Invocation4XXErrors", None, "Sum", options)
+        return self._metric(
+            INVOCATION_NAMESPACE,
+            "Invocation4XXErrors",
+            "Sum",
+            options,
+            "metric_invocation_4xx_errors",
+        )
 
-    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> M:
         """Requests the model answered with a 5xx status. @default statistic Sum"""
-        return self._metric(INVOCATION_NAMESPACE, "Invocation5XXErrors", None, "Sum", options)
+        return self._metric(
+            INVOCATION_NAMESPACE,
+            "Invocation5XXErrors",
+            "Sum",
+            options,
+            "metric_invocation_5xx_errors",
+        )
 
-    def metric_invocations_per_instance(
-        self, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
+    def metric_invocations_per_instance(self, **options: Unpack[MetricOptions]) -> M:
         """Requests per instance (what `scale_on_invocations` tracks). @default statistic Sum"""
-        return self._metric(INVOCATION_NAMESPACE, "InvocationsPerInstance", None, "Sum", options)
+        return self._metric(
+            INVOCATION_NAMESPACE,
+            "InvocationsPerInstance",
+            "Sum",
+            options,
+            "metric_invocations_per_instance",
+        )
 
-    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> M:
         """Time the containers took to answer, in microseconds. @default statistic Average"""
-        return self._metric(INVOCATION_NAMESPACE, "ModelLatency", None, "Average", options)
+        return self._metric(
+            INVOCATION_NAMESPACE, "ModelLatency", "Average", options, "metric_model_latency"
+        )
 
-    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> M:
         """Time SageMaker added to each request, in microseconds. @default statistic Average"""
-        return self._metric(INVOCATION_NAMESPACE, "OverheadLatency", None, "Average", options)
+        return self._metric(
+            INVOCATION_NAMESPACE, "OverheadLatency", "Average", options, "metric_overhead_latency"
+        )
 
-    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> M:
         """CPU use of the instances, in percent of one core. @default statistic Average"""
-        return self._metric(INSTANCE_NAMESPACE, "CPUUtilization", None, "Average", options)
+        return self._metric(
+            INSTANCE_NAMESPACE, "CPUUtilization", "Average", options, "metric_cpu_utilization"
+        )
 
-    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> M:
         """Memory use of the instances, in percent. @default statistic Average"""
-        return self._metric(INSTANCE_NAMESPACE, "MemoryUtilization", None, "Average", options)
+        return self._metric(
+            INSTANCE_NAMESPACE, "MemoryUtilization", "Average", options, "metric_memory_utilization"
+        )
 
-    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> M:
         """Disk use of the instances, in percent. @default statistic Average"""
-        return self._metric(INSTANCE_NAMESPACE, "DiskUtilization", None, "Average", options)
+        return self._metric(
+            INSTANCE_NAMESPACE, "DiskUtilization", "Average", options, "metric_disk_utilization"
+        )
 
-    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> M:
         """GPU use of the instances (GPU instance types), in percent of one GPU.
 
         @default statistic Average
         """
-        return self._metric(INSTANCE_NAMESPACE, "GPUUtilization", None, "Average", options)
+        return self._metric(
+            INSTANCE_NAMESPACE, "GPUUtilization", "Average", options, "metric_gpu_utilization"
+        )
 
-    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> M:
         """GPU memory use of the instances (GPU instance types), in percent.
 
         @default statistic Average
         """
-        return self._metric(INSTANCE_NAMESPACE, "GPUMemoryUtilization", None, "Average", options)
+        return self._metric(
+            INSTANCE_NAMESPACE,
+            "GPUMemoryUtilization",
+            "Average",
+            options,
+            "metric_gpu_memory_utilization",
+        )
 
     def metric_for_container(
         self, container_hostname: str, metric_name: str, **options: Unpack[MetricOptions]
@@ -144,7 +242,7 @@ class EndpointMetrics(Protocol):
 
         @default statistic Average
         """
-        return self._metric(
+        return self._container_metric(
             INVOCATION_NAMESPACE, metric_name, container_hostname, "Average", options
         )
 
@@ -152,7 +250,9 @@ class EndpointMetrics(Protocol):
         self, container_hostname: str, **options: Unpack[MetricOptions]
     ) -> cloudwatch.Metric:
         """Requests sent to one container (Direct mode). @default statistic Sum"""
-        return self._metric(INVOCATION_NAMESPACE, "Invocations", container_hostname, "Sum", options)
+        return self._container_metric(
+            INVOCATION_NAMESPACE, "Invocations", container_hostname, "Sum", options
+        )
 
     def metric_container_invocation_4xx_errors(
         self, container_hostname: str, **options: Unpack[MetricOptions]
@@ -161,7 +261,7 @@ class EndpointMetrics(Protocol):
 
         @default statistic Sum
         """
-        return self._metric(
+        return self._container_metric(
             INVOCATION_NAMESPACE, "Invocation4XXErrors", container_hostname, "Sum", options
         )
 
@@ -172,18 +272,19 @@ class EndpointMetrics(Protocol):
 
         @default statistic Sum
         """
-        return self._metric(
+        return self._container_metric(
             INVOCATION_NAMESPACE, "Invocation5XXErrors", container_hostname, "Sum", options
         )
 
     def metric_container_latency(
         self, container_hostname: str, **options: Unpack[MetricOptions]
     ) -> cloudwatch.Metric:
-        """Time one container took to answer, in microseconds (Direct mode).
+        """Time one container took to answer, in microseconds (Direct mode, and Serial
+        pipelines whose containers have hostnames).
 
         @default statistic Average
         """
-        return self._metric(
+        return self._container_metric(
             INVOCATION_NAMESPACE, "ContainerLatency", container_hostname, "Average", options
         )
 
@@ -194,7 +295,7 @@ class EndpointMetrics(Protocol):
 
         @default statistic Average
         """
-        return self._metric(
+        return self._container_metric(
             INSTANCE_NAMESPACE, "CPUUtilization", container_hostname, "Average", options
         )
 
@@ -202,7 +303,7 @@ class EndpointMetrics(Protocol):
         self, container_hostname: str, **options: Unpack[MetricOptions]
     ) -> cloudwatch.Metric:
         """Memory use of one container, in percent (Direct mode). @default statistic Average"""
-        return self._metric(
+        return self._container_metric(
             INSTANCE_NAMESPACE, "MemoryUtilization", container_hostname, "Average", options
         )
 
@@ -210,11 +311,36 @@ class EndpointMetrics(Protocol):
         self,
         namespace: str,
         metric_name: str,
-        container_hostname: str | None,
+        default_statistic: str,
+        options: MetricOptions,
+        what: str,
+    ) -> M:
+        owner, endpoint_name, variant_names = self._metric_scope()
+        metrics = {
+            variant_name: endpoint_metric(
+                owner,
+                namespace,
+                metric_name,
+                dimensions=metric_dimensions(endpoint_name, variant_name),
+                default_statistic=default_statistic,
+                options=options,
+            )
+            for variant_name in variant_names
+        }
+        return self._combine(owner, metrics, what)
+
+    def _container_metric(
+        self,
+        namespace: str,
+        metric_name: str,
+        container_hostname: str,
         default_statistic: str,
         options: MetricOptions,
     ) -> cloudwatch.Metric:
-        owner, endpoint_name, variant_name, hostname = self._metric_target(container_hostname)
+        serial_too = namespace == INVOCATION_NAMESPACE and metric_name in SERIAL_CONTAINER_METRICS
+        owner, endpoint_name, variant_name, hostname = self._metric_target(
+            container_hostname, serial_too=serial_too
+        )
         return endpoint_metric(
             owner,
             namespace,
@@ -224,13 +350,29 @@ class EndpointMetrics(Protocol):
             options=options,
         )
 
-    def _metric_target(
-        self, container_hostname: str | None
-    ) -> tuple[cdk.IResource, str, str, str | None]:
-        """What a metric is about: the endpoint resource (its account and region), its name,
-        the variant, and the container's hostname as configured (checked to be one of the
-        variant's; None for a metric of the whole variant)."""
+    def _metric_scope(self) -> tuple[cdk.IResource, str, Sequence[str]]:
+        """What a metric of the whole endpoint (or variant) is about: the endpoint resource (its
+        account and region), its name, and the variants it covers."""
         ...
+
+    def _combine(
+        self, owner: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
+    ) -> M:
+        """The metric of the whole endpoint (or variant) from each variant's (by name)."""
+        ...
+
+    def _metric_target(
+        self, container_hostname: str, *, serial_too: bool
+    ) -> tuple[cdk.IResource, str, str, str]:
+        """What a metric of one container is about: the endpoint resource, its name, the
+        container's variant and its hostname as configured (checked to be one of the
+        endpoint's: in a Direct-mode variant, or with `serial_too` in any variant)."""
+        ...
+
+
+SingleVariantMetrics = EndpointMetrics["cloudwatch.Metric"]
+"""The helpers of one variant (a variant, an imported endpoint): each returns a
+`cloudwatch.Metric`."""
 
 
 class _ResourceWithMetricsMeta(type(cdk.Resource), type(EndpointMetrics)):  # type: ignore[misc]
@@ -238,5 +380,5 @@ class _ResourceWithMetricsMeta(type(cdk.Resource), type(EndpointMetrics)):  # ty
     together (Python asks for one that derives from both)."""
 
 
-class ResourceWithMetrics(cdk.Resource, EndpointMetrics, metaclass=_ResourceWithMetricsMeta):
+class ResourceWithMetrics(cdk.Resource, EndpointMetrics[M], metaclass=_ResourceWithMetricsMeta):
     """A `cdk.Resource` with the metric helpers (an endpoint, created here or imported)."""

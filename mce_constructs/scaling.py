@@ -6,24 +6,27 @@ and policies keep the logical ids and the policy names that earlier versions gav
 the target was the endpoint's child `InstanceCount`), so that upgrading replaces none of them.
 
 With autoscaling on any variant the endpoint keeps the scaled instance counts across
-deployments (`RetainAllVariantProperties`), but still applies the weights and the data capture
-of the new config (`ExcludeRetainedVariantProperties`): without that, a changed weight or
-capture setting would silently do nothing on deploy. SageMaker refuses to change the instance
-type of a variant that has a scaling policy, or to remove it, so a scaled endpoint carries a
-warning that explains the safe procedure (see docs/operations.md, "Autoscaling").
+deployments (`RetainAllVariantProperties`), but still applies the weights of the new config
+(`ExcludeRetainedVariantProperties`): without that, a changed weight would silently do nothing
+on deploy. The retained count is every variant's, so an endpoint that scales some variants but
+not others warns that a changed `initial_instance_count` of the others is not applied.
+SageMaker refuses to change the instance type of a variant that has a scaling policy, or to
+remove it, so a scaled endpoint carries a warning that explains the safe procedure (see
+docs/operations.md, "Autoscaling").
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from .errors import report
 from .rules.arguments import FLAG, check_type
@@ -45,18 +48,31 @@ ROLE_ID = "ScalingRole"
 INSTANCE_TYPE_WARNING_ID = "mce-constructs:scaledInstanceType"
 APPLIED_ON_UPDATE = ("DesiredWeight",)
 """The variant properties (`VariantPropertyType`) that an update of a scaled endpoint takes
-from the new config instead of retaining them; the instance count is retained."""
-CAPTURE_APPLIED_ON_UPDATE = "DataCaptureConfig"
-"""Applied on update too when the endpoint captures data. Only then: the API reference of
-`VariantProperty` says "(Not currently supported.)" of it, while the service model and
-SERVICE_RULES list it, so an endpoint without data capture does not risk it."""
+from the new config instead of retaining them; the instance count is retained. Not
+`DataCaptureConfig`: the API reference (`VariantProperty`) and CloudFormation's page both say
+"(Not currently supported.)" of it, and no source says what listing it does."""
 SCALED_CAPTURE_WARNING_ID = "mce-constructs:scaledDataCapture"
 SCALED_CAPTURE_WARNING = (
-    "Autoscaling and data capture: a changed data capture setting is applied on update through "
-    "ExcludeRetainedVariantProperties DataCaptureConfig, which the SageMaker API reference "
-    "(VariantProperty) marks '(Not currently supported.)'. Check a capture change after "
-    "deploying it (DescribeEndpoint's DataCaptureConfig)."
+    "Autoscaling and data capture: with autoscaling the endpoint is updated with "
+    "RetainAllVariantProperties, and no source says whether a changed data capture setting of "
+    "the new endpoint config is then applied (the one way to ask for it, "
+    "ExcludeRetainedVariantProperties DataCaptureConfig, is marked '(Not currently "
+    "supported.)'). Check a capture change after deploying it (DescribeEndpoint's "
+    "DataCaptureConfig)."
 )
+UNSCALED_VARIANTS_WARNING_ID = "mce-constructs:unscaledVariantCount"
+
+
+def unscaled_variants_warning(unscaled: Sequence[str]) -> str:
+    """What an endpoint that scales some variants but not `unscaled` warns."""
+    names = ", ".join(repr(name) for name in unscaled)
+    return (
+        f"Variants {names} are not autoscaled, but the endpoint retains every variant's instance "
+        "count on update (RetainAllVariantProperties, which autoscaling needs): a changed "
+        f"initial_instance_count of {names} is not applied on deploy. Autoscale them too, or "
+        "change their count with the Application Auto Scaling or SageMaker API "
+        "(UpdateEndpointWeightsAndCapacities)."
+    )
 
 
 def scalable_resource_id(endpoint_name: str, variant_name: str) -> str:
@@ -329,16 +345,49 @@ class ScalableInstanceCount(appscaling.BaseScalableAttribute):
 def _retain_scaled_counts(
     scope: Construct, endpoint: sagemaker.CfnEndpoint, variant_name: str, *, captures_data: bool
 ) -> None:
-    """The endpoint keeps the scaled instance counts on update but applies the new weights
-    (and data capture); a scaled endpoint warns about changing its instance type."""
+    """The endpoint keeps the scaled instance counts on update but applies the new weights; a
+    scaled endpoint warns about changing its instance type (and about its data capture)."""
     endpoint.retain_all_variant_properties = True
-    applied = APPLIED_ON_UPDATE + ((CAPTURE_APPLIED_ON_UPDATE,) if captures_data else ())
     endpoint.exclude_retained_variant_properties = [
         sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=property_type)
-        for property_type in applied
+        for property_type in APPLIED_ON_UPDATE
     ]
     if captures_data:
         cdk.Annotations.of(scope).add_warning_v2(SCALED_CAPTURE_WARNING_ID, SCALED_CAPTURE_WARNING)
     cdk.Annotations.of(scope).add_warning_v2(
         INSTANCE_TYPE_WARNING_ID, instance_type_warning(variant_name)
     )
+
+
+class _Scaled(Protocol):
+    """A variant that may be autoscaled (an `EndpointVariant`)."""
+
+    @property
+    def variant_name(self) -> str: ...
+
+    @property
+    def scaling(self) -> ScalableInstanceCount | None: ...
+
+
+@jsii.implements(cdk.IAspect)
+class _UnscaledVariants:
+    """Warns, once every variant that will be autoscaled is (when the app is synthesized), of
+    the variants of `endpoint` that are not."""
+
+    def __init__(self, endpoint: Construct, variants: Sequence[_Scaled]) -> None:
+        self._endpoint = endpoint
+        self._variants = variants
+
+    def visit(self, node: IConstruct) -> None:
+        if node is not self._endpoint:
+            return
+        unscaled = [variant.variant_name for variant in self._variants if not variant.scaling]
+        if unscaled:
+            cdk.Annotations.of(node).add_warning_v2(
+                UNSCALED_VARIANTS_WARNING_ID, unscaled_variants_warning(unscaled)
+            )
+
+
+def warn_of_unscaled_variants(endpoint: Construct, variants: Sequence[_Scaled]) -> None:
+    """Warn at synthesis of the variants of `endpoint` that are not autoscaled (when some are)."""
+    cdk.Aspects.of(endpoint).add(_UnscaledVariants(endpoint, variants))

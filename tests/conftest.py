@@ -19,6 +19,7 @@ import aws_cdk as cdk
 import cfnlint
 import pytest
 from aws_cdk import assertions
+from aws_cdk import aws_cloudwatch as cloudwatch
 from cfnlint.api import ManualArgs
 from cfnlint.config import ConfigMixIn
 from cfnlint.decode import cfn_json
@@ -142,3 +143,9 @@ def pytest_make_parametrize_id(val: object) -> str | None:
     if isinstance(val, str) and "{Token[" in val:
         return re.sub(r"[$#]\{Token\[[^\]]*\]\}", "<token>", val)
     return None
+
+
+def one_metric(metric: cloudwatch.Metric | cloudwatch.MathExpression) -> cloudwatch.Metric:
+    """The metric of an endpoint of one variant (typed as possibly a sum over variants)."""
+    assert isinstance(metric, cloudwatch.Metric), metric
+    return metric

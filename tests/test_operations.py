@@ -30,6 +30,7 @@ from .conftest import (
     Template,
     assert_lint_clean,
     logical_id,
+    one_metric,
     resource_schema,
     resources_of_type,
 )
@@ -442,7 +443,10 @@ def test_imported_endpoints_grant_on_their_arn(built: Built) -> None:
 # Metrics
 
 
-def metric_json(built: Built, metric: cloudwatch.Metric) -> dict[str, Any]:
+def metric_json(
+    built: Built, metric: cloudwatch.Metric | cloudwatch.MathExpression
+) -> dict[str, Any]:
+    metric = one_metric(metric)
     return {
         "namespace": metric.namespace,
         "name": metric.metric_name,
@@ -514,7 +518,7 @@ def test_gpu_metrics_are_instance_metrics_of_the_variant(built: Built) -> None:
         }
         for name in ("GPUUtilization", "GPUMemoryUtilization")
     ]
-    metric = built.by_arn.metric_gpu_utilization(statistic="Maximum")
+    metric = one_metric(built.by_arn.metric_gpu_utilization(statistic="Maximum"))
     assert (metric.metric_name, metric.statistic, metric.region) == (
         "GPUUtilization",
         "Maximum",
@@ -622,7 +626,7 @@ def test_imported_endpoints_share_the_grant_and_metric_code(built: Built) -> Non
             "ContainerName": "scorer",
         },
     }
-    assert built.stack.resolve(built.by_arn.metric_invocations().dimensions) == {
+    assert built.stack.resolve(one_metric(built.by_arn.metric_invocations()).dimensions) == {
         "EndpointName": "shared-embeddings",
         "VariantName": "Blue",
     }

@@ -27,7 +27,7 @@ from mce_constructs import (
 )
 from mce_constructs._tokens import is_unresolved
 
-from .conftest import REGISTRY, Template, logical_id, resources_of_type
+from .conftest import REGISTRY, Template, logical_id, one_metric, resources_of_type
 
 HOME = cdk.Environment(account="111111111111", region="us-east-1")
 ABROAD = cdk.Environment(account="111111111111", region="eu-west-1")
@@ -124,12 +124,13 @@ def test_created_and_imported_endpoints_are_resources_behind_the_interface(
 
 
 def test_metrics_carry_the_endpoints_account_and_region(built: Built) -> None:
-    metric = built.endpoint.metric_invocations()
+    metric = one_metric(built.endpoint.metric_invocations())
     assert (metric.account, metric.region) == (HOME.account, HOME.region)
-    imported = built.imported.metric_model_latency()
+    imported = one_metric(built.imported.metric_model_latency())
     assert (imported.account, imported.region) == ("333333333333", "eu-west-1")
-    assert built.endpoint.metric_gpu_utilization().metric_name == "GPUUtilization"
-    assert built.endpoint.metric_gpu_memory_utilization().metric_name == "GPUMemoryUtilization"
+    assert one_metric(built.endpoint.metric_gpu_utilization()).metric_name == "GPUUtilization"
+    gpu_memory = one_metric(built.endpoint.metric_gpu_memory_utilization())
+    assert gpu_memory.metric_name == "GPUMemoryUtilization"
 
 
 def test_an_alarm_in_another_region_is_refused_by_cloudwatch() -> None:

@@ -41,6 +41,7 @@ from mce_constructs import (
     ContainerImage,
     DataCapture,
     DeploymentConfig,
+    EndpointVariant,
     InvocationMode,
     ModelData,
     MultiContainerEndpoint,
@@ -59,7 +60,7 @@ MODEL = "AWS::SageMaker::Model"
 CONFIG = "AWS::SageMaker::EndpointConfig"
 ENDPOINT = "AWS::SageMaker::Endpoint"
 PARTS = (MODEL, CONFIG, ENDPOINT)
-UPGRADE_TEMPLATE = Path(__file__).parent / "upgrade" / "sample-app-0.2.0.template.json"
+UPGRADE_TEMPLATE = Path(__file__).parent / "templates" / "sample-app-0.2.0.template.json"
 """The sample app's template as release 0.2.0 synthesized it (content-hashed names)."""
 DYNAMIC_TAG = "{{resolve:ssm:/mce/dynamic-tag}}"
 BOUNDARY_ARN = "arn:aws:iam::123456789012:policy/ml-boundary"
@@ -252,8 +253,9 @@ class Scenario:
         return {**self.base(shared), **(self.change(shared) if changed else {})}
 
 
-def scale(endpoint: MultiContainerEndpoint) -> None:
-    endpoint.auto_scale_instance_count(max_capacity=4)
+def scale(endpoint: MultiContainerEndpoint | EndpointVariant) -> None:
+    scaling = endpoint.auto_scale_instance_count(max_capacity=4)
+    scaling.scale_on_invocations(invocations_per_instance=100)
 
 
 def own_cfn_role(endpoint: MultiContainerEndpoint) -> cdk.CfnElement:
@@ -652,8 +654,26 @@ SCENARIOS = [
     Scenario(
         "Autoscaling",
         change=lambda _: {},
-        after=lambda endpoint: scale(endpoint),
+        after=scale,
         replaced=frozenset(),
+    ),
+    # The first step to an A/B test: the single-variant form becomes `variants=`, the scaled
+    # variant keeps its name, and so its scalable target (tested below).
+    Scenario(
+        "ToVariants",
+        change=lambda _: {
+            "containers": None,
+            "variants": [
+                VariantDefinition(name="AllTraffic", containers=BASE["containers"]),
+                VariantDefinition(
+                    name="challenger", containers=containers("c:1"), initial_weight=0
+                ),
+            ],
+        },
+        after_both=lambda endpoint, _: scale(endpoint.variant("AllTraffic")),
+        replaced=REPLACED_CONFIG,
+        added=frozenset({"Model-AllTraffic", "Model-challenger"}),
+        removed=frozenset({"Model"}),
     ),
     # Unchanged while the stack around it changes.
     Scenario("Unchanged", change=lambda _: {}, replaced=frozenset(), updated=frozenset()),
@@ -862,6 +882,38 @@ def test_given_endpoint_name_is_used_as_is_and_none_is_generated_otherwise(
     assert given["EndpointName"] == "image-tag"
     generated = updates.new.resources("Environment")["Endpoint"][1]["Properties"]
     assert "EndpointName" not in generated
+
+
+def test_moving_to_variants_keeps_the_scalable_target_and_its_policies(updates: Updates) -> None:
+    """A new scalable target for the same variant would be registered first; deleting the old
+    one would then deregister the scaling."""
+    prefix = f"{SCENARIOS_STACK}/ToVariants/InstanceCount"
+    versions = []
+    for version in (updates.old, updates.new):
+        resources = version.templates[SCENARIOS_STACK]["Resources"]
+        versions.append(
+            {
+                logical_id
+                for logical_id, resource in resources.items()
+                if resource.get("Metadata", {}).get("aws:cdk:path", "").startswith(prefix)
+            }
+        )
+    old, new = versions
+    assert old == new
+    assert any(
+        updates.old.templates[SCENARIOS_STACK]["Resources"][logical_id]["Type"]
+        == "AWS::ApplicationAutoScaling::ScalableTarget"
+        for logical_id in old
+    )
+    assert {fate_of(updates.plan, logical_id) for logical_id in old} <= {
+        Fate.UNCHANGED,
+        Fate.UPDATED,
+    }
+    assert not [
+        path
+        for path in updates.diffs[SCENARIOS_STACK].resources
+        if path.startswith("ToVariants/InstanceCount")
+    ]
 
 
 def test_a_late_value_is_written_as_set_after_the_construct(updates: Updates) -> None:

@@ -41,7 +41,11 @@ from mce_constructs.rules.location import ROOT
 from mce_constructs.rules.network import NetworkSettings, check_vpc
 from mce_constructs.rules.role import check_role_account
 from mce_constructs.rules.variants import VariantSettings, check_variant
-from mce_constructs.scaling import SCALED_CAPTURE_WARNING, instance_type_warning
+from mce_constructs.scaling import (
+    SCALED_CAPTURE_WARNING,
+    instance_type_warning,
+    unscaled_variants_warning,
+)
 
 from ._service_model import ROLE_ARN, STAND_INS, api_parameters, botocore_validate
 from .conftest import IMAGE, REGISTRY, REPO, Template, assert_lint_clean, lines, string_token
@@ -113,6 +117,7 @@ CALL_EXAMPLES = [*test_scaling.CALL_EXAMPLES, *test_lookups.CALL_EXAMPLES]
 OTHER_WARNINGS: list[tuple[str, str]] = [
     ("mce-constructs:scaledInstanceType", instance_type_warning("AllTraffic")),
     ("mce-constructs:scaledDataCapture", SCALED_CAPTURE_WARNING),
+    ("mce-constructs:unscaledVariantCount", unscaled_variants_warning(["blue"])),
     (
         "mce-constructs:roleOfOtherAccount",
         str(check_role_account(cdk.Aws.ACCOUNT_ID, "123456789012", ROOT)[0]),
@@ -676,12 +681,14 @@ def test_a_container_definition_keeps_values_of_a_wrong_type() -> None:
         container_hostname=cast(Any, 5),
         model_data=cast(Any, "s3://models/m.tar.gz"),
         environment=cast(Any, None),
+        source_code=cast(Any, 7),
     )
     assert vars(definition) == {
         "image": 123,
         "container_hostname": 5,
         "model_data": "s3://models/m.tar.gz",
         "environment": None,
+        "source_code": 7,
     }
 
 

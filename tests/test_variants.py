@@ -4,6 +4,7 @@ metrics; grants and per-container metrics across variants."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -22,7 +23,11 @@ from mce_constructs import (
     RoutingStrategy,
     VariantDefinition,
 )
-from mce_constructs.scaling import INSTANCE_TYPE_WARNING_ID
+from mce_constructs.scaling import (
+    INSTANCE_TYPE_WARNING_ID,
+    UNSCALED_VARIANTS_WARNING_ID,
+    unscaled_variants_warning,
+)
 
 from ._service_model import api_parameters, botocore_validate
 from .conftest import (
@@ -32,6 +37,7 @@ from .conftest import (
     assert_lint_clean,
     logical_id,
     properties_of,
+    resource_schema,
     resources_of_type,
 )
 
@@ -108,6 +114,7 @@ class Built:
         self.one = MultiContainerEndpoint(
             stack, "One", variants=[VariantDefinition(name="only", containers=SERIAL)]
         )
+
         self.client = iam.Role(stack, "Client", assumed_by=iam.AccountRootPrincipal())
         self.ab.grant_invoke(self.client, container_hostname="explainer")
         self.twins.grant_invoke(self.client, container_hostname="scorer")
@@ -336,6 +343,38 @@ def test_every_scaled_variant_warns_how_to_change_its_instance_type(built: Built
     assert all(text.endswith(f"[ack: {INSTANCE_TYPE_WARNING_ID}]") for _, text in warnings)
 
 
+def test_an_endpoint_that_scales_some_variants_warns_of_the_others(built: Built) -> None:
+    """RetainAllVariantProperties keeps every variant's count: the unscaled ones' changed
+    initial_instance_count is not applied. An endpoint that scales all of them does not warn
+    (`built.ab`)."""
+    app = cdk.App()
+    stack = cdk.Stack(app, "Mixed")
+    mixed = MultiContainerEndpoint(
+        stack,
+        "Mixed",
+        variants=[
+            VariantDefinition(name=name, containers=SERIAL)
+            for name in ("scaled", "fixed", "fixed-too")
+        ],
+    )
+    mixed.variant("scaled").auto_scale_instance_count(max_capacity=2)
+    messages = app.synth().get_stack_by_name("Mixed").messages
+    unscaled = [
+        (message.id, str(message.entry.data))
+        for message in [*messages, *built.artifact.messages]
+        if UNSCALED_VARIANTS_WARNING_ID in str(message.entry.data)
+    ]
+    assert unscaled == [
+        (
+            "/Mixed/Mixed",
+            f"{unscaled_variants_warning(['fixed', 'fixed-too'])} "
+            f"[ack: {UNSCALED_VARIANTS_WARNING_ID}]",
+        )
+    ]
+    assert mixed.variant("scaled").scaling is not None
+    assert mixed.variant("fixed").scaling is None
+
+
 def test_variant_metrics_name_their_variant(built: Built) -> None:
     challenger = built.ab.variant("challenger")
     assert dimensions(challenger.metric_invocations()) == {
@@ -354,8 +393,7 @@ def test_variant_metrics_name_their_variant(built: Built) -> None:
         "ContainerName": "explainer",
     }
     assert dimensions(built.twins.metric_container_invocations("ranker"))["VariantName"] == "green"
-    # Its other metrics are those of its first variant.
-    assert dimensions(built.ab.metric_invocations())["VariantName"] == "champion"
+    # Its other metrics cover every variant (tests/test_metrics.py).
 
 
 def dimensions(metric: Any) -> dict[str, Any]:
@@ -441,5 +479,33 @@ def test_the_readmes_ab_example_synthesizes_what_it_says() -> None:
     assert weights == {"champion": 90, "challenger": 10}
     assert config["Properties"]["DataCaptureConfig"]["InitialSamplingPercentage"] == 20
     assert len(resources_of_type(template, "AWS::SageMaker::Model")) == 2
-    (target,) = resources_of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget").values()
-    assert target["Properties"]["ResourceId"] == "endpoint/fraud/variant/challenger"
+    targets = resources_of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget")
+    assert sorted(target["Properties"]["ResourceId"] for target in targets.values()) == [
+        "endpoint/fraud/variant/challenger",
+        "endpoint/fraud/variant/champion",
+    ]
+    # Every variant is scaled: no warning that an unscaled count would not be applied.
+    assert "unscaledVariantCount" not in json.dumps(
+        [
+            str(message.entry.data)
+            for message in namespace["app"].synth().get_stack_by_name("Inference").messages
+        ]
+    )
+
+
+def test_every_routing_strategy_of_the_cloudformation_schema_is_offered() -> None:
+    """The schema's enum (it has no KV_AWARE, which botocore lists) is exactly the options."""
+    schema = resource_schema("AWS::SageMaker::EndpointConfig")
+    enum = schema["definitions"]["RoutingConfig"]["properties"]["RoutingStrategy"]["enum"]
+    assert sorted(strategy.value for strategy in RoutingStrategy) == sorted(enum)
+    app = cdk.App()
+    stack = cdk.Stack(app, "Routing")
+    for strategy in RoutingStrategy:
+        MultiContainerEndpoint(stack, strategy.name, containers=SERIAL, routing_strategy=strategy)
+    template = app.synth().get_stack_by_name("Routing").template
+    assert_lint_clean(template)
+    rendered = [
+        config["Properties"]["ProductionVariants"][0]["RoutingConfig"]["RoutingStrategy"]
+        for config in resources_of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    ]
+    assert sorted(rendered) == sorted(enum)

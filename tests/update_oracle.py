@@ -16,6 +16,9 @@ Assumptions, kept simple on purpose:
 - A type without a schema (custom resources) is never replaced: its provider decides.
   `conditionalCreateOnlyProperties` are noted in the reasons, not counted as replacements.
 - A resource whose `Condition` is known to be false in a deploy is absent from it.
+
+A custom name blocks a replacement only when it stays the same (CloudFormation's message says
+"Rename X and update the stack again"): a replacement under a changed or removed name is fine.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any
 from .conftest import resource_schema
 
 Template = Mapping[str, Any]
-Path = tuple[str | int, ...]
+PropertyPath = tuple[str | int, ...]
 
 NEVER_REPLACED: frozenset[str] = frozenset({"AWS::SageMaker::Endpoint"})
 """Types whose replacement is a violation by default."""
@@ -96,22 +99,32 @@ def _conditional_pointers(resource_type: str) -> tuple[str, ...]:
 def name_property(resource_type: str) -> str | None:
     """The property that holds a resource's physical name, if it has one.
 
-    From `NAME_PROPERTIES`, else from the schema: the property named after the type
-    (`ModelName` for `AWS::SageMaker::Model`), else a `...Name` property that identifies it.
+    From `NAME_PROPERTIES`, else from the schema: the first create-only property among the one
+    named after the type (`FunctionName` for `AWS::Lambda::Function`), a `...Name` property
+    that alone identifies the resource, and `Name`. (A name that can change in place is no
+    identity; in an identifier of several properties, a `...Name` is often another resource's.)
     """
     if resource_type in NAME_PROPERTIES:
         return NAME_PROPERTIES[resource_type]
     schema = _schema(resource_type)
     if schema is None:
         return None
-    properties = schema.get("properties", {})
-    own = resource_type.rsplit("::", 1)[-1] + "Name"
-    if own in properties:
-        return own
-    for pointer in schema.get("primaryIdentifier", ()):
-        name = str(pointer).removeprefix("/properties/")
-        if "/" not in name and name.endswith("Name") and name in properties:
-            return name
+    identifiers = [
+        str(pointer).removeprefix("/properties/") for pointer in schema.get("primaryIdentifier", ())
+    ]
+    candidates = [
+        resource_type.rsplit("::", 1)[-1] + "Name",
+        *(name for name in identifiers[:1] if len(identifiers) == 1 and name.endswith("Name")),
+        "Name",
+    ]
+    create_only = set(schema.get("createOnlyProperties", ()))
+    for candidate in candidates:
+        if (
+            candidate in schema.get("properties", {})
+            and f"/properties/{candidate}" in create_only
+            and f"/properties/{candidate}" not in schema.get("readOnlyProperties", ())
+        ):
+            return candidate
     return None
 
 
@@ -493,7 +506,9 @@ def _pointer_segments(pointer: str) -> list[str]:
     return [segment.replace("~1", "/").replace("~0", "~") for segment in pointer.split("/")[2:]]
 
 
-def _at(node: Any, segments: list[str], path: Path = ()) -> Iterator[tuple[Path, Any]]:
+def _at(
+    node: Any, segments: list[str], path: PropertyPath = ()
+) -> Iterator[tuple[PropertyPath, Any]]:
     """The values under a pointer's segments, by concrete path (an opaque value stops the walk
     and counts as a whole)."""
     if node is _MISSING:
@@ -514,9 +529,9 @@ def _at(node: Any, segments: list[str], path: Path = ()) -> Iterator[tuple[Path,
         yield path, node
 
 
-def _changed_under(pointers: Iterable[str], old: Any, new: Any) -> list[Path]:
+def _changed_under(pointers: Iterable[str], old: Any, new: Any) -> list[PropertyPath]:
     """The concrete paths under the pointers whose values differ."""
-    changed: list[Path] = []
+    changed: list[PropertyPath] = []
     for pointer in pointers:
         segments = _pointer_segments(pointer)
         before, after = dict(_at(old, segments)), dict(_at(new, segments))
@@ -526,7 +541,7 @@ def _changed_under(pointers: Iterable[str], old: Any, new: Any) -> list[Path]:
     return changed
 
 
-def _differences(old: Any, new: Any, path: Path = ()) -> Iterator[Path]:
+def _differences(old: Any, new: Any, path: PropertyPath = ()) -> Iterator[PropertyPath]:
     """The deepest paths where two values differ."""
     if old == new:
         return
@@ -544,7 +559,7 @@ def _differences(old: Any, new: Any, path: Path = ()) -> Iterator[Path]:
         yield path
 
 
-def _raw_at(node: Any, path: Path) -> Any:
+def _raw_at(node: Any, path: PropertyPath) -> Any:
     """The template node at a path of resolved values, or the nearest one above it."""
     for segment in path:
         if isinstance(node, Mapping) and not _is_intrinsic(node):
@@ -556,11 +571,11 @@ def _raw_at(node: Any, path: Path) -> Any:
     return node
 
 
-def _overlap(path: Path, paths: Iterable[Path]) -> bool:
+def _overlap(path: PropertyPath, paths: Iterable[PropertyPath]) -> bool:
     return any(path[: len(other)] == other or other[: len(path)] == path for other in paths)
 
 
-def _show_path(path: Path) -> str:
+def _show_path(path: PropertyPath) -> str:
     shown = ""
     for segment in path:
         shown += f"[{segment}]" if isinstance(segment, int) else f".{segment}"
@@ -734,7 +749,7 @@ class _Planner:
             reasons += (f"the schema says a change to {shown} may require replacement",)
         return ResourceChange(logical_id, resource_type, fate, reasons + not_properties)
 
-    def _explain(self, logical_id: str, paths: list[Path]) -> tuple[str, ...]:
+    def _explain(self, logical_id: str, paths: list[PropertyPath]) -> tuple[str, ...]:
         old_raw = self.old_resources[logical_id].get("Properties", {})
         new_raw = self.new_resources[logical_id].get("Properties", {})
         reasons = []
@@ -747,8 +762,7 @@ class _Planner:
                     if cause in seen:
                         continue
                     seen.add(cause)
-                    resolve = self.before.value, self.after.value
-                    if resolve[0](reference) != resolve[1](reference):
+                    if self.before.value(reference) != self.after.value(reference):
                         replaced = cause.removeprefix("reference to ") in self.replaced
                         causes.append(f"via {cause}" + (" (replaced)" if replaced else ""))
             reasons.append(f"{_show_path(path)} {causes[0]} {', '.join(causes[1:])}".rstrip())
@@ -796,7 +810,7 @@ class _Planner:
             for holder, old_name in old_names.items():
                 if (
                     old_name is _MISSING
-                    or self._type(holder) != change.resource_type
+                    or self.old_resources[holder].get("Type") != change.resource_type
                     or fold(old_name) != fold(name)
                 ):
                     continue

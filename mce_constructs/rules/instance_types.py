@@ -29,6 +29,7 @@ Guide's table of instance store volumes, which the SageMaker API reference of
 accelerated families (g7, g7e, p6) are not in that table, so they are left out."""
 
 GPU_DIRECT_WARNING = "mce-constructs:gpuDirect"
+UNLISTED_INSTANCE_TYPE_WARNING = "mce-constructs:unlistedInstanceType"
 INF1_WARNING = "mce-constructs:inf1"
 KMS_INSTANCE_STORAGE_WARNING = "mce-constructs:kmsInstanceStorage"
 
@@ -74,17 +75,34 @@ def has_instance_type_shape(name: str) -> bool:
 
 
 def check_instance_type(name: str | None, where: Location, *, listed: bool) -> list[Problem]:
-    """One of the service's instance types (the pinned list), unless the user vouches for a
-    type the list does not know yet (`listed` False: its shape is checked where it is given)."""
-    if name is None or not listed or is_unknown(name) or name in INSTANCE_TYPES:
+    """One of the service's instance types (the pinned list). A type the user vouches for
+    (`listed` False: `InstanceType.of`, its shape checked where it is given) may be newer than
+    the list: one close to a listed type only warns (a typo, or a type newer than the list)."""
+    if name is None or is_unknown(name) or name in INSTANCE_TYPES:
         return []
     close = difflib.get_close_matches(name, INSTANCE_TYPES, n=3)
+    if not listed:
+        return _unlisted_problems(name, close, where)
     hint = f"; did you mean {', '.join(map(shown, close))}?" if close else ""
     return [
         where.field("InstanceType").problem(
             f"{shown(name)} is not an instance type of SageMaker endpoints "
             f"(ProductionVariantInstanceType in the SageMaker API){hint} "
             f"(a type newer than this list: InstanceType.of({shown(name)}))"
+        )
+    ]
+
+
+def _unlisted_problems(name: str, close: list[str], where: Location) -> list[Problem]:
+    """A name given to `InstanceType.of` that the list does not have but has close names of."""
+    if not close or INSTANCE_TYPE_SHAPE.fullmatch(name) is None:
+        return []
+    return [
+        where.field("InstanceType").problem(
+            f"InstanceType.of({shown(name)}) is not in this library's list of SageMaker endpoint "
+            f"instance types; did you mean {', '.join(map(shown, close))}? (A type newer than "
+            "the list is right here: acknowledge this warning.)",
+            UNLISTED_INSTANCE_TYPE_WARNING,
         )
     ]
 

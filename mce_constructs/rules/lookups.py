@@ -34,9 +34,15 @@ def as_configured(hostname: str, hostnames: Sequence[str]) -> str:
 
 
 def check_container_hostname(
-    hostname: str, where: Location, *, direct: bool | None, hostnames: Sequence[str] | None
+    hostname: str,
+    where: Location,
+    *,
+    direct: bool | None,
+    hostnames: Sequence[str] | None,
+    serial_too: bool = False,
 ) -> list[Problem]:
-    """Whether one container of the endpoint can be named by `hostname`.
+    """Whether one container of the endpoint can be named by `hostname`: in Direct mode, or
+    with `serial_too` (a metric published for pipelines too) in either mode.
 
     `direct` and `hostnames` are None for an imported endpoint whose settings are not known:
     then any valid hostname is accepted.
@@ -45,7 +51,7 @@ def check_container_hostname(
         return []
     if not isinstance(hostname, str):
         return [where.problem(f"{shown(hostname)} is not a str")]
-    if direct is False:
+    if direct is False and not serial_too:
         return [
             where.problem(
                 f"{shown(hostname)} names a container, but this endpoint is a Serial pipeline; "
@@ -63,18 +69,26 @@ def check_container_hostname(
 def variants_with_container(
     hostname: str, variants: Sequence[VariantContainers]
 ) -> list[VariantContainers]:
-    """The Direct-mode variants that have a container named `hostname`."""
-    return [variant for variant in variants if variant.direct and hostname in variant.hostnames]
+    """The variants that have a container named `hostname` (compared case-insensitively)."""
+    return [variant for variant in variants if variant.has(hostname)]
 
 
 def check_container_in_variants(
-    hostname: str, where: Location, *, variants: Sequence[VariantContainers], one_variant: bool
+    hostname: str,
+    where: Location,
+    *,
+    variants: Sequence[VariantContainers],
+    one_variant: bool,
+    serial_too: bool = False,
 ) -> list[Problem]:
     """Whether `hostname` names a container of one of the endpoint's Direct-mode variants (of
-    exactly one, with `one_variant`: a metric is about one variant)."""
+    any variant with `serial_too`; of exactly one with `one_variant`: a metric is about one
+    variant)."""
     if is_unknown(hostname):
         return []
-    direct = [variant for variant in variants if variant.direct]
+    if not isinstance(hostname, str):
+        return [where.problem(f"{shown(hostname)} is not a str")]
+    direct = [variant for variant in variants if serial_too or variant.direct]
     if not direct:
         return [
             where.problem(

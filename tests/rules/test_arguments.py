@@ -19,6 +19,7 @@ from mce_constructs import (
     Problem,
     VariantDefinition,
 )
+from mce_constructs._instance_types import INSTANCE_TYPES
 from mce_constructs.container import check_containers
 from mce_constructs.instance_type import check_instance_type_argument
 from mce_constructs.rules import arguments
@@ -121,6 +122,18 @@ EXAMPLES: list[tuple[Any, str]] = [
         lambda: arguments.check_text_mapping({"team": 42}, ROOT.field("Tags"), tag_key_problem),
         "tags['team']: the value 42 is not a str",
     ),
+    (
+        lambda: containers(
+            source_code=ModelData.from_uri("s3://code/sourcedir.tar.gz"),
+            environment={"SAGEMAKER_SUBMIT_DIRECTORY": "s3://other/sourcedir.tar.gz"},
+        ),
+        "containers[0].source_code: sets SAGEMAKER_SUBMIT_DIRECTORY, which environment sets too; "
+        "give one of them",
+    ),
+    (
+        lambda: containers(source_code=ModelData.from_s3_prefix("s3://code/fraud/")),
+        "containers[0].source_code: a key prefix; the code is one archive (sourcedir.tar.gz)",
+    ),
 ]
 
 
@@ -179,6 +192,12 @@ def test_model_data_asset(tmp_path: Path, name: str, make: Any, accepted: bool) 
 @pytest.mark.parametrize("name", ["ml.p3dn.24xlarge", "ml.m9.large", "ml.p7-b500.96xlarge"])
 def test_instance_type_of_accepts_a_name_the_list_does_not_know(name: str) -> None:
     assert check_instance_type_argument(InstanceType.of(name), ROOT) == []
+
+
+def test_every_instance_type_constant_is_a_listed_type() -> None:
+    constants = [value for value in vars(InstanceType).values() if isinstance(value, InstanceType)]
+    assert len(constants) > 30
+    assert [constant.name for constant in constants if constant.name not in INSTANCE_TYPES] == []
 
 
 @pytest.mark.parametrize(

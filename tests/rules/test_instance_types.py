@@ -9,6 +9,7 @@ from mce_constructs.rules.instance_types import (
     GPU_DIRECT_WARNING,
     INF1_WARNING,
     KMS_INSTANCE_STORAGE_WARNING,
+    UNLISTED_INSTANCE_TYPE_WARNING,
     check_gpu_in_direct_mode,
     check_inf1,
     check_instance_type,
@@ -75,6 +76,13 @@ WARNING_EXAMPLES = [
         KMS_INSTANCE_STORAGE_WARNING,
         kms_instance_storage("ml.m5d.large"),
     ),
+    (
+        lambda: check_instance_type("ml.m5.larg", ROOT, listed=False),
+        UNLISTED_INSTANCE_TYPE_WARNING,
+        "instance_type: InstanceType.of('ml.m5.larg') is not in this library's list of SageMaker "
+        "endpoint instance types; did you mean 'ml.m5.large', 'ml.m5d.large', 'ml.m5.xlarge'? (A "
+        "type newer than the list is right here: acknowledge this warning.)",
+    ),
 ]
 
 
@@ -101,8 +109,17 @@ def test_a_close_type_is_suggested_and_a_far_one_is_not() -> None:
     assert listed("gpu") == [unknown_instance_type("gpu", "")]
 
 
-def test_a_type_the_user_vouches_for_is_not_looked_up() -> None:
-    assert check_instance_type("ml.m9.large", ROOT, listed=False) == []
+@pytest.mark.parametrize("name", ["ml.p3dn.24xlarge", "ml.m9.large", "ml.p7-b500.96xlarge"])
+def test_a_type_the_user_vouches_for_warns_at_most(name: str) -> None:
+    """A name close to a listed one (a new type, or a typo) gets a warning only."""
+    found = check_instance_type(name, ROOT, listed=False)
+    assert {problem.warning_id for problem in found} <= {UNLISTED_INSTANCE_TYPE_WARNING}
+
+
+def test_a_listed_or_unlike_name_the_user_vouches_for_does_not_warn() -> None:
+    assert check_instance_type("ml.m5.large", ROOT, listed=False) == []
+    assert check_instance_type("ml.zz9000.galactic", ROOT, listed=False) == []
+    assert check_instance_type("m5 large", ROOT, listed=False) == []  # refused for its shape
     assert check_instance_type(string_token(), ROOT, listed=True) == []
 
 
