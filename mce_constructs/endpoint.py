@@ -33,7 +33,7 @@ from .instance_type import InstanceType
 from .metrics import (
     EndpointMetric,
     EndpointMetrics,
-    M,
+    M_co,
     ResourceWithMetrics,
     across_variants,
     only_variant,
@@ -116,7 +116,7 @@ class IMultiContainerEndpoint(cdk.IResource, EndpointMetrics[EndpointMetric], Pr
         ...
 
 
-class _EndpointBase(ResourceWithMetrics[M]):
+class _EndpointBase(ResourceWithMetrics[M_co]):
     """What every multi-container endpoint offers, deployed by this app or imported: invoke
     grants and CloudWatch metrics. One implementation serves both."""
 

@@ -128,13 +128,13 @@ def across_variants(
 
 EndpointMetric: TypeAlias = "cloudwatch.Metric | cloudwatch.MathExpression"
 """A metric of an endpoint: a `MathExpression` when it adds up several variants."""
-M = TypeVar("M", "cloudwatch.Metric", EndpointMetric, covariant=True)  # noqa: PLC0105
+M_co = TypeVar("M_co", "cloudwatch.Metric", EndpointMetric, covariant=True)
 """What the helpers of a whole endpoint or variant return: a `cloudwatch.Metric` for one
 variant (a variant, an imported endpoint), `EndpointMetric` for an endpoint that may have
 several."""
 
 
-class EndpointMetrics(Protocol[M]):
+class EndpointMetrics(Protocol[M_co]):
     """The metric helpers of an endpoint (created here or imported) and of a variant: the
     interface that `IMultiContainerEndpoint` inherits, with its one implementation.
 
@@ -143,17 +143,17 @@ class EndpointMetrics(Protocol[M]):
     `_metric_target` for one container, which it checks is one of its own.
     """
 
-    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> M:
+    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> M_co:
         """Any `AWS/SageMaker` metric of this endpoint's variant. @default statistic Average"""
         return self._metric(INVOCATION_NAMESPACE, metric_name, "Average", options, "metric")
 
-    def metric_invocations(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_invocations(self, **options: Unpack[MetricOptions]) -> M_co:
         """Requests sent to the endpoint. @default statistic Sum"""
         return self._metric(
             INVOCATION_NAMESPACE, "Invocations", "Sum", options, "metric_invocations"
         )
 
-    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> M_co:
         """Requests the model answered with a 4xx status. @default statistic Sum"""
         return self._metric(
             INVOCATION_NAMESPACE,
@@ -163,7 +163,7 @@ class EndpointMetrics(Protocol[M]):
             "metric_invocation_4xx_errors",
         )
 
-    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> M_co:
         """Requests the model answered with a 5xx status. @default statistic Sum"""
         return self._metric(
             INVOCATION_NAMESPACE,
@@ -173,7 +173,7 @@ class EndpointMetrics(Protocol[M]):
             "metric_invocation_5xx_errors",
         )
 
-    def metric_invocations_per_instance(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_invocations_per_instance(self, **options: Unpack[MetricOptions]) -> M_co:
         """Requests per instance (what `scale_on_invocations` tracks). @default statistic Sum"""
         return self._metric(
             INVOCATION_NAMESPACE,
@@ -183,37 +183,37 @@ class EndpointMetrics(Protocol[M]):
             "metric_invocations_per_instance",
         )
 
-    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> M_co:
         """Time the containers took to answer, in microseconds. @default statistic Average"""
         return self._metric(
             INVOCATION_NAMESPACE, "ModelLatency", "Average", options, "metric_model_latency"
         )
 
-    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> M_co:
         """Time SageMaker added to each request, in microseconds. @default statistic Average"""
         return self._metric(
             INVOCATION_NAMESPACE, "OverheadLatency", "Average", options, "metric_overhead_latency"
         )
 
-    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """CPU use of the instances, in percent of one core. @default statistic Average"""
         return self._metric(
             INSTANCE_NAMESPACE, "CPUUtilization", "Average", options, "metric_cpu_utilization"
         )
 
-    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """Memory use of the instances, in percent. @default statistic Average"""
         return self._metric(
             INSTANCE_NAMESPACE, "MemoryUtilization", "Average", options, "metric_memory_utilization"
         )
 
-    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """Disk use of the instances, in percent. @default statistic Average"""
         return self._metric(
             INSTANCE_NAMESPACE, "DiskUtilization", "Average", options, "metric_disk_utilization"
         )
 
-    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """GPU use of the instances (GPU instance types), in percent of one GPU.
 
         @default statistic Average
@@ -222,7 +222,7 @@ class EndpointMetrics(Protocol[M]):
             INSTANCE_NAMESPACE, "GPUUtilization", "Average", options, "metric_gpu_utilization"
         )
 
-    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """GPU memory use of the instances (GPU instance types), in percent.
 
         @default statistic Average
@@ -314,7 +314,7 @@ class EndpointMetrics(Protocol[M]):
         default_statistic: str,
         options: MetricOptions,
         what: str,
-    ) -> M:
+    ) -> M_co:
         owner, endpoint_name, variant_names = self._metric_scope()
         metrics = {
             variant_name: endpoint_metric(
@@ -357,7 +357,7 @@ class EndpointMetrics(Protocol[M]):
 
     def _combine(
         self, owner: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
-    ) -> M:
+    ) -> M_co:
         """The metric of the whole endpoint (or variant) from each variant's (by name)."""
         ...
 
@@ -380,5 +380,5 @@ class _ResourceWithMetricsMeta(type(cdk.Resource), type(EndpointMetrics)):  # ty
     together (Python asks for one that derives from both)."""
 
 
-class ResourceWithMetrics(cdk.Resource, EndpointMetrics[M], metaclass=_ResourceWithMetricsMeta):
+class ResourceWithMetrics(cdk.Resource, EndpointMetrics[M_co], metaclass=_ResourceWithMetricsMeta):
     """A `cdk.Resource` with the metric helpers (an endpoint, created here or imported)."""
