@@ -124,15 +124,11 @@ def validation_id(acknowledgement: Acknowledgement) -> str | None:
     return None
 
 
-def record(
-    construct: IConstruct,
+def _by_form(
     found: Iterable[Acknowledgement],
-    *,
-    resource: cdk.CfnResource | None = None,
-) -> None:
-    """Acknowledge `found` on `construct` and its CloudFormation resource (default: its
-    default child, looked up only when the template needs metadata), each in the form its
-    scanner reads."""
+) -> tuple[dict[str, str], list[str], list[dict[str, str]]]:
+    """`found` in the form each scanner reads: `cdk.Validations` ids with their reasons, Guard's
+    suppressed rules, checkov's skips."""
     validations: dict[str, str] = {}
     guard: list[str] = []
     checkov: list[dict[str, str]] = []
@@ -144,11 +140,24 @@ def record(
             guard.append(acknowledgement.rule)
         elif acknowledgement.scanner is Scanner.CHECKOV:
             checkov.append({"id": acknowledgement.rule, "comment": acknowledgement.reason})
+    return validations, guard, checkov
+
+
+def record(
+    construct: IConstruct,
+    found: Iterable[Acknowledgement],
+    *,
+    resource: cdk.CfnResource | None = None,
+) -> None:
+    """Acknowledge `found` on `construct` and its CloudFormation resource (default: its
+    default child, looked up only when the template needs metadata), each in the form its
+    scanner reads."""
+    validations, guard, checkov = _by_form(found)
     node = construct.node if validations or resource is None else None
     if node is not None and validations:
         # What `cdk.Validations.of(construct).acknowledge(...)` records, in one entry: that
-        # call also captures a stack trace for each finding (a third of a millisecond per
-        # endpoint at every synth); the validation report reads the entry alike.
+        # call also captures a stack trace for each finding, at every synth
+        # (docs/benchmarks.md); the validation report reads the entry alike.
         node.add_metadata(_acknowledged_rules_key(), validations)
     if not (guard or checkov):
         return

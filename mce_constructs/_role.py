@@ -15,9 +15,11 @@ from ._permissions import (
     flatten_reference,
     without_repeated_resources,
 )
+from ._sources import SourceResource
 from ._tokens import StackFacts, is_unresolved, known_length, stack_facts
-from ._validation import check_role_account, report
-from .container import SourceResource
+from .errors import report
+from .rules.location import ROOT
+from .rules.role import check_role_account
 
 
 def create_execution_role(scope: Construct, id: str) -> iam.Role:
@@ -87,7 +89,9 @@ def attach_execution_policy(
     document = {"Version": "2012-10-17", "Statement": [s.to_json() for s in statements]}
     # CloudFormation would attach the policy by the role's name in whatever account deploys an
     # environment-agnostic stack: a given role of a known account gets none, but a warning.
-    unattached = [] if role_is_created else check_role_account(facts.account, role.env.account)
+    unattached = (
+        [] if role_is_created else check_role_account(facts.account, role.env.account, ROOT)
+    )
     report(scope, unattached)
     policy = iam.Policy(
         scope,

@@ -1,19 +1,31 @@
 """How an update reaches the endpoint: deployment guardrails (blue/green or rolling) and
 auto-rollback on CloudWatch alarms.
 
-A deployment configuration is a property of the endpoint alone: it never changes the model or
-the endpoint-config names and never replaces the endpoint. SageMaker applies it to every later
-`UpdateEndpoint` (the first deployment creates the endpoint directly).
+A deployment configuration is a property of the endpoint alone: it never changes the models or
+the endpoint config and never replaces the endpoint. SageMaker applies it to every later
+`UpdateEndpoint` (the first deployment creates the endpoint directly). Each configuration says
+what the rules read of it (`settings`, checked by `rules/deployment.py`) and renders the
+endpoint's `DeploymentConfig` (`render`).
 """
 
 from __future__ import annotations
 
+import abc
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
+from aws_cdk import aws_sagemaker as sagemaker
+
+from .rules.deployment import (
+    BlueGreenSettings,
+    CapacitySettings,
+    DeploymentSettings,
+    RollingSettings,
+)
+from .rules.values import is_unknown
 
 if TYPE_CHECKING:
     # Only in annotations: importing it costs every synth that does not use it.
@@ -33,6 +45,14 @@ class CapacitySize:
 
     unit: CapacityUnit
     value: int
+
+    def settings(self) -> CapacitySettings:
+        """What the rules read of the size (a token value is not known)."""
+        return CapacitySettings(self.unit.value, None if is_unknown(self.value) else self.value)
+
+    def render(self) -> sagemaker.CfnEndpoint.CapacitySizeProperty:
+        """The `CapacitySize` property."""
+        return sagemaker.CfnEndpoint.CapacitySizeProperty(type=self.unit.value, value=self.value)
 
     @staticmethod
     def percent(value: int) -> CapacitySize:
@@ -89,7 +109,7 @@ class TrafficRouting:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DeploymentConfig:
+class DeploymentConfig(abc.ABC):
     """The endpoint's deployment guardrails: blue/green or rolling, with auto-rollback.
 
     Make one with `DeploymentConfig.blue_green(...)` or `DeploymentConfig.rolling(...)`.
@@ -151,6 +171,28 @@ class DeploymentConfig:
             rollback_batch_size=rollback_batch_size,
         )
 
+    @abc.abstractmethod
+    def settings(self) -> DeploymentSettings:
+        """What the rules read of the configuration."""
+
+    def render(self) -> sagemaker.CfnEndpoint.DeploymentConfigProperty:
+        """The endpoint's `DeploymentConfig` property."""
+        rollback = None
+        if self.rollback_alarms:
+            rollback = sagemaker.CfnEndpoint.AutoRollbackConfigProperty(
+                alarms=[
+                    sagemaker.CfnEndpoint.AlarmProperty(alarm_name=alarm.alarm_name)
+                    for alarm in self.rollback_alarms
+                ]
+            )
+        return self._render_policy(rollback)
+
+    @abc.abstractmethod
+    def _render_policy(
+        self, rollback: sagemaker.CfnEndpoint.AutoRollbackConfigProperty | None
+    ) -> sagemaker.CfnEndpoint.DeploymentConfigProperty:
+        """The `DeploymentConfig` with this configuration's policy and `rollback`."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class BlueGreenDeployment(DeploymentConfig):
@@ -158,6 +200,40 @@ class BlueGreenDeployment(DeploymentConfig):
 
     traffic_routing: TrafficRouting
     termination_wait: cdk.Duration | None
+
+    def settings(self) -> DeploymentSettings:
+        routing = self.traffic_routing
+        # An absent termination wait is the service's default, 0 seconds.
+        termination_wait = self.termination_wait or cdk.Duration.seconds(0)
+        return DeploymentSettings(
+            blue_green=BlueGreenSettings(
+                routing_type=routing.type.value,
+                size=None if routing.size is None else routing.size.settings(),
+                wait_seconds=_seconds(routing.wait),
+                termination_wait_seconds=_seconds(termination_wait),
+                maximum_execution_timeout_seconds=_seconds(self.maximum_execution_timeout),
+            ),
+            alarm_count=len(self.rollback_alarms),
+        )
+
+    def _render_policy(
+        self, rollback: sagemaker.CfnEndpoint.AutoRollbackConfigProperty | None
+    ) -> sagemaker.CfnEndpoint.DeploymentConfigProperty:
+        routing = self.traffic_routing
+        size = routing.size.render() if routing.size else None
+        policy = sagemaker.CfnEndpoint.BlueGreenUpdatePolicyProperty(
+            traffic_routing_configuration=sagemaker.CfnEndpoint.TrafficRoutingConfigProperty(
+                type=routing.type.value,
+                wait_interval_in_seconds=routing.wait.to_seconds(),
+                canary_size=size if routing.type is TrafficRoutingType.CANARY else None,
+                linear_step_size=size if routing.type is TrafficRoutingType.LINEAR else None,
+            ),
+            termination_wait_in_seconds=_whole_seconds(self.termination_wait),
+            maximum_execution_timeout_in_seconds=_whole_seconds(self.maximum_execution_timeout),
+        )
+        return sagemaker.CfnEndpoint.DeploymentConfigProperty(
+            blue_green_update_policy=policy, auto_rollback_configuration=rollback
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,3 +243,42 @@ class RollingDeployment(DeploymentConfig):
     batch_size: CapacitySize
     wait: cdk.Duration
     rollback_batch_size: CapacitySize | None
+
+    def settings(self) -> DeploymentSettings:
+        rollback = self.rollback_batch_size
+        return DeploymentSettings(
+            rolling=RollingSettings(
+                batch_size=self.batch_size.settings(),
+                wait_seconds=_seconds(self.wait),
+                rollback_batch_size=None if rollback is None else rollback.settings(),
+                maximum_execution_timeout_seconds=_seconds(self.maximum_execution_timeout),
+            ),
+            alarm_count=len(self.rollback_alarms),
+        )
+
+    def _render_policy(
+        self, rollback: sagemaker.CfnEndpoint.AutoRollbackConfigProperty | None
+    ) -> sagemaker.CfnEndpoint.DeploymentConfigProperty:
+        policy = sagemaker.CfnEndpoint.RollingUpdatePolicyProperty(
+            maximum_batch_size=self.batch_size.render(),
+            wait_interval_in_seconds=self.wait.to_seconds(),
+            rollback_maximum_batch_size=self.rollback_batch_size.render()
+            if self.rollback_batch_size
+            else None,
+            maximum_execution_timeout_in_seconds=_whole_seconds(self.maximum_execution_timeout),
+        )
+        return sagemaker.CfnEndpoint.DeploymentConfigProperty(
+            rolling_update_policy=policy, auto_rollback_configuration=rollback
+        )
+
+
+def _seconds(duration: cdk.Duration | None) -> float | None:
+    """A duration in seconds for the rules (None when absent or a token)."""
+    if duration is None or duration.is_unresolved():
+        return None
+    return duration.to_seconds(integral=False)
+
+
+def _whole_seconds(duration: cdk.Duration | None) -> float | None:
+    """A duration as the template writes it."""
+    return None if duration is None else duration.to_seconds()

@@ -1,5 +1,11 @@
 """`MultiContainerEndpoint`: several containers behind one SageMaker endpoint, and
-`IMultiContainerEndpoint`, what it and an imported endpoint offer (invoke grants, metrics)."""
+`IMultiContainerEndpoint`, what it and an imported endpoint offer (invoke grants, metrics).
+
+The constructor reads top to bottom: the single-variant form becomes one `VariantDefinition`;
+what was given is checked (types first, then the service's rules, `rules/`); the images, model
+data and data capture are bound; the execution role gets its policy; then the models, the
+endpoint config and the endpoint are created.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, Unpack
+from typing import TYPE_CHECKING, Protocol
 
 import aws_cdk as cdk
 import jsii
@@ -16,63 +22,64 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ._acknowledgements import acknowledge_network_isolation, acknowledge_open_egress
-from ._deployment import render_deployment
-from ._permissions import (
-    Environment,
-    ModelDataAccess,
-    Network,
-    execution_statements,
-    rollback_alarm_statements,
-)
+from ._permissions import Environment, Network, execution_statements, rollback_alarm_statements
 from ._role import allow_role_in_other_accounts, attach_execution_policy, create_execution_role
 from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
-from ._validation import (
-    SUBMIT_DIRECTORY,
-    EndpointSpec,
-    check_container_hostname,
-    check_container_in_variants,
-    check_one_variant_to_scale,
-    check_rollback_alarms,
-    check_variant_exists,
-    has_type,
-    hostnames_of,
-    name_problems,
-    report,
-    validate,
-    variants_with_container,
-)
-from .container import ContainerDefinition, InvocationMode, ModelData, SourceResource
+from .container import BoundContainer, ContainerDefinition, InvocationMode, bind_container
+from .data_capture import BoundCapture, DataCapture
 from .deployment import DeploymentConfig
-from .errors import MceValidationError, Problem
+from .errors import MceValidationError, Problem, report
 from .instance_type import InstanceType
 from .metrics import (
     EndpointMetric,
     EndpointMetrics,
-    M,
-    MetricOptions,
+    M_co,
+    ResourceWithMetrics,
     across_variants,
     only_variant,
 )
+from .rules import arguments
+from .rules.containers import check_model
+from .rules.data_capture import check_data_capture, check_data_capture_in_direct_mode
+from .rules.deployment import check_deployment, check_rollback_alarms
+from .rules.instance_types import check_kms_key_storage
+from .rules.location import ROOT
+from .rules.lookups import (
+    VariantContainers,
+    as_configured,
+    check_container_hostname,
+    check_container_in_variants,
+    check_one_variant_to_scale,
+    check_variant_exists,
+    variants_with_container,
+)
+from .rules.names import check_endpoint_name, check_name, is_valid_name
+from .rules.network import NetworkSettings, check_vpc
+from .rules.tags import check_tags
+from .rules.values import shown
+from .rules.variants import check_variant, check_variants
 from .variants import (
-    DEFAULT_INSTANCE_TYPE,
     DEFAULT_VARIANT_NAME,
     EndpointVariant,
     RoutingStrategy,
     VariantDefinition,
+    check_variant_definition,
     create_model,
+    hostnames_of,
     id_suffix,
+    model_settings,
     production_variant,
+    variant_location,
+    variant_settings,
 )
 
 if TYPE_CHECKING:
-    # Imported where used: aws_ec2 costs about 110 ms to import and aws_cloudwatch about 30 ms
-    # (measured after aws_sagemaker and aws_iam, which the hand-written L1 imports too); an app
-    # without a VPC or metrics does not pay for them.
+    # Imported where used: an app without a VPC or metrics does not pay for aws_ec2 and
+    # aws_cloudwatch (docs/benchmarks.md).
     from aws_cdk import aws_cloudwatch as cloudwatch
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_kms as kms
 
-    from .data_capture import DataCapture
     from .scaling import ScalableInstanceCount
 
 HOSTNAME_CONDITION_KEY = "sagemaker:TargetContainerHostname"
@@ -81,10 +88,10 @@ _ROLE_ID = "Role"
 """The child id of the execution role the endpoint creates."""
 
 
-class IMultiContainerEndpoint(cdk.IResource, Protocol):
+class IMultiContainerEndpoint(cdk.IResource, EndpointMetrics[EndpointMetric], Protocol):
     """A multi-container endpoint, created here (`MultiContainerEndpoint`) or imported
     (`MultiContainerEndpoint.from_endpoint_name` / `from_endpoint_arn`): grant invoke on it
-    and read its metrics, in its own account and region."""
+    and read its metrics (`EndpointMetrics`), in its own account and region."""
 
     @property
     def endpoint_name(self) -> str:
@@ -108,98 +115,8 @@ class IMultiContainerEndpoint(cdk.IResource, Protocol):
         `container_hostname`)."""
         ...
 
-    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """Any `AWS/SageMaker` metric of this endpoint's variant."""
-        ...
 
-    def metric_invocations(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """Requests sent to the endpoint."""
-        ...
-
-    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """Requests the model answered with a 4xx status."""
-        ...
-
-    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """Requests the model answered with a 5xx status."""
-        ...
-
-    def metric_invocations_per_instance(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """Requests per instance."""
-        ...
-
-    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """Time the containers took to answer."""
-        ...
-
-    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """Time SageMaker added to each request."""
-        ...
-
-    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """CPU use of the instances."""
-        ...
-
-    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """Memory use of the instances."""
-        ...
-
-    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """Disk use of the instances."""
-        ...
-
-    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """GPU use of the instances."""
-        ...
-
-    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> EndpointMetric:
-        """GPU memory use of the instances."""
-        ...
-
-    def metric_for_container(
-        self, container_hostname: str, metric_name: str, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
-        """Any `AWS/SageMaker` metric of one container (Direct mode)."""
-        ...
-
-    def metric_container_invocations(
-        self, container_hostname: str, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
-        """Requests sent to one container (Direct mode)."""
-        ...
-
-    def metric_container_invocation_4xx_errors(
-        self, container_hostname: str, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
-        """Requests one container answered with a 4xx status (Direct mode)."""
-        ...
-
-    def metric_container_invocation_5xx_errors(
-        self, container_hostname: str, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
-        """Requests one container answered with a 5xx status (Direct mode)."""
-        ...
-
-    def metric_container_latency(
-        self, container_hostname: str, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
-        """Time one container took to answer (Direct mode)."""
-        ...
-
-    def metric_container_cpu_utilization(
-        self, container_hostname: str, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
-        """CPU use of one container (Direct mode)."""
-        ...
-
-    def metric_container_memory_utilization(
-        self, container_hostname: str, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
-        """Memory use of one container (Direct mode)."""
-        ...
-
-
-class _EndpointBase(cdk.Resource, EndpointMetrics[M]):
+class _EndpointBase(ResourceWithMetrics[M_co]):
     """What every multi-container endpoint offers, deployed by this app or imported: invoke
     grants and CloudWatch metrics. One implementation serves both."""
 
@@ -235,7 +152,7 @@ class _EndpointBase(cdk.Resource, EndpointMetrics[M]):
         conditions = None
         if container_hostname is not None:
             hostname, _ = self._locate_container(
-                container_hostname, "grant_invoke.container_hostname", one_variant=False
+                container_hostname, "grant_invoke", one_variant=False
             )
             conditions = {"StringEqualsIgnoreCase": {HOSTNAME_CONDITION_KEY: hostname}}
         grant = iam.Grant.add_to_principal(
@@ -248,8 +165,9 @@ class _EndpointBase(cdk.Resource, EndpointMetrics[M]):
             report(
                 self,
                 [
-                    Problem(
-                        "grant_invoke.grantee",
+                    ROOT.field("grant_invoke")
+                    .field("grantee")
+                    .problem(
                         f"{grantee.grant_principal} cannot hold a policy; grant to a role, a "
                         "user or a group, or allow the principal in a policy of its own",
                     )
@@ -264,28 +182,29 @@ class _EndpointBase(cdk.Resource, EndpointMetrics[M]):
         self, container_hostname: str, *, serial_too: bool
     ) -> tuple[cdk.IResource, str, str, str]:
         hostname, variant_name = self._locate_container(
-            container_hostname, "metric.container_hostname", one_variant=True, serial_too=serial_too
+            container_hostname, "metric", one_variant=True, serial_too=serial_too
         )
         return self, self.endpoint_name, variant_name, hostname
 
     def _locate_container(
-        self, hostname: str, where: str, *, one_variant: bool, serial_too: bool = False
+        self, hostname: str, method: str, *, one_variant: bool, serial_too: bool = False
     ) -> tuple[str, str]:
         """The container `hostname` names (its hostname as configured) and its variant;
         refused when it names none of this endpoint's Direct-mode containers (of any mode with
         `serial_too`; with `one_variant`, when it does not name a container of exactly one
         variant)."""
+        direct = None if self.mode is None else self.mode is InvocationMode.DIRECT
         report(
             self,
             check_container_hostname(
                 hostname,
-                where=where,
-                mode=self.mode,
+                ROOT.field(method).field("container_hostname"),
+                direct=direct,
                 hostnames=self._container_hostnames,
                 serial_too=serial_too,
             ),
         )
-        return _as_configured(hostname, self._container_hostnames or ()), self.variant_name
+        return as_configured(hostname, self._container_hostnames or ()), self.variant_name
 
 
 class _ImportedEndpoint(_EndpointBase["cloudwatch.Metric"]):
@@ -317,18 +236,11 @@ class _ImportedEndpoint(_EndpointBase["cloudwatch.Metric"]):
 
 
 @dataclass(frozen=True)
-class _BoundContainers:
-    """The containers as the model declares them, and what the execution role needs to read
-    their images and model data."""
+class _Subnets:
+    """The subnets `vpc_subnets` selects in the VPC, or what CDK said when it found none."""
 
-    definitions: list[sagemaker.CfnModel.ContainerDefinitionProperty]
-    repository_arns: list[str]
-    model_data: list[ModelDataAccess]
-    sources: list[SourceResource]
-    """The repositories and buckets of the app the role reads from (their resource policies
-    must allow it when they are in another account)."""
-    credentials_providers: list[str]
-    """The Lambda functions that provide private registries' credentials."""
+    ids: Sequence[str] = ()
+    error: str | None = None
 
 
 class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
@@ -421,28 +333,8 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         super().__init__(
             scope, id, physical_name=endpoint_name if isinstance(endpoint_name, str) else None
         )
-        stack = cdk.Stack.of(self)
-        facts = stack_facts(stack)
-        objects = {
-            "role": role,
-            "vpc": vpc,
-            "vpc_subnets": vpc_subnets,
-            "security_groups": security_groups,
-            "enable_network_isolation": enable_network_isolation,
-            "kms_key": kms_key,
-            "deployment": deployment,
-            "data_capture": data_capture,
-        }
-        # The network is looked at only when its options have their types (else refused).
-        in_vpc = vpc is not None and all(
-            has_type(option, objects[option])
-            for option in ("vpc", "vpc_subnets", "security_groups")
-        )
-        subnet_ids, subnet_error = (
-            _subnet_ids(vpc, vpc_subnets) if vpc is not None and in_vpc else ([], None)
-        )
-        # The options of the single-variant form (each VariantDefinition has its own).
-        single_variant_options: dict[str, Any] = {
+        # The single-variant form is one variant; each VariantDefinition has its own options.
+        single_form = {
             "containers": containers,
             "mode": mode,
             "instance_type": instance_type,
@@ -454,119 +346,168 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
             "routing_strategy": routing_strategy,
             "enable_ssm_access": enable_ssm_access,
         }
-        spec = EndpointSpec(
-            # The variant's fields, replaced by each variant's own (`for_variant`).
-            containers=(),
-            mode=InvocationMode.SERIAL,
-            instance_type=DEFAULT_INSTANCE_TYPE,
-            initial_instance_count=1,
-            variant_name=DEFAULT_VARIANT_NAME,
+        self._single = variants is None
+        definitions = _single_variant(**single_form) if variants is None else _as_tuple(variants)
+        options = _Options(
             endpoint_name=endpoint_name,
-            region=None if is_unresolved(facts.region) else facts.region,
-            has_kms_key=kms_key is not None,
-            # With no security group given, one is created.
-            security_group_count=max(len(security_groups or ()), 1) if in_vpc else None,
-            subnet_count=known_length(subnet_ids) if in_vpc and subnet_error is None else None,
-            subnet_selection_error=subnet_error,
-            vpc_options_without_vpc=()
-            if vpc is not None
-            else _given(vpc_subnets=vpc_subnets, security_groups=security_groups),
+            role=role,
+            vpc=vpc,
+            vpc_subnets=vpc_subnets,
+            security_groups=security_groups,
+            enable_network_isolation=enable_network_isolation,
+            kms_key=kms_key,
             deployment=deployment,
-            tags=tags,
-            objects=objects,
             data_capture=data_capture,
+            tags=tags,
+            single_form_given=() if variants is None else _given(**single_form),
         )
-        if variants is None:
-            definitions: tuple[VariantDefinition, ...] = (
-                _single_variant(**single_variant_options),
-            )
-            spec = spec.for_variant(definitions[0])
-        else:
-            definitions = _as_tuple(variants)
-            spec = dataclasses.replace(
-                spec,
-                variants=definitions,
-                single_variant_options=_given(**single_variant_options),
-            )
-        report(self, validate(spec))
+        stack = cdk.Stack.of(self)
+        facts = stack_facts(stack)
+        subnets = _select_subnets(vpc, vpc_subnets) if vpc and options.in_vpc else _Subnets()
+        report(self, _problems(definitions, options, subnets, facts.region, single=self._single))
 
+        self._given_name = endpoint_name
+        self.data_capture = data_capture
+        """What the endpoint captures (None: nothing)."""
+        self.role: iam.IRole = role or create_execution_role(self, _ROLE_ID)
+        bound = self._bind(definitions)
+        network = self._place_in_vpc(vpc, security_groups, subnets.ids)
+        environment = Environment(aws_partition(), facts.region, facts.account)
+        capture = None if data_capture is None else data_capture.bind(environment)
+        self._execution_policy = self._grant(
+            bound, network, capture, environment, stack, created_role=role is None
+        )
+        models = self._create_models(definitions, bound, network, enable_network_isolation)
+        self._create_endpoint_config(definitions, models, kms_key, capture)
+        self._create_endpoint(endpoint_name, deployment)
+        created: list[EndpointVariant] = []
+        for definition, model, suffix in zip(definitions, models, self._suffixes, strict=True):
+            created.append(
+                EndpointVariant(
+                    self,
+                    definition,
+                    model,
+                    suffix,
+                    endpoint=self.endpoint,
+                    endpoint_name=self.endpoint_name,
+                    siblings=created,
+                    captures_data=data_capture is not None,
+                    fixed_endpoint_name=endpoint_name is not None,
+                )
+            )
+        self._variants = {variant.variant_name: variant for variant in created}
+        for key, value in (tags or {}).items():
+            cdk.Tags.of(self).add(key, value)
+
+    def _bind(self, definitions: Sequence[VariantDefinition]) -> list[list[BoundContainer]]:
+        """Bind every variant's containers (their images and model data) under this endpoint,
+        and keep what the first variant's metrics and grants need."""
         first = definitions[0]
-        self.mode = first.mode if all(v.mode is first.mode for v in definitions) else None
+        self.mode = first.mode if all(d.mode is first.mode for d in definitions) else None
         self.containers = first.containers
         self.variant_name = first.name
         self._container_hostnames = hostnames_of(first)
-        self.role: iam.IRole = role or create_execution_role(self, _ROLE_ID)
-        self._deployment = deployment
-        role_arn = self.role.role_arn
-        suffixes = [
-            id_suffix(definition.name, index, single=variants is None)
+        self._suffixes = [
+            id_suffix(definition.name, index, single=self._single)
             for index, definition in enumerate(definitions)
         ]
-        bound = [
-            self._bind_containers(definition.containers, suffix)
-            for definition, suffix in zip(definitions, suffixes, strict=True)
+        return [
+            [
+                bind_container(container, self, f"{index}{suffix}")
+                for index, container in enumerate(definition.containers)
+            ]
+            for definition, suffix in zip(definitions, self._suffixes, strict=True)
         ]
-        network = self._place_in_vpc(vpc, security_groups, subnet_ids)
-        environment = Environment(aws_partition(), facts.region, facts.account)
-        capture = data_capture._bind(environment) if data_capture is not None else None
-        self.data_capture = data_capture
-        """What the endpoint captures (None: nothing)."""
+
+    def _grant(
+        self,
+        bound: Sequence[Sequence[BoundContainer]],
+        network: Network | None,
+        capture: BoundCapture | None,
+        environment: Environment,
+        stack: cdk.Stack,
+        *,
+        created_role: bool,
+    ) -> iam.Policy:
+        """The execution role's policy of the endpoint's own (exactly what the containers
+        need), and the statements the app's repositories and buckets in other accounts need."""
+        containers = [container for variant in bound for container in variant]
+        images = [container.image for container in containers]
+        model_data = [data for container in containers for data in container.read]
         statements = execution_statements(
             environment,
-            endpoint_name=endpoint_name,
-            repository_arns=[arn for each in bound for arn in each.repository_arns],
-            model_data=[access for each in bound for access in each.model_data],
+            endpoint_name=self._given_name,
+            repository_arns=[image.repository_arn for image in images if image.repository_arn],
+            model_data=[data.access for data in model_data if data.access is not None],
             network=network,
-            credentials_provider_arns=[arn for each in bound for arn in each.credentials_providers],
+            credentials_provider_arns=[
+                image.credentials_provider_arn
+                for image in images
+                if image.credentials_provider_arn is not None
+            ],
             capture=None if capture is None else capture.access,
         )
         policy = attach_execution_policy(
-            self, "ExecutionPolicy", self.role, statements, stack, role_is_created=role is None
+            self, "ExecutionPolicy", self.role, statements, stack, role_is_created=created_role
         )
-        sources = [source for each in bound for source in each.sources]
-        allow_role_in_other_accounts(
-            self.role, facts.account, [*sources, *(capture.sources if capture else ())]
-        )
-        self._execution_policy = policy
-        node = self.node
+        sources = [
+            *(source for image in images for source in image.sources),
+            *(source for data in model_data for source in data.sources),
+            *(capture.sources if capture else ()),
+        ]
+        allow_role_in_other_accounts(self.role, stack_facts(stack).account, sources)
+        return policy
 
+    def _create_models(
+        self,
+        definitions: Sequence[VariantDefinition],
+        bound: Sequence[Sequence[BoundContainer]],
+        network: Network | None,
+        enable_network_isolation: bool,
+    ) -> list[sagemaker.CfnModel]:
+        """A model per variant, created after its role may read the images and model data."""
         vpc_config = None
         if network is not None:
             vpc_config = sagemaker.CfnModel.VpcConfigProperty(
                 security_group_ids=list(network.security_group_ids),
                 subnets=list(network.subnet_ids),
             )
-        self._variants: dict[str, EndpointVariant] = {}
-        for definition, suffix, containers_of_variant in zip(
-            definitions, suffixes, bound, strict=True
-        ):
+        models = []
+        for definition, suffix, containers in zip(definitions, self._suffixes, bound, strict=True):
             model = create_model(
                 self,
                 f"Model{suffix}",
-                role_arn=role_arn,
-                containers=containers_of_variant.definitions,
+                role_arn=self.role.role_arn,
+                containers=[container.definition for container in containers],
                 mode=definition.mode,
                 vpc_config=vpc_config,
                 enable_network_isolation=enable_network_isolation,
             )
-            # The model is created after its role may read the images and the model data.
-            model.node.add_dependency(policy)
+            model.node.add_dependency(self._execution_policy)
             acknowledge_network_isolation(model, isolated=enable_network_isolation)
-            self._variants[definition.name] = EndpointVariant(self, definition, model, suffix)
-        self.model = self._variants[first.name].model
+            models.append(model)
+        self.model = models[0]
         """The model of the (first) variant; `variant(name).model` for each variant's."""
-        self.model_name: str = self._variants[first.name].model_name
+        self.model_name: str = self.model.attr_model_name
+        return models
 
-        # No names: CloudFormation generates them, and on any change of a create-only property
-        # replaces the model (or config) under a new one. The config reads each model's name and
-        # the endpoint the config's, so a replaced model replaces the config, and the endpoint
-        # is updated in place to it (docs/updates.md).
+    def _create_endpoint_config(
+        self,
+        definitions: Sequence[VariantDefinition],
+        models: Sequence[sagemaker.CfnModel],
+        kms_key: kms.IKey | None,
+        capture: BoundCapture | None,
+    ) -> None:
+        """The endpoint config, with no name: CloudFormation generates one, and on any change
+        of a create-only property replaces the config (or a model) under a new one. The config
+        reads each model's name and the endpoint the config's, so a replaced model replaces
+        the config, and the endpoint is updated in place to it (docs/updates.md)."""
         self.endpoint_config = sagemaker.CfnEndpointConfig(
             self,
             "EndpointConfig",
             production_variants=[
-                production_variant(variant.definition, variant.model_name)
-                for variant in self._variants.values()
+                production_variant(definition, model.attr_model_name)
+                for definition, model in zip(definitions, models, strict=True)
             ],
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
             data_capture_config=None if capture is None else capture.config,
@@ -574,25 +515,25 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         self.endpoint_config_name: str = self.endpoint_config.attr_endpoint_config_name
         """The endpoint config's name, generated by CloudFormation (a `Fn::GetAtt` token)."""
 
+    def _create_endpoint(
+        self, endpoint_name: str | None, deployment: DeploymentConfig | None
+    ) -> None:
+        """The endpoint, reading the config's name; its deployment guardrails."""
         self.endpoint = sagemaker.CfnEndpoint(
             self,
             "Endpoint",
             endpoint_config_name=self.endpoint_config_name,
             endpoint_name=endpoint_name,
         )
-        self._spec = spec
+        self._deployment = deployment
         self._rollback_alarms: list[cloudwatch.IAlarm] = []
         self._deploy_with(deployment)
-        node.default_child = self.endpoint
-        self._given_name = endpoint_name
-
-        for key, value in (tags or {}).items():
-            cdk.Tags.of(self).add(key, value)
+        self.node.default_child = self.endpoint
 
     def variant(self, name: str) -> EndpointVariant:
         """The production variant named `name`: its model, the autoscaling of its instance
         count and its metrics. A name that is not one of this endpoint's is refused."""
-        report(self, check_variant_exists(name, list(self._variants)))
+        report(self, check_variant_exists(name, list(self._variants), ROOT.field("variant")))
         return self._variants[name]
 
     @property
@@ -616,9 +557,10 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         rollback alarms (SageMaker reads them as that role while it updates the endpoint)."""
         if deployment is None:
             return
-        report(self, check_rollback_alarms(dataclasses.replace(self._spec, deployment=deployment)))
+        alarm_count = len(deployment.rollback_alarms)
+        report(self, check_rollback_alarms(alarm_count, ROOT.field("DeploymentConfig")))
         self._deployment = deployment
-        self.endpoint.deployment_config = render_deployment(deployment)
+        self.endpoint.deployment_config = deployment.render()
         alarms = deployment.rollback_alarms
         if alarms and not self._rollback_alarms:
             # One string that resolves to the ARN, or to the list of ARNs: the statement then
@@ -645,13 +587,13 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
     @property
     def connections(self) -> ec2.Connections:
         """The containers' security groups (`vpc` given): allow them into a database with
-        `db.connections.allow_default_port_from(endpoint.connections)`."""
+        `db.connections.allow_default_port_from(endpoint.connections)`. Without `vpc` the
+        endpoint has no security groups: refused."""
         if self._connections is None:
             report(
                 self,
                 [
-                    Problem(
-                        "connections",
+                    ROOT.field("connections").problem(
                         "the endpoint is not in a VPC, so it has no security groups; "
                         "give vpc (and optionally security_groups) to connect it",
                     )
@@ -673,7 +615,8 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         :param min_capacity: fewest instances. @default 1
         :param max_capacity: most instances.
         """
-        report(self, check_one_variant_to_scale(list(self._variants)))
+        where = ROOT.field("auto_scale_instance_count")
+        report(self, check_one_variant_to_scale(list(self._variants), where))
         return self._variants[self.variant_name].auto_scale_instance_count(
             min_capacity=min_capacity, max_capacity=max_capacity
         )
@@ -687,50 +630,32 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         return across_variants(owner, metrics, what)
 
     def _locate_container(
-        self, hostname: str, where: str, *, one_variant: bool, serial_too: bool = False
+        self, hostname: str, method: str, *, one_variant: bool, serial_too: bool = False
     ) -> tuple[str, str]:
         if len(self._variants) == 1:
             return super()._locate_container(
-                hostname, where, one_variant=one_variant, serial_too=serial_too
+                hostname, method, one_variant=one_variant, serial_too=serial_too
             )
-        definitions = [
-            variant.definition
+        variants = [
+            VariantContainers(
+                variant.variant_name,
+                variant.mode is InvocationMode.DIRECT,
+                hostnames_of(variant.definition),
+            )
             for variant in self._variants.values()
-            if serial_too or variant.mode is InvocationMode.DIRECT
         ]
+        where = ROOT.field(method).field("container_hostname")
         report(
             self,
             check_container_in_variants(
-                hostname,
-                where=where,
-                variants=[variant.definition for variant in self._variants.values()],
-                one_variant=one_variant,
-                serial_too=serial_too,
+                hostname, where, variants=variants, one_variant=one_variant, serial_too=serial_too
             ),
         )
-        owners = variants_with_container(hostname, definitions)
+        named = [variant for variant in variants if serial_too or variant.direct]
+        owners = variants_with_container(hostname, named)
         if not owners:  # a token: no variant is known to have it
             return hostname, self.variant_name
-        return _as_configured(hostname, hostnames_of(owners[0])), owners[0].name
-
-    def _require_container_of(
-        self, definition: VariantDefinition, hostname: str, where: str, *, serial_too: bool
-    ) -> str:
-        """The hostname (as configured) of the container of variant `definition` that
-        `hostname` names; refused when it names none of that variant's containers (of a
-        Direct-mode variant, unless `serial_too`)."""
-        hostnames = hostnames_of(definition)
-        report(
-            self,
-            check_container_hostname(
-                hostname,
-                where=where,
-                mode=definition.mode,
-                hostnames=hostnames,
-                serial_too=serial_too,
-            ),
-        )
-        return _as_configured(hostname, hostnames)
+        return as_configured(hostname, owners[0].hostnames), owners[0].name
 
     @staticmethod
     def from_endpoint_name(
@@ -748,7 +673,9 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         :param container_hostnames: its containers' hostnames (Direct mode); a per-container
             grant or metric must then name one of them. @default any valid hostname
         """
-        problems = name_problems("name", name, "endpoint name")
+        where = ROOT.field("name")
+        problems = arguments.check_type(name, arguments.TEXT, where)
+        problems = problems or check_name(name, where, "endpoint name")
         if problems:
             raise MceValidationError(f"{scope.node.path}/{id}", problems)
         return _ImportedEndpoint(
@@ -786,60 +713,6 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
             variant_name=variant_name,
             container_hostnames=container_hostnames,
         )
-
-    def _bind_containers(
-        self, containers: Sequence[ContainerDefinition], suffix: str
-    ) -> _BoundContainers:
-        """Bind each container's image and model data under this endpoint (the ids of a
-        variant's end with `suffix`)."""
-        bound = _BoundContainers([], [], [], [], [])
-        for index, container in enumerate(containers):
-            image = container.container_image._bind(self, f"Image{index}{suffix}")
-            if image.repository_arn is not None:
-                bound.repository_arns.append(image.repository_arn)
-            bound.sources.extend(image.sources)
-            image_config = None
-            if image.through_vpc:
-                provider = image.credentials_provider_arn
-                image_config = sagemaker.CfnModel.ImageConfigProperty(
-                    repository_access_mode="Vpc",
-                    repository_auth_config=None
-                    if provider is None
-                    else sagemaker.CfnModel.RepositoryAuthConfigProperty(
-                        repository_credentials_provider_arn=provider
-                    ),
-                )
-                if provider is not None:
-                    bound.credentials_providers.append(provider)
-            model_data_url = model_data_source = None
-            if container.model_data is not None:
-                model_data = container.model_data._bind(self, f"ModelData{index}{suffix}")
-                if model_data.prefix:
-                    model_data_source = _prefix_source(model_data.url)
-                else:
-                    model_data_url = model_data.url
-                if model_data.access is not None:
-                    bound.model_data.append(model_data.access)
-                bound.sources.extend(model_data.sources)
-            environment = dict(container.environment)
-            code = _source_code(container, environment)
-            if code is not None:
-                bound_code = code._bind(self, f"SourceCode{index}{suffix}")
-                environment[SUBMIT_DIRECTORY] = bound_code.url
-                if bound_code.access is not None:
-                    bound.model_data.append(bound_code.access)
-                bound.sources.extend(bound_code.sources)
-            bound.definitions.append(
-                sagemaker.CfnModel.ContainerDefinitionProperty(
-                    image=image.uri,
-                    image_config=image_config,
-                    container_hostname=container.container_hostname,
-                    model_data_url=model_data_url,
-                    model_data_source=model_data_source,
-                    environment=environment or None,
-                )
-            )
-        return bound
 
     def _place_in_vpc(
         self,
@@ -879,6 +752,152 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         return self.endpoint.ref
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Options:
+    """The endpoint's own options (not a variant's), as given, for the checks."""
+
+    endpoint_name: object
+    role: object
+    vpc: object
+    vpc_subnets: object
+    security_groups: object
+    enable_network_isolation: object
+    kms_key: object
+    deployment: object
+    data_capture: object
+    tags: object
+    single_form_given: tuple[str, ...]
+    """The single-variant options given beside `variants` (refused)."""
+
+    @property
+    def in_vpc(self) -> bool:
+        """Whether the model is in a VPC (given with its options of the right types)."""
+        return self.vpc is not None and not any(
+            arguments.check_optional(value, expected, ROOT)
+            for value, expected in (
+                (self.vpc, arguments.VPC),
+                (self.vpc_subnets, arguments.SUBNET_SELECTION),
+                (self.security_groups, arguments.SECURITY_GROUPS),
+            )
+        )
+
+
+_OPTION_TYPES: dict[str, arguments.Type] = {
+    "role": arguments.ROLE,
+    "vpc": arguments.VPC,
+    "vpc_subnets": arguments.SUBNET_SELECTION,
+    "security_groups": arguments.SECURITY_GROUPS,
+    "kms_key": arguments.KMS_KEY,
+    "deployment": arguments.instance_of(DeploymentConfig, "a DeploymentConfig"),
+    "data_capture": arguments.instance_of(DataCapture, "a DataCapture"),
+}
+"""What each optional object the endpoint takes must be (None is its default)."""
+
+
+def _argument_problems(
+    definitions: Sequence[object], options: _Options, subnets: _Subnets, *, single: bool
+) -> list[Problem]:
+    """The types of everything given, and the options that make sense only together."""
+    problems = []
+    if options.endpoint_name is not None:
+        problems += arguments.check_type(
+            options.endpoint_name, arguments.TEXT, ROOT.field("EndpointName")
+        )
+    for name, expected in _OPTION_TYPES.items():
+        problems += arguments.check_optional(getattr(options, name), expected, ROOT.field(name))
+    problems += arguments.check_type(
+        options.enable_network_isolation, arguments.FLAG, ROOT.field("enable_network_isolation")
+    )
+    if options.vpc is None:
+        given = _given(vpc_subnets=options.vpc_subnets, security_groups=options.security_groups)
+        problems += arguments.check_given_without_vpc(given, ROOT)
+    problems += arguments.check_subnet_selection(subnets.error, ROOT)
+    problems += arguments.check_single_variant_options(options.single_form_given, ROOT)
+    for index, definition in enumerate(definitions):
+        if not isinstance(definition, VariantDefinition):
+            where = ROOT.field("ProductionVariants").index(index)
+            problems.append(where.problem(f"{shown(definition)} is not a VariantDefinition"))
+            continue
+        problems += check_variant_definition(
+            definition, variant_location(index, definition, single=single)
+        )
+    if isinstance(options.data_capture, DataCapture):
+        problems += options.data_capture.problems(ROOT)
+    if options.tags is not None:
+        problems += arguments.check_text_mapping(
+            options.tags,
+            ROOT.field("Tags"),
+            lambda at, key: at.problem(f"the key {shown(key)} is not a str"),
+        )
+    return problems
+
+
+def _rule_problems(
+    definitions: Sequence[object],
+    options: _Options,
+    subnets: _Subnets,
+    region: str,
+    *,
+    single: bool,
+) -> list[Problem]:
+    """The service's rules, on what was given with the right types: each variant's model and
+    settings, then the endpoint config's and the endpoint's."""
+    problems = []
+    variants = [
+        variant_settings(d) if isinstance(d, VariantDefinition) else None for d in definitions
+    ]
+    for index, definition in enumerate(definitions):
+        if not isinstance(definition, VariantDefinition):
+            continue
+        where = variant_location(index, definition, single=single)
+        model = model_settings(definition, in_vpc=options.in_vpc)
+        if model is not None:
+            problems += check_model(model, None if is_unresolved(region) else region, where)
+        settings = variants[index]
+        if settings is not None:
+            problems += check_variant(settings, where)
+    name = options.endpoint_name
+    problems += check_endpoint_name(name if isinstance(name, str) else None, ROOT)
+    problems += check_variants(variants, ROOT)
+    problems += check_kms_key_storage(
+        [variant.instance_type for variant in variants if variant is not None],
+        options.kms_key is not None,
+        ROOT,
+    )
+    if isinstance(options.data_capture, DataCapture):
+        problems += check_data_capture(options.data_capture.settings(), ROOT)
+        problems += check_data_capture_in_direct_mode(variants, ROOT)
+    if options.in_vpc and subnets.error is None:
+        # With no security group given, one is created.
+        groups = options.security_groups
+        network = NetworkSettings(
+            security_group_count=max(len(groups), 1) if isinstance(groups, Sequence) else 1,
+            subnet_count=known_length(subnets.ids),
+        )
+        problems += check_vpc(network, ROOT)
+    if isinstance(options.deployment, DeploymentConfig):
+        problems += check_deployment(options.deployment.settings(), len(definitions), ROOT)
+    if options.tags is not None:
+        problems += check_tags(arguments.known_text_mapping(options.tags), ROOT)
+    return problems
+
+
+def _problems(
+    definitions: Sequence[object],
+    options: _Options,
+    subnets: _Subnets,
+    region: str,
+    *,
+    single: bool,
+) -> list[Problem]:
+    """Everything wrong with what the endpoint was given, in a stable order: the types first;
+    the rules read only the values of the right type."""
+    return [
+        *_argument_problems(definitions, options, subnets, single=single),
+        *_rule_problems(definitions, options, subnets, region, single=single),
+    ]
+
+
 @jsii.implements(cdk.IStableAnyProducer)
 class _AlarmArns:
     """The ARNs of the rollback alarms, read when the template is written (alarms can be added
@@ -912,14 +931,13 @@ def _endpoint_name_in(endpoint_arn: str, path: str) -> str:
         or fields[0] != "arn"
         or fields[2] != "sagemaker"
         or resource[0] != "endpoint"
-        or name_problems("arn", resource[1], "endpoint name")
+        or not is_valid_name(resource[1])
     ):
         raise MceValidationError(
             path,
             [
-                Problem(
-                    "arn",
-                    f"{endpoint_arn!r} is not the ARN of a SageMaker endpoint "
+                ROOT.field("arn").problem(
+                    f"{shown(endpoint_arn)} is not the ARN of a SageMaker endpoint "
                     "(arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>)",
                 )
             ],
@@ -927,32 +945,13 @@ def _endpoint_name_in(endpoint_arn: str, path: str) -> str:
     return resource[1]
 
 
-def _single_variant(
-    *,
-    containers: Sequence[ContainerDefinition] | None,
-    mode: InvocationMode | None,
-    instance_type: str | InstanceType | None,
-    initial_instance_count: int | None,
-    variant_name: str | None,
-    volume_size: cdk.Size | None,
-    model_data_download_timeout: cdk.Duration | None,
-    container_startup_health_check_timeout: cdk.Duration | None,
-    routing_strategy: RoutingStrategy | None,
-    enable_ssm_access: bool | None,
-) -> VariantDefinition:
-    """The variant of the single-variant form: the construct's options, with their defaults."""
-    return VariantDefinition(
-        name=DEFAULT_VARIANT_NAME if variant_name is None else variant_name,
-        containers=() if containers is None else containers,
-        mode=InvocationMode.SERIAL if mode is None else mode,
-        instance_type=DEFAULT_INSTANCE_TYPE if instance_type is None else instance_type,
-        initial_instance_count=1 if initial_instance_count is None else initial_instance_count,
-        volume_size=volume_size,
-        model_data_download_timeout=model_data_download_timeout,
-        container_startup_health_check_timeout=container_startup_health_check_timeout,
-        routing_strategy=routing_strategy,
-        enable_ssm_access=False if enable_ssm_access is None else enable_ssm_access,
-    )
+def _single_variant(**options: object) -> tuple[VariantDefinition, ...]:
+    """The variant of the single-variant form: the options given (`variant_name` is its name,
+    `containers` none when not given); `VariantDefinition` has the defaults of the others."""
+    given = {name: value for name, value in options.items() if value is not None}
+    name = given.pop("variant_name", DEFAULT_VARIANT_NAME)
+    containers = given.pop("containers", ())
+    return (VariantDefinition(name=name, containers=containers, **given),)  # type: ignore[arg-type]
 
 
 def _as_tuple(variants: Sequence[VariantDefinition]) -> tuple[VariantDefinition, ...]:
@@ -962,56 +961,26 @@ def _as_tuple(variants: Sequence[VariantDefinition]) -> tuple[VariantDefinition,
     return (variants,)
 
 
-def _as_configured(hostname: str, hostnames: Sequence[str]) -> str:
-    """`hostname` as it was configured (hostnames are compared case-insensitively)."""
-    for known in hostnames:
-        if known.lower() == hostname.lower():
-            return known
-    return hostname
-
-
-def _source_code(
-    container: ContainerDefinition, environment: Mapping[str, str]
-) -> ModelData | None:
-    """The script-mode code a container downloads at start-up: its `source_code`, or an `s3://`
-    URL literally set as `SAGEMAKER_SUBMIT_DIRECTORY` (read like model data)."""
-    if container.source_code is not None:
-        return container.source_code
-    submitted = environment.get(SUBMIT_DIRECTORY)
-    if isinstance(submitted, str) and submitted.startswith("s3://"):
-        return ModelData.from_uri(submitted)
-    return None
-
-
-def _prefix_source(uri: str) -> sagemaker.CfnModel.ModelDataSourceProperty:
-    """Uncompressed model data: every object under the key prefix `uri`, copied as it is."""
-    return sagemaker.CfnModel.ModelDataSourceProperty(
-        s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
-            s3_uri=uri, s3_data_type="S3Prefix", compression_type="None"
-        )
-    )
-
-
 def _given(**options: object) -> tuple[str, ...]:
     """The names of the options that are not None."""
     return tuple(name for name, value in options.items() if value is not None)
 
 
-def _subnet_ids(
-    vpc: ec2.IVpc, selection: ec2.SubnetSelection | None
-) -> tuple[list[str], str | None]:
-    """The IDs of the subnets `selection` picks in `vpc` (its default selection when None), or
-    what CDK says when it finds none of them (for the validation to report)."""
+def _select_subnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | None) -> _Subnets:
+    """The subnets `selection` picks in `vpc` (its default selection when None), or what CDK
+    says when it finds none of them (for the validation to report)."""
     try:
         if selection is None:
-            return vpc.select_subnets().subnet_ids, None
-        return vpc.select_subnets(
-            availability_zones=selection.availability_zones,
-            one_per_az=selection.one_per_az,
-            subnet_filters=selection.subnet_filters,
-            subnet_group_name=selection.subnet_group_name,
-            subnets=selection.subnets,
-            subnet_type=selection.subnet_type,
-        ).subnet_ids, None
+            return _Subnets(vpc.select_subnets().subnet_ids)
+        return _Subnets(
+            vpc.select_subnets(
+                availability_zones=selection.availability_zones,
+                one_per_az=selection.one_per_az,
+                subnet_filters=selection.subnet_filters,
+                subnet_group_name=selection.subnet_group_name,
+                subnets=selection.subnets,
+                subnet_type=selection.subnet_type,
+            ).subnet_ids
+        )
     except RuntimeError as error:  # jsii raises CDK's errors as RuntimeError
-        return [], str(error).splitlines()[0]
+        return _Subnets(error=str(error).splitlines()[0])

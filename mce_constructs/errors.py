@@ -1,9 +1,13 @@
-"""The error every refusal raises, and the problems it lists."""
+"""The error every refusal raises, the problems it lists, and the one place problems are
+raised (errors) or annotated (warnings)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import aws_cdk as cdk
+from constructs import IConstruct
 
 
 @dataclass(frozen=True)
@@ -32,3 +36,14 @@ class MceValidationError(ValueError):
         lines = "\n".join(f"  - {problem}" for problem in self.problems)
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{path}: {count} {noun} in the multi-container endpoint:\n{lines}")
+
+
+def report(scope: IConstruct, problems: Sequence[Problem]) -> None:
+    """Raise the errors among `problems` as one `MceValidationError` naming `scope`'s path, or
+    add the warnings to `scope` (each acknowledgeable by its id) when there is no error."""
+    errors = [problem for problem in problems if problem.warning_id is None]
+    if errors:
+        raise MceValidationError(scope.node.path, errors)
+    for problem in problems:
+        if problem.warning_id is not None:
+            cdk.Annotations.of(scope).add_warning_v2(problem.warning_id, str(problem))

@@ -13,6 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .errors import Problem
+from .rules.instance_types import has_instance_type_shape
+from .rules.location import Location
+from .rules.values import shown
+
 
 @dataclass(frozen=True)
 class InstanceType:
@@ -105,6 +110,28 @@ InstanceType.INF1_XLARGE = InstanceType("ml.inf1.xlarge")
 InstanceType.INF2_XLARGE = InstanceType("ml.inf2.xlarge")
 
 
-def instance_type_name(value: str | InstanceType) -> str:
-    """The name of an instance type given as a `str` or as an `InstanceType`."""
-    return value.name if isinstance(value, InstanceType) else value
+def instance_type_name(value: object) -> str | None:
+    """The name of an instance type given as a `str` or an `InstanceType` (None for a value of
+    another type)."""
+    name = value.name if isinstance(value, InstanceType) else value
+    return name if isinstance(name, str) else None
+
+
+def check_instance_type_argument(value: object, where: Location) -> list[Problem]:
+    """An instance type is a `str` (which the rules look up in the service's list) or an
+    `InstanceType` whose name has the shape of one."""
+    at = where.field("InstanceType")
+    if not isinstance(value, InstanceType):
+        if isinstance(value, str):
+            return []
+        return [at.problem(f"{shown(value)} is not a str or an InstanceType")]
+    given = f"InstanceType.of({shown(value.name)})"
+    if not isinstance(value.name, str):
+        return [at.problem(f"{given}: {shown(value.name)} is not a str")]
+    if has_instance_type_shape(value.name):
+        return []
+    return [
+        at.problem(
+            f"{given} is not the name of an instance type: ml.<family>.<size>, as in 'ml.m5.large'"
+        )
+    ]

@@ -8,12 +8,14 @@ nothing, and a dashboard widget names the region.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Generic, TypeAlias, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, Protocol, TypeAlias, TypedDict, TypeVar, Unpack
 
 import aws_cdk as cdk
 
 from ._tokens import is_unresolved
-from .errors import MceValidationError, Problem
+from .errors import MceValidationError
+from .rules.location import ROOT
+from .rules.values import shown
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
@@ -103,12 +105,11 @@ def across_variants(
         return only_variant(metrics)
     first = next(iter(metrics.values()))
     if first.statistic not in ADDITIVE_STATISTICS:
-        names = ", ".join(repr(name) for name in metrics)
+        names = ", ".join(shown(name) for name in metrics)
         raise MceValidationError(
             endpoint.node.path,
             [
-                Problem(
-                    what,
+                ROOT.field(what).problem(
                     f"the {first.statistic} of {first.metric_name} of variants {names} does "
                     "not add up to the endpoint's; read each variant's with "
                     f"endpoint.variant(name).{what}(...)",
@@ -127,30 +128,32 @@ def across_variants(
 
 EndpointMetric: TypeAlias = "cloudwatch.Metric | cloudwatch.MathExpression"
 """A metric of an endpoint: a `MathExpression` when it adds up several variants."""
-M = TypeVar("M", "cloudwatch.Metric", EndpointMetric)
+M_co = TypeVar("M_co", "cloudwatch.Metric", EndpointMetric, covariant=True)
 """What the helpers of a whole endpoint or variant return: a `cloudwatch.Metric` for one
 variant (a variant, an imported endpoint), `EndpointMetric` for an endpoint that may have
 several."""
 
 
-class EndpointMetrics(Generic[M]):
-    """The metric helpers of an endpoint (created here or imported), for one variant.
+class EndpointMetrics(Protocol[M_co]):
+    """The metric helpers of an endpoint (created here or imported) and of a variant: the
+    interface that `IMultiContainerEndpoint` inherits, with its one implementation.
 
-    A class that mixes this in says in `_metric_target` what its metrics are about: the
-    endpoint, the variant and the container, which it checks is one of its own.
+    A class that subclasses it says what its metrics are about: `_metric_scope` (the endpoint
+    and its variants) and `_combine` for the metrics of the whole endpoint or variant,
+    `_metric_target` for one container, which it checks is one of its own.
     """
 
-    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> M:
+    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> M_co:
         """Any `AWS/SageMaker` metric of this endpoint's variant. @default statistic Average"""
         return self._metric(INVOCATION_NAMESPACE, metric_name, "Average", options, "metric")
 
-    def metric_invocations(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_invocations(self, **options: Unpack[MetricOptions]) -> M_co:
         """Requests sent to the endpoint. @default statistic Sum"""
         return self._metric(
             INVOCATION_NAMESPACE, "Invocations", "Sum", options, "metric_invocations"
         )
 
-    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_invocation_4xx_errors(self, **options: Unpack[MetricOptions]) -> M_co:
         """Requests the model answered with a 4xx status. @default statistic Sum"""
         return self._metric(
             INVOCATION_NAMESPACE,
@@ -160,7 +163,7 @@ class EndpointMetrics(Generic[M]):
             "metric_invocation_4xx_errors",
         )
 
-    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_invocation_5xx_errors(self, **options: Unpack[MetricOptions]) -> M_co:
         """Requests the model answered with a 5xx status. @default statistic Sum"""
         return self._metric(
             INVOCATION_NAMESPACE,
@@ -170,7 +173,7 @@ class EndpointMetrics(Generic[M]):
             "metric_invocation_5xx_errors",
         )
 
-    def metric_invocations_per_instance(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_invocations_per_instance(self, **options: Unpack[MetricOptions]) -> M_co:
         """Requests per instance (what `scale_on_invocations` tracks). @default statistic Sum"""
         return self._metric(
             INVOCATION_NAMESPACE,
@@ -180,37 +183,37 @@ class EndpointMetrics(Generic[M]):
             "metric_invocations_per_instance",
         )
 
-    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> M_co:
         """Time the containers took to answer, in microseconds. @default statistic Average"""
         return self._metric(
             INVOCATION_NAMESPACE, "ModelLatency", "Average", options, "metric_model_latency"
         )
 
-    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_overhead_latency(self, **options: Unpack[MetricOptions]) -> M_co:
         """Time SageMaker added to each request, in microseconds. @default statistic Average"""
         return self._metric(
             INVOCATION_NAMESPACE, "OverheadLatency", "Average", options, "metric_overhead_latency"
         )
 
-    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_cpu_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """CPU use of the instances, in percent of one core. @default statistic Average"""
         return self._metric(
             INSTANCE_NAMESPACE, "CPUUtilization", "Average", options, "metric_cpu_utilization"
         )
 
-    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_memory_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """Memory use of the instances, in percent. @default statistic Average"""
         return self._metric(
             INSTANCE_NAMESPACE, "MemoryUtilization", "Average", options, "metric_memory_utilization"
         )
 
-    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_disk_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """Disk use of the instances, in percent. @default statistic Average"""
         return self._metric(
             INSTANCE_NAMESPACE, "DiskUtilization", "Average", options, "metric_disk_utilization"
         )
 
-    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_gpu_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """GPU use of the instances (GPU instance types), in percent of one GPU.
 
         @default statistic Average
@@ -219,7 +222,7 @@ class EndpointMetrics(Generic[M]):
             INSTANCE_NAMESPACE, "GPUUtilization", "Average", options, "metric_gpu_utilization"
         )
 
-    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> M:
+    def metric_gpu_memory_utilization(self, **options: Unpack[MetricOptions]) -> M_co:
         """GPU memory use of the instances (GPU instance types), in percent.
 
         @default statistic Average
@@ -311,7 +314,7 @@ class EndpointMetrics(Generic[M]):
         default_statistic: str,
         options: MetricOptions,
         what: str,
-    ) -> M:
+    ) -> M_co:
         owner, endpoint_name, variant_names = self._metric_scope()
         metrics = {
             variant_name: endpoint_metric(
@@ -350,13 +353,13 @@ class EndpointMetrics(Generic[M]):
     def _metric_scope(self) -> tuple[cdk.IResource, str, Sequence[str]]:
         """What a metric of the whole endpoint (or variant) is about: the endpoint resource (its
         account and region), its name, and the variants it covers."""
-        raise NotImplementedError
+        ...
 
     def _combine(
         self, owner: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
-    ) -> M:
+    ) -> M_co:
         """The metric of the whole endpoint (or variant) from each variant's (by name)."""
-        raise NotImplementedError
+        ...
 
     def _metric_target(
         self, container_hostname: str, *, serial_too: bool
@@ -364,9 +367,18 @@ class EndpointMetrics(Generic[M]):
         """What a metric of one container is about: the endpoint resource, its name, the
         container's variant and its hostname as configured (checked to be one of the
         endpoint's: in a Direct-mode variant, or with `serial_too` in any variant)."""
-        raise NotImplementedError
+        ...
 
 
 SingleVariantMetrics = EndpointMetrics["cloudwatch.Metric"]
 """The helpers of one variant (a variant, an imported endpoint): each returns a
 `cloudwatch.Metric`."""
+
+
+class _ResourceWithMetricsMeta(type(cdk.Resource), type(EndpointMetrics)):  # type: ignore[misc]
+    """The metaclass of a `cdk.Resource` that subclasses a protocol: jsii's and the protocol's
+    together (Python asks for one that derives from both)."""
+
+
+class ResourceWithMetrics(cdk.Resource, EndpointMetrics[M_co], metaclass=_ResourceWithMetricsMeta):
+    """A `cdk.Resource` with the metric helpers (an endpoint, created here or imported)."""

@@ -1,5 +1,10 @@
 """Autoscaling of a variant's instance count with Application Auto Scaling.
 
+`ScalableInstanceCount` is a `BaseScalableAttribute`, as the alpha module's and the ECS
+service's are: target tracking, step and scheduled scaling come with it. Its scalable target
+and policies keep the logical ids and the policy names that earlier versions gave them (where
+the target was the endpoint's child `InstanceCount`), so that upgrading replaces none of them.
+
 With autoscaling on any variant the endpoint keeps the scaled instance counts across
 deployments (`RetainAllVariantProperties`), but still applies the weights of the new config
 (`ExcludeRetainedVariantProperties`): without that, a changed weight would silently do nothing
@@ -12,35 +17,28 @@ docs/operations.md, "Autoscaling").
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, cast
 
 import aws_cdk as cdk
 import jsii
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IConstruct
 
-from ._validation import (
-    FLAG,
-    check_capacity_range,
-    check_scalable_instance_type,
-    check_target_value,
-    report,
-    type_problems,
-)
-from .errors import Problem
-from .instance_type import InstanceType
+from .errors import report
+from .rules.arguments import FLAG, check_type
+from .rules.location import ROOT
+from .rules.scaling import check_capacity_range, check_scalable_instance_type, check_target_value
 
 if TYPE_CHECKING:
-    # Imported where used: aws_applicationautoscaling and aws_cloudwatch cost about 25 and
-    # 30 ms to import, which an app that does not scale does not pay.
-    from aws_cdk import aws_applicationautoscaling as appscaling
     from aws_cdk import aws_cloudwatch as cloudwatch
 
-    from .variants import EndpointVariant
-
 TARGET_ID = "InstanceCount"
+_BASE_TARGET_ID = "Target"
+"""The id `BaseScalableAttribute` gives its scalable target."""
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 SERVICE_LINKED_ROLE = (
     "aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
@@ -92,14 +90,53 @@ def instance_type_warning(variant_name: str) -> str:
     )
 
 
-class ScalableInstanceCount:
-    """The instance count of the endpoint's variant, scaled by Application Auto Scaling
-    (made by `MultiContainerEndpoint.auto_scale_instance_count`)."""
+def _names_before(scope: Construct, id: str) -> tuple[str, str]:
+    """The unique id (a policy's default name) and the logical id that the stack gives a
+    construct `scope/id` and its `Resource`: what the scalable target and its policies had
+    when they were made at that path. A construct is made there, read and removed."""
+    placeholder = Construct(scope, id)
+    element = cdk.CfnResource(placeholder, "Resource", type="AWS::CloudFormation::WaitCondition")
+    names = cdk.Names.unique_id(placeholder), cdk.Stack.of(scope).resolve(element.logical_id)
+    scope.node.try_remove_child(id)
+    return names[0], str(names[1])
 
-    def __init__(self, scalable_target: appscaling.ScalableTarget, endpoint: Construct) -> None:
-        self.scalable_target = scalable_target
-        """The `ScalableTarget` (for scheduled or step scaling, use it directly)."""
-        self._endpoint = endpoint
+
+class ScalableInstanceCount(appscaling.BaseScalableAttribute):
+    """The instance count of one production variant, scaled by Application Auto Scaling
+    (made by `auto_scale_instance_count` of the endpoint or of a variant)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        endpoint_name: str,
+        variant_name: str,
+        role: iam.IRole,
+        min_capacity: int,
+        max_capacity: int,
+    ) -> None:
+        _, logical_id = _names_before(scope, id)
+        super().__init__(
+            scope,
+            id,
+            service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
+            resource_id=scalable_resource_id(endpoint_name, variant_name),
+            dimension=SCALABLE_DIMENSION,
+            role=role,
+            min_capacity=min_capacity,
+            max_capacity=max_capacity,
+        )
+        self._owner = scope
+        target = cast(cdk.CfnResource, self.scalable_target.node.default_child)
+        target.override_logical_id(logical_id)
+        self.node.default_child = target
+
+    @property
+    def scalable_target(self) -> appscaling.ScalableTarget:
+        """The `ScalableTarget` (its scheduled and step scaling are `scale_on_schedule` and
+        `scale_on_metric`)."""
+        return cast(appscaling.ScalableTarget, self.node.find_child(_BASE_TARGET_ID))
 
     def scale_on_invocations(
         self,
@@ -117,8 +154,6 @@ class ScalableInstanceCount:
         :param scale_out_cooldown: wait after a scale-out. @default the service's default
         :param disable_scale_in: only ever scale out. @default False
         """
-        from aws_cdk import aws_applicationautoscaling as appscaling
-
         return self._track(
             id,
             "scale_on_invocations",
@@ -158,6 +193,65 @@ class ScalableInstanceCount:
             disable_scale_in=disable_scale_in,
         )
 
+    def scale_on_schedule(
+        self,
+        id: str,
+        *,
+        schedule: appscaling.Schedule,
+        min_capacity: int | None = None,
+        max_capacity: int | None = None,
+        start_time: datetime.datetime | None = None,
+        end_time: datetime.datetime | None = None,
+        time_zone: cdk.TimeZone | None = None,
+    ) -> None:
+        """Set the capacity bounds at scheduled times (`appscaling.ScalingSchedule`).
+
+        :param min_capacity: the new fewest instances. @default unchanged
+        :param max_capacity: the new most instances. @default unchanged
+        :param start_time: when the schedule starts. @default now
+        :param end_time: when it ends. @default never
+        :param time_zone: the time zone of a cron schedule. @default UTC
+        """
+        self._do_scale_on_schedule(
+            id,
+            schedule=schedule,
+            min_capacity=min_capacity,
+            max_capacity=max_capacity,
+            start_time=start_time,
+            end_time=end_time,
+            time_zone=time_zone,
+        )
+
+    def scale_on_metric(
+        self,
+        id: str,
+        *,
+        metric: cloudwatch.IMetric,
+        scaling_steps: Sequence[appscaling.ScalingInterval],
+        adjustment_type: appscaling.AdjustmentType | None = None,
+        cooldown: cdk.Duration | None = None,
+        evaluation_periods: int | None = None,
+        datapoints_to_alarm: int | None = None,
+    ) -> None:
+        """Step scaling: change the capacity by steps as `metric` crosses the
+        `scaling_steps` (`appscaling.BasicStepScalingPolicyProps`).
+
+        :param adjustment_type: how a step's change is read. @default a change in capacity
+        :param cooldown: wait after a change. @default the service's default
+        :param evaluation_periods: periods the alarms evaluate. @default 1
+        :param datapoints_to_alarm: breaching periods that fire an alarm.
+            @default evaluation_periods
+        """
+        self._do_scale_on_metric(
+            id,
+            metric=metric,
+            scaling_steps=scaling_steps,
+            adjustment_type=adjustment_type,
+            cooldown=cooldown,
+            evaluation_periods=evaluation_periods,
+            datapoints_to_alarm=datapoints_to_alarm,
+        )
+
     def _track(
         self,
         id: str,
@@ -171,69 +265,88 @@ class ScalableInstanceCount:
         scale_out_cooldown: cdk.Duration | None,
         disable_scale_in: bool,
     ) -> appscaling.TargetTrackingScalingPolicy:
-        problems = check_target_value(f"{method}.{target_option}", target_value)
-        problems += type_problems(f"{method}.disable_scale_in", disable_scale_in, FLAG)
-        report(self._endpoint, problems)
-        return self.scalable_target.scale_to_track_metric(
+        """A target-tracking policy with the name and logical id it had as the target's
+        child in earlier versions."""
+        where = ROOT.field(method)
+        problems = check_target_value(target_value, where.field(target_option))
+        problems += check_type(disable_scale_in, FLAG, where.field("disable_scale_in"))
+        if id == _BASE_TARGET_ID:
+            problems.append(
+                where.problem(f"{id!r} is the id of the scalable target; give the policy another")
+            )
+        report(self._owner, problems)
+        policy_name, logical_id = _names_before(self, id)
+        self._do_scale_to_track_metric(
             id,
             target_value=target_value,
             predefined_metric=predefined_metric,
             custom_metric=custom_metric,
+            policy_name=policy_name,
             scale_in_cooldown=scale_in_cooldown,
             scale_out_cooldown=scale_out_cooldown,
             disable_scale_in=disable_scale_in or None,
         )
-
-
-def scale_instance_count(
-    scope: Construct,
-    endpoint: sagemaker.CfnEndpoint,
-    *,
-    endpoint_name: str,
-    variant_name: str,
-    id_suffix: str,
-    instance_type: str | InstanceType,
-    captures_data: bool,
-    min_capacity: int,
-    max_capacity: int,
-) -> ScalableInstanceCount:
-    """Register the variant's instance count as a scalable target under `scope` (its ids end
-    with `id_suffix`, one per variant).
-
-    The target waits for the endpoint, and the endpoint keeps the scaled counts when a
-    deployment updates it.
-    """
-    problems = check_capacity_range(min_capacity, max_capacity)
-    problems += check_scalable_instance_type(instance_type)
-    if scope.node.try_find_child(TARGET_ID + id_suffix) is not None:
-        problems.append(
-            Problem(
-                "auto_scale_instance_count",
-                "already called; the variant's instance count has one scalable target",
-            )
+        policy = cast(
+            appscaling.TargetTrackingScalingPolicy, self.scalable_target.node.find_child(id)
         )
-    report(scope, problems)
-    from aws_cdk import aws_applicationautoscaling as appscaling
+        cast(cdk.CfnResource, policy.node.default_child).override_logical_id(logical_id)
+        return policy
 
-    stack = cdk.Stack.of(scope)
-    role_arn = stack.format_arn(
-        service="iam", region="", resource="role", resource_name=SERVICE_LINKED_ROLE
-    )
-    resource_id = scalable_resource_id(endpoint_name, variant_name)
-    target = appscaling.ScalableTarget(
-        scope,
-        TARGET_ID + id_suffix,
-        service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
-        resource_id=resource_id,
-        scalable_dimension=SCALABLE_DIMENSION,
-        min_capacity=min_capacity,
-        max_capacity=max_capacity,
-        role=iam.Role.from_role_arn(scope, ROLE_ID + id_suffix, role_arn),
-    )
-    resolved_id, logical_id = stack.resolve([resource_id, endpoint.logical_id])
-    if not refers_to(resolved_id, logical_id):
-        # A literal name (or a parameter) makes no reference that would order the two.
-        target.node.add_dependency(endpoint)
+    @staticmethod
+    def of_variant(
+        scope: Construct,
+        endpoint: sagemaker.CfnEndpoint,
+        *,
+        endpoint_name: str,
+        variant_name: str,
+        id_suffix: str,
+        instance_type: str | None,
+        captures_data: bool,
+        fixed_endpoint_name: bool,
+        min_capacity: int,
+        max_capacity: int,
+    ) -> ScalableInstanceCount:
+        """Register a variant's instance count as a scalable target under `scope`, the
+        endpoint (its ids end with `id_suffix`, one per variant).
+
+        The target waits for the endpoint, and the endpoint keeps the scaled counts when a
+        deployment updates it.
+        """
+        where = ROOT.field("auto_scale_instance_count")
+        problems = check_capacity_range(min_capacity, max_capacity, where)
+        problems += check_scalable_instance_type(instance_type, where)
+        if scope.node.try_find_child(TARGET_ID + id_suffix) is not None:
+            problems.append(
+                where.problem(
+                    "already called; the variant's instance count has one scalable target"
+                )
+            )
+        report(scope, problems)
+        role_arn = cdk.Stack.of(scope).format_arn(
+            service="iam", region="", resource="role", resource_name=SERVICE_LINKED_ROLE
+        )
+        scaling = ScalableInstanceCount(
+            scope,
+            TARGET_ID + id_suffix,
+            endpoint_name=endpoint_name,
+            variant_name=variant_name,
+            role=iam.Role.from_role_arn(scope, ROLE_ID + id_suffix, role_arn),
+            min_capacity=min_capacity,
+            max_capacity=max_capacity,
+        )
+        if fixed_endpoint_name:
+            # A given name (a literal or a parameter) makes no reference to the endpoint that
+            # would order the two; a generated one is read with Fn::GetAtt, which does.
+            scaling.scalable_target.node.add_dependency(endpoint)
+        _retain_scaled_counts(scope, endpoint, variant_name, captures_data=captures_data)
+        return scaling
+
+
+def _retain_scaled_counts(
+    scope: Construct, endpoint: sagemaker.CfnEndpoint, variant_name: str, *, captures_data: bool
+) -> None:
+    """The endpoint keeps the scaled instance counts on update but applies the new weights; a
+    scaled endpoint warns about changing its instance type (and about its data capture)."""
     endpoint.retain_all_variant_properties = True
     endpoint.exclude_retained_variant_properties = [
         sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=property_type)
@@ -244,7 +357,16 @@ def scale_instance_count(
     cdk.Annotations.of(scope).add_warning_v2(
         INSTANCE_TYPE_WARNING_ID, instance_type_warning(variant_name)
     )
-    return ScalableInstanceCount(target, scope)
+
+
+class _Scaled(Protocol):
+    """A variant that may be autoscaled (an `EndpointVariant`)."""
+
+    @property
+    def variant_name(self) -> str: ...
+
+    @property
+    def scaling(self) -> ScalableInstanceCount | None: ...
 
 
 @jsii.implements(cdk.IAspect)
@@ -252,7 +374,7 @@ class _UnscaledVariants:
     """Warns, once every variant that will be autoscaled is (when the app is synthesized), of
     the variants of `endpoint` that are not."""
 
-    def __init__(self, endpoint: Construct, variants: Sequence[EndpointVariant]) -> None:
+    def __init__(self, endpoint: Construct, variants: Sequence[_Scaled]) -> None:
         self._endpoint = endpoint
         self._variants = variants
 
@@ -266,20 +388,6 @@ class _UnscaledVariants:
             )
 
 
-def warn_of_unscaled_variants(endpoint: Construct, variants: Sequence[EndpointVariant]) -> None:
+def warn_of_unscaled_variants(endpoint: Construct, variants: Sequence[_Scaled]) -> None:
     """Warn at synthesis of the variants of `endpoint` that are not autoscaled (when some are)."""
     cdk.Aspects.of(endpoint).add(_UnscaledVariants(endpoint, variants))
-
-
-def refers_to(value: Any, logical_id: str) -> bool:
-    """Whether a resolved CloudFormation value has a `Ref` or `Fn::GetAtt` to `logical_id`."""
-    if isinstance(value, dict):
-        attribute = value.get("Fn::GetAtt")
-        if value.get("Ref") == logical_id or (
-            isinstance(attribute, list) and attribute[:1] == [logical_id]
-        ):
-            return True
-        return any(refers_to(item, logical_id) for item in value.values())
-    if isinstance(value, list):
-        return any(refers_to(item, logical_id) for item in value)
-    return False

@@ -84,21 +84,10 @@ def deploy_time_values(value: Any, path: str, *, inside: bool = False) -> Iterat
         for match in _DYNAMIC_REFERENCE.finditer(value):
             yield path, f"the dynamic reference {match.group(0)}"
     elif isinstance(value, Mapping):
-        if len(value) == 1:
-            ((key, argument),) = value.items()
-            if key == "Ref" and argument not in FIXED_PSEUDO_PARAMETERS:
-                yield path, f"Ref {argument}"
-                return
-            if key == "Fn::GetAtt":
-                target = argument[0] if isinstance(argument, list) else str(argument).split(".")[0]
-                yield path, f"Fn::GetAtt of {target}"
-                return
-            if key == "Fn::ImportValue":
-                yield path, "Fn::ImportValue"
-                return
-            if key == "Fn::Sub":
-                yield from _sub_values(argument, path)
-                return
+        function = _function_values(value, path)
+        if function is not None:
+            yield from function
+            return
         for key, item in value.items():
             within = inside or key.startswith("Fn::")
             yield from deploy_time_values(item, path if within else f"{path}.{key}", inside=within)
@@ -107,6 +96,24 @@ def deploy_time_values(value: Any, path: str, *, inside: bool = False) -> Iterat
             yield from deploy_time_values(
                 item, path if inside else f"{path}[{index}]", inside=inside
             )
+
+
+def _function_values(value: Mapping[str, Any], path: str) -> Iterator[tuple[str, str]] | None:
+    """What a reference or an import (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`, `Fn::Sub`) makes
+    deploy-time at `path`; None for any other mapping (read item by item)."""
+    if len(value) != 1:
+        return None
+    ((key, argument),) = value.items()
+    if key == "Ref" and argument not in FIXED_PSEUDO_PARAMETERS:
+        return iter([(path, f"Ref {argument}")])
+    if key == "Fn::GetAtt":
+        target = argument[0] if isinstance(argument, list) else str(argument).split(".")[0]
+        return iter([(path, f"Fn::GetAtt of {target}")])
+    if key == "Fn::ImportValue":
+        return iter([(path, "Fn::ImportValue")])
+    if key == "Fn::Sub":
+        return _sub_values(argument, path)
+    return None
 
 
 def _sub_values(argument: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -4,7 +4,8 @@ autoscaling and its metrics).
 
 The single-variant form of `MultiContainerEndpoint` (`containers=`, `mode=`, ...) is one
 `VariantDefinition` named `variant_name`; the `variants=` form lists up to 10. Each variant gets
-a model of its own; the endpoint config lists them all.
+a model of its own; the endpoint config lists them all. `VariantDefinition` is the one place
+the defaults of a variant live.
 """
 
 from __future__ import annotations
@@ -19,15 +20,21 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ._tokens import is_unresolved
-from .container import ContainerDefinition, InvocationMode
-from .instance_type import InstanceType, instance_type_name
+from .container import ContainerDefinition, InvocationMode, check_containers, container_settings
+from .errors import Problem, report
+from .instance_type import InstanceType, check_instance_type_argument, instance_type_name
 from .metrics import SingleVariantMetrics, only_variant
+from .rules.arguments import FLAG, check_type, is_list
+from .rules.containers import ModelSettings
+from .rules.location import ROOT, SINGLE_VARIANT, Location
+from .rules.lookups import as_configured, check_container_hostname
+from .rules.values import UNKNOWN, is_number, is_unknown, is_whole_number, shown
+from .rules.variants import VariantSettings, count_problem, variant_where, weight_problem
 
 if TYPE_CHECKING:
     # Imported where used, so that an app that does not use them does not pay for them.
     from aws_cdk import aws_cloudwatch as cloudwatch
 
-    from .endpoint import MultiContainerEndpoint
     from .scaling import ScalableInstanceCount
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
@@ -88,6 +95,121 @@ class VariantDefinition:
         # kept as it is, for the endpoint's validation to name it.
         if isinstance(self.containers, Sequence) and not isinstance(self.containers, str):
             object.__setattr__(self, "containers", tuple(self.containers))
+
+
+def variant_location(index: int, definition: VariantDefinition, *, single: bool) -> Location:
+    """Where the problems of a variant are: the construct's own options in the single-variant
+    form (whose variant name is `variant_name`), else `variants[<index>] ('<name>')`."""
+    if single:
+        return Location(SINGLE_VARIANT)
+    return variant_where(ROOT, index, definition.name)
+
+
+def _seconds(duration: object) -> float | None:
+    """A duration in seconds (None when absent, of a wrong type, or a token)."""
+    if not isinstance(duration, cdk.Duration) or duration.is_unresolved():
+        return None
+    return duration.to_seconds(integral=False)
+
+
+def variant_settings(definition: VariantDefinition) -> VariantSettings:
+    """What the rules read of a variant; a value of a wrong type (refused by
+    `check_variant_definition`) or known only at deploy time is left out."""
+    count, weight, size = (
+        definition.initial_instance_count,
+        definition.initial_weight,
+        definition.volume_size,
+    )
+    gibibytes = None
+    if isinstance(size, cdk.Size) and not size.is_unresolved():
+        gibibytes = size.to_gibibytes(rounding=cdk.SizeRoundingBehavior.NONE)
+    return VariantSettings(
+        name=definition.name if isinstance(definition.name, str) else UNKNOWN,
+        mode=definition.mode.value if isinstance(definition.mode, InvocationMode) else None,
+        instance_type=instance_type_name(definition.instance_type),
+        listed_instance_type=not isinstance(definition.instance_type, InstanceType),
+        initial_instance_count=count if is_whole_number(count) and not is_unknown(count) else None,
+        initial_variant_weight=weight if is_number(weight) and not is_unknown(weight) else None,
+        volume_size_in_gb=gibibytes,
+        model_data_download_timeout_in_seconds=_seconds(definition.model_data_download_timeout),
+        container_startup_health_check_timeout_in_seconds=_seconds(
+            definition.container_startup_health_check_timeout
+        ),
+    )
+
+
+def model_settings(definition: VariantDefinition, *, in_vpc: bool) -> ModelSettings | None:
+    """What the rules read of a variant's model (None when its containers are not a list)."""
+    containers = definition.containers
+    if not is_list(containers):
+        return None
+    return ModelSettings(
+        containers=tuple(
+            container_settings(container) if isinstance(container, ContainerDefinition) else None
+            for container in containers
+        ),
+        mode=definition.mode.value if isinstance(definition.mode, InvocationMode) else None,
+        in_vpc=in_vpc,
+    )
+
+
+def _option_problems(definition: VariantDefinition, where: Location) -> list[Problem]:
+    """The types of the variant's settings (a token is of any type)."""
+    problems: list[Problem] = []
+    volume_size = definition.volume_size
+    if volume_size is not None and not isinstance(volume_size, cdk.Size):
+        problems.append(
+            where.field("VolumeSizeInGB").problem(
+                f"{shown(volume_size)} is not a cdk.Size (e.g. cdk.Size.gibibytes(30))"
+            )
+        )
+    for name, duration in (
+        ("ModelDataDownloadTimeoutInSeconds", definition.model_data_download_timeout),
+        (
+            "ContainerStartupHealthCheckTimeoutInSeconds",
+            definition.container_startup_health_check_timeout,
+        ),
+    ):
+        if duration is not None and not isinstance(duration, cdk.Duration):
+            problems.append(
+                where.field(name).problem(
+                    f"{shown(duration)} is not a cdk.Duration (e.g. cdk.Duration.minutes(10))"
+                )
+            )
+    strategy = definition.routing_strategy
+    if strategy is not None and not isinstance(strategy, RoutingStrategy):
+        problems.append(
+            where.field("RoutingStrategy").problem(
+                f"{shown(strategy)} is not a RoutingStrategy; use "
+                "RoutingStrategy.LEAST_OUTSTANDING_REQUESTS or RoutingStrategy.RANDOM"
+            )
+        )
+    return problems + check_type(definition.enable_ssm_access, FLAG, where.field("EnableSSMAccess"))
+
+
+def check_variant_definition(definition: VariantDefinition, where: Location) -> list[Problem]:
+    """The types of everything a variant is given (`where`: the variant's location)."""
+    problems: list[Problem] = []
+    if not isinstance(definition.name, str):
+        problems.append(
+            where.field("VariantName").problem(f"{shown(definition.name)} is not a str")
+        )
+    problems += check_containers(definition.containers, where)
+    if not isinstance(definition.mode, InvocationMode):
+        problems.append(
+            where.field("Mode").problem(
+                f"{shown(definition.mode)} is not an InvocationMode; "
+                "use InvocationMode.SERIAL or InvocationMode.DIRECT"
+            )
+        )
+    problems += check_instance_type_argument(definition.instance_type, where)
+    count = definition.initial_instance_count
+    if not is_unknown(count) and not is_whole_number(count):
+        problems.append(count_problem(where.field("InitialInstanceCount"), count))
+    weight = definition.initial_weight
+    if not is_unknown(weight) and not is_number(weight):
+        problems.append(weight_problem(where.field("InitialVariantWeight"), weight))
+    return problems + _option_problems(definition, where)
 
 
 def scaling_id_suffix(name: str, suffix: str) -> str:
@@ -163,16 +285,31 @@ def production_variant(
     )
 
 
+def hostnames_of(definition: VariantDefinition) -> tuple[str, ...]:
+    """The hostnames of a variant's containers (those that have one)."""
+    return tuple(
+        container.container_hostname
+        for container in definition.containers
+        if container.container_hostname is not None
+    )
+
+
 class EndpointVariant(SingleVariantMetrics):
     """One production variant of a `MultiContainerEndpoint` (`endpoint.variant(name)`): its
     model, the autoscaling of its instance count, and its metrics (dimension `VariantName`)."""
 
     def __init__(
         self,
-        endpoint: MultiContainerEndpoint,
+        owner: cdk.Resource,
         definition: VariantDefinition,
         model: sagemaker.CfnModel,
         id_suffix: str,
+        *,
+        endpoint: sagemaker.CfnEndpoint,
+        endpoint_name: str,
+        siblings: Sequence[EndpointVariant],
+        captures_data: bool,
+        fixed_endpoint_name: bool,
     ) -> None:
         self.definition = definition
         """What the variant was defined with."""
@@ -180,10 +317,15 @@ class EndpointVariant(SingleVariantMetrics):
         """The variant's `CfnModel`."""
         self.model_name: str = model.attr_model_name
         """The model's name, generated by CloudFormation (a `Fn::GetAtt` token)."""
-        self._endpoint = endpoint
-        self._id_suffix = id_suffix
         self.scaling: ScalableInstanceCount | None = None
         """The autoscaling of the variant's instance count (None: not autoscaled)."""
+        self._owner = owner
+        self._endpoint = endpoint
+        self._endpoint_name = endpoint_name
+        self._siblings = siblings
+        self._id_suffix = id_suffix
+        self._captures_data = captures_data
+        self._fixed_endpoint_name = fixed_endpoint_name
 
     @property
     def variant_name(self) -> str:
@@ -209,26 +351,27 @@ class EndpointVariant(SingleVariantMetrics):
         :param min_capacity: fewest instances. @default 1
         :param max_capacity: most instances.
         """
-        from .scaling import scale_instance_count, warn_of_unscaled_variants
+        from .scaling import ScalableInstanceCount, warn_of_unscaled_variants
 
-        endpoint = self._endpoint
-        if len(endpoint.variants) > 1 and not any(v.scaling for v in endpoint.variants):
-            warn_of_unscaled_variants(endpoint, endpoint.variants)
-        self.scaling = scale_instance_count(
-            endpoint,
-            endpoint.endpoint,
-            endpoint_name=endpoint.endpoint_name,
+        siblings = self._siblings
+        if len(siblings) > 1 and not any(variant.scaling for variant in siblings):
+            warn_of_unscaled_variants(self._owner, siblings)
+        self.scaling = ScalableInstanceCount.of_variant(
+            self._owner,
+            self._endpoint,
+            endpoint_name=self._endpoint_name,
             variant_name=self.variant_name,
             id_suffix=scaling_id_suffix(self.variant_name, self._id_suffix),
-            instance_type=self.definition.instance_type,
-            captures_data=endpoint.data_capture is not None,
+            instance_type=instance_type_name(self.definition.instance_type),
+            captures_data=self._captures_data,
+            fixed_endpoint_name=self._fixed_endpoint_name,
             min_capacity=min_capacity,
             max_capacity=max_capacity,
         )
         return self.scaling
 
     def _metric_scope(self) -> tuple[cdk.IResource, str, Sequence[str]]:
-        return self._endpoint, self._endpoint.endpoint_name, (self.variant_name,)
+        return self._owner, self._endpoint_name, (self.variant_name,)
 
     def _combine(
         self, owner: cdk.IResource, metrics: Mapping[str, cloudwatch.Metric], what: str
@@ -238,8 +381,20 @@ class EndpointVariant(SingleVariantMetrics):
     def _metric_target(
         self, container_hostname: str, *, serial_too: bool
     ) -> tuple[cdk.IResource, str, str, str]:
-        endpoint = self._endpoint
-        hostname = endpoint._require_container_of(
-            self.definition, container_hostname, "metric.container_hostname", serial_too=serial_too
+        hostnames = hostnames_of(self.definition)
+        report(
+            self._owner,
+            check_container_hostname(
+                container_hostname,
+                ROOT.field("metric").field("container_hostname"),
+                direct=self.mode is InvocationMode.DIRECT,
+                hostnames=hostnames,
+                serial_too=serial_too,
+            ),
         )
-        return endpoint, endpoint.endpoint_name, self.variant_name, hostname
+        return (
+            self._owner,
+            self._endpoint_name,
+            self.variant_name,
+            as_configured(container_hostname, hostnames),
+        )

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,39 @@ from cfnlint.decode import cfn_json
 from cfnlint.runner import Runner
 from constructs import IConstruct
 
+from mce_constructs import Problem
+
 REPO = Path(__file__).resolve().parent.parent
 REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 LINT_REGIONS = ["us-east-1", "eu-west-1"]
 
 Template = dict[str, Any]
+IMAGE = f"{REGISTRY}/img:1"
+
+
+def lines(problems: Iterable[Problem]) -> list[str]:
+    """Each problem as the error shows it (errors and warnings)."""
+    return [str(problem) for problem in problems]
+
+
+def errors(problems: Iterable[Problem]) -> list[str]:
+    """The refusals among `problems` (warnings left out)."""
+    return [str(problem) for problem in problems if problem.warning_id is None]
+
+
+def warnings(problems: Iterable[Problem]) -> dict[str, str]:
+    """Warning id -> line, for the warnings among `problems`."""
+    return {problem.warning_id: str(problem) for problem in problems if problem.warning_id}
+
+
+def string_token(name: str = "Param") -> str:
+    """A string known only at deploy time (a parameter's value)."""
+    return cdk.Token.as_string(cdk.Fn.ref(name))
+
+
+def number_token(name: str = "Count") -> float:
+    """A number known only at deploy time."""
+    return cdk.Token.as_number(cdk.Fn.ref(name))
 
 
 def template_of(stack: cdk.Stack) -> Template:

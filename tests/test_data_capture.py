@@ -18,7 +18,7 @@ from mce_constructs import (
     MultiContainerEndpoint,
     VariantDefinition,
 )
-from mce_constructs._validation import CAPTURE_DIRECT_WARNING_ID
+from mce_constructs.rules.data_capture import CAPTURE_DIRECT_WARNING_ID
 from mce_constructs.scaling import SCALED_CAPTURE_WARNING
 
 from ._service_model import api_parameters, botocore_validate

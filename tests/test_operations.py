@@ -24,7 +24,6 @@ from mce_constructs import (
     MultiContainerEndpoint,
     TrafficRouting,
 )
-from mce_constructs.scaling import refers_to
 
 from .conftest import (
     REGISTRY,
@@ -309,22 +308,6 @@ def test_autoscaling_a_generated_name_waits_through_its_reference_alone(built: B
         ]
     }
     assert "DependsOn" not in target
-
-
-@pytest.mark.parametrize(
-    ("value", "refers"),
-    [
-        ({"Fn::GetAtt": ["Endpoint1", "EndpointName"]}, True),
-        ({"Fn::Join": ["", ["endpoint/", {"Ref": "Endpoint1"}]]}, True),
-        ({"Fn::Join": ["", ["endpoint/", {"Ref": "Name"}, "/variant/A"]]}, False),
-        ({"Fn::GetAtt": ["Endpoint12", "EndpointName"]}, False),
-        ("endpoint/recommender/variant/AllTraffic", False),
-    ],
-)
-def test_a_reference_to_the_endpoint_is_found_in_a_resolved_value(
-    value: object, refers: bool
-) -> None:
-    assert refers_to(value, "Endpoint1") is refers
 
 
 def test_scaling_policies_track_invocations_per_instance_and_a_custom_metric(

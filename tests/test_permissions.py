@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mce_constructs._locations import ecr_location, s3_location
 from mce_constructs._permissions import (
     NAG_IAM5,
     BucketKey,
@@ -19,7 +20,6 @@ from mce_constructs._permissions import (
     network_statements,
     runtime_statements,
 )
-from mce_constructs.container import ecr_location, s3_location
 
 ENV = Environment("aws", "eu-west-1", "123456789012")
 

@@ -6,7 +6,7 @@ Most checks share one app with three environments (synthesized once).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import aws_cdk as cdk
 import pytest
@@ -278,3 +278,111 @@ def test_the_token_check_agrees_with_cdk(value: Any) -> None:
         isinstance(value, list) and any(cdk.Token.is_unresolved(item) for item in value)
     )
     assert is_unresolved(value) == expected
+
+
+# Names given to its methods and to an import must name what the endpoint has.
+
+
+def test_container_grants_and_metrics_need_a_direct_endpoint_and_a_known_hostname(
+    stack: cdk.Stack,
+) -> None:
+    direct = MultiContainerEndpoint(stack, "Direct", containers=DIRECT, mode=InvocationMode.DIRECT)
+    serial = MultiContainerEndpoint(
+        stack,
+        "Serial",
+        containers=[
+            ContainerDefinition(image=f"{REGISTRY}/a:1", container_hostname="pre"),
+            ContainerDefinition(image=f"{REGISTRY}/b:1", container_hostname="model"),
+        ],
+    )
+    client = iam.Role(stack, "Client", assumed_by=iam.AccountRootPrincipal())
+    with pytest.raises(MceValidationError) as caught:
+        direct.grant_invoke(client, container_hostname="scorer")
+    assert str(caught.value) == (
+        "TestStack/Direct: 1 problem in the multi-container endpoint:\n"
+        "  - grant_invoke.container_hostname: 'scorer' is not a container of this endpoint "
+        "('ranker', 'embedder')"
+    )
+    with pytest.raises(MceValidationError) as caught:
+        serial.grant_invoke(client, container_hostname="model")
+    assert [str(problem) for problem in caught.value.problems] == [
+        "grant_invoke.container_hostname: 'model' names a container, but this endpoint is a "
+        "Serial pipeline; only a Direct-mode endpoint invokes its containers by hostname"
+    ]
+    with pytest.raises(MceValidationError) as caught:
+        direct.metric_container_latency("ranker-v2")
+    assert [str(problem) for problem in caught.value.problems] == [
+        "metric.container_hostname: 'ranker-v2' is not a container of this endpoint "
+        "('ranker', 'embedder')"
+    ]
+
+
+def test_imported_endpoints_check_the_hostnames_they_can(stack: cdk.Stack) -> None:
+    unknown = MultiContainerEndpoint.from_endpoint_name(stack, "Unknown", "scorer")
+    listed = MultiContainerEndpoint.from_endpoint_name(
+        stack, "Listed", "scorer", container_hostnames=["a", "b"]
+    )
+    assert unknown.metric_container_invocations("any-valid-name").metric_name == "Invocations"
+    with pytest.raises(MceValidationError) as caught:
+        unknown.metric_container_invocations("not_valid")
+    assert [str(problem) for problem in caught.value.problems] == [
+        "metric.container_hostname: 'not_valid' is not a valid hostname: 1 to 63 letters, "
+        "digits and hyphens, starting and ending with a letter or digit"
+    ]
+    with pytest.raises(MceValidationError) as caught:
+        listed.grant_invoke(iam.AccountRootPrincipal(), container_hostname="c")
+    assert str(caught.value).startswith("TestStack/Listed: 1 problem")
+    assert [str(problem) for problem in caught.value.problems] == [
+        "grant_invoke.container_hostname: 'c' is not a container of this endpoint ('a', 'b')"
+    ]
+
+
+def test_an_arn_without_an_endpoint_name_is_refused(stack: cdk.Stack) -> None:
+    arn = "arn:aws:sagemaker:eu-west-1:210987654321:endpoint"
+    with pytest.raises(ValueError, match="is not the ARN of a SageMaker endpoint"):
+        MultiContainerEndpoint.from_endpoint_arn(stack, "Bad", arn)
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:sagemaker:eu-west-1:210987654321:endpoint-config/scorer",
+        "arn:aws:sagemaker:eu-west-1:210987654321:model/scorer",
+        "arn:aws:lambda:eu-west-1:210987654321:function:scorer",
+        "arn:aws:sagemaker:eu-west-1:210987654321:endpoint/not_valid",
+        "scorer",
+        5,
+    ],
+)
+def test_an_arn_that_is_not_an_endpoints_is_refused(stack: cdk.Stack, arn: object) -> None:
+    with pytest.raises(MceValidationError) as caught:
+        MultiContainerEndpoint.from_endpoint_arn(stack, "Bad", cast(str, arn))
+    assert str(caught.value) == (
+        "TestStack/Bad: 1 problem in the multi-container endpoint:\n"
+        f"  - arn: {arn!r} is not the ARN of a SageMaker endpoint "
+        "(arn:<partition>:sagemaker:<region>:<account>:endpoint/<name>)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        (
+            "fraud_scorer",
+            "'fraud_scorer' is not a valid endpoint name: 1 to 63 letters, digits and hyphens, "
+            "starting and ending with a letter or digit",
+        ),
+        (
+            "a" * 64,
+            f"{'a' * 64!r} is not a valid endpoint name: 1 to 63 letters, digits and hyphens, "
+            "starting and ending with a letter or digit",
+        ),
+        (5, "5 is not a str"),
+    ],
+)
+def test_an_invalid_endpoint_name_is_refused(stack: cdk.Stack, name: object, problem: str) -> None:
+    with pytest.raises(MceValidationError) as caught:
+        MultiContainerEndpoint.from_endpoint_name(stack, "Bad", cast(str, name))
+    assert str(caught.value) == (
+        f"TestStack/Bad: 1 problem in the multi-container endpoint:\n  - name: {problem}"
+    )

@@ -13,29 +13,42 @@ from pathlib import Path
 import pytest
 import regex
 
-from mce_constructs import InvocationMode, _instance_types
-from mce_constructs._validation import (
+from mce_constructs import InvocationMode, RoutingStrategy, _instance_types
+from mce_constructs.rules.containers import (
+    DIRECT,
     ENVIRONMENT_KEY_MAX_LENGTH,
     ENVIRONMENT_KEY_PATTERN,
     ENVIRONMENT_TOTAL_MAX_BYTES,
     ENVIRONMENT_VALUE_MAX_LENGTH,
     IMAGE_MAX_LENGTH,
     IMAGE_PATTERN,
-    INSTANCE_TYPE_SHAPE,
     MAX_CONTAINERS,
     MAX_ENVIRONMENT_ENTRIES,
-    MAX_TAGS,
-    MIN_INSTANCE_COUNT,
     MODEL_DATA_URL_MAX_LENGTH,
     MODEL_DATA_URL_PATTERN,
-    NAME_MAX_LENGTH,
-    NAME_PATTERN,
-    NVME_ONLY_FAMILIES,
-    SECURITY_GROUPS_RANGE,
-    SUBNETS_RANGE,
+    SERIAL,
+)
+from mce_constructs.rules.data_capture import (
+    CAPTURE_URI_MAX_LENGTH,
+    CONTENT_TYPE_MAX_LENGTH,
+    CONTENT_TYPE_PATTERN,
+    MAX_CAPTURE_CONTENT_TYPES,
+    SAMPLING_PERCENT,
+)
+from mce_constructs.rules.instance_types import INSTANCE_TYPE_SHAPE, NVME_ONLY_FAMILIES
+from mce_constructs.rules.names import NAME_MAX_LENGTH, NAME_PATTERN
+from mce_constructs.rules.network import SECURITY_GROUPS_RANGE, SUBNETS_RANGE
+from mce_constructs.rules.tags import (
+    MAX_TAGS,
     TAG_KEY_LENGTH,
     TAG_VALUE_LENGTH,
     refused_tag_characters,
+)
+from mce_constructs.rules.variants import (
+    MAX_VARIANTS,
+    MIN_INSTANCE_COUNT,
+    VARIANT_TIMEOUT_SECONDS,
+    VOLUME_SIZE_GIB,
 )
 
 from ._service_model import input_member, sagemaker_model
@@ -208,3 +221,47 @@ def test_invocation_modes_are_the_service_models_modes() -> None:
 if __name__ == "__main__":
     INSTANCE_TYPES_FILE.write_text(render_instance_types(botocore_instance_types()))
     print(f"wrote {len(botocore_instance_types())} instance types to {INSTANCE_TYPES_FILE.name}")
+
+
+def test_the_limits_of_variants_and_data_capture_are_the_service_models() -> None:
+    variant_member = ("ProductionVariants", "member")
+    assert input_member("CreateEndpointConfig", "ProductionVariants").metadata == {
+        "min": 1,
+        "max": MAX_VARIANTS,
+    }
+    for name, limits in (
+        ("VolumeSizeInGB", VOLUME_SIZE_GIB),
+        ("ModelDataDownloadTimeoutInSeconds", VARIANT_TIMEOUT_SECONDS),
+        ("ContainerStartupHealthCheckTimeoutInSeconds", VARIANT_TIMEOUT_SECONDS),
+    ):
+        metadata = input_member("CreateEndpointConfig", *variant_member, name).metadata
+        assert (metadata["min"], metadata["max"]) == limits, name
+    weight = input_member("CreateEndpointConfig", *variant_member, "InitialVariantWeight")
+    assert weight.metadata == {"min": 0}
+    strategies = input_member(
+        "CreateEndpointConfig", *variant_member, "RoutingConfig", "RoutingStrategy"
+    ).enum
+    assert {strategy.value for strategy in RoutingStrategy} <= set(strategies)
+    capture_config = ("DataCaptureConfig",)
+    sampling = input_member("CreateEndpointConfig", *capture_config, "InitialSamplingPercentage")
+    assert (sampling.metadata["min"], sampling.metadata["max"]) == SAMPLING_PERCENT
+    destination = input_member("CreateEndpointConfig", *capture_config, "DestinationS3Uri")
+    assert destination.metadata["max"] == CAPTURE_URI_MAX_LENGTH
+    assert (
+        input_member("CreateEndpointConfig", *capture_config, "CaptureOptions").metadata["min"] == 1
+    )
+    for header in ("CsvContentTypes", "JsonContentTypes"):
+        types = input_member(
+            "CreateEndpointConfig", *capture_config, "CaptureContentTypeHeader", header
+        )
+        assert types.metadata["max"] == MAX_CAPTURE_CONTENT_TYPES
+        assert types.member.metadata["max"] == CONTENT_TYPE_MAX_LENGTH
+        assert types.member.metadata["pattern"] == CONTENT_TYPE_PATTERN.pattern
+    prefix = input_member("CreateModel", "Containers", "member", "ModelDataSource", "S3DataSource")
+    assert "always ends with a forward slash" in prefix.members["S3DataType"].documentation
+    access = input_member("CreateModel", "Containers", "member", "ImageConfig")
+    assert access.members["RepositoryAccessMode"].enum == ["Platform", "Vpc"]
+
+
+def test_the_rules_spell_the_modes_as_the_invocation_mode_does() -> None:
+    assert (InvocationMode.SERIAL.value, InvocationMode.DIRECT.value) == (SERIAL, DIRECT)

@@ -304,27 +304,29 @@ def test_each_variant_scales_on_its_own(built: Built) -> None:
     }
     generated_name = {"Fn::GetAtt": [logical_id(built.single.endpoint), "EndpointName"]}
     assert found == {
-        "Variants/Fraud/InstanceCount-challenger/Resource": (
+        "Variants/Fraud/InstanceCount-challenger/Target/Resource": (
             "endpoint/fraud/variant/challenger",
             1,
             4,
             [logical_id(built.ab.endpoint)],
         ),
-        "Variants/Fraud/InstanceCount-champion/Resource": (
+        "Variants/Fraud/InstanceCount-champion/Target/Resource": (
             "endpoint/fraud/variant/champion",
             2,
             6,
             [logical_id(built.ab.endpoint)],
         ),
         # A generated name is a reference to the endpoint: no DependsOn is needed.
-        "Variants/Single/InstanceCount/Resource": (
+        "Variants/Single/InstanceCount/Target/Resource": (
             {"Fn::Join": ["", ["endpoint/", generated_name, "/variant/Blue"]]},
             1,
             3,
             None,
         ),
     }
-    assert built.single_scaling.scalable_target.node.path == "Variants/Single/InstanceCount"
+    # The scalable attribute is where the scalable target was: its target keeps the logical id.
+    assert built.single_scaling.node.path == "Variants/Single/InstanceCount"
+    assert built.single_scaling.scalable_target.node.path == "Variants/Single/InstanceCount/Target"
 
 
 def test_every_scaled_variant_warns_how_to_change_its_instance_type(built: Built) -> None:

@@ -470,32 +470,41 @@ class _Resolver:
         if not isinstance(node, Mapping):
             return
         if _is_intrinsic(node):
-            ((key, argument),) = node.items()
-            names: list[str] = []
-            if key == "Ref" and isinstance(argument, str):
-                names = [argument]
-            elif key == "Fn::GetAtt":
-                target = argument.split(".")[0] if isinstance(argument, str) else _first(argument)
-                names = [target] if isinstance(target, str) else []
-            elif key == "Fn::Sub":
-                text = argument if isinstance(argument, str) else _first(argument)
-                variables = argument[1] if isinstance(argument, list) and len(argument) > 1 else {}
-                names = [
-                    name.split(".")[0]
-                    for name in (match.strip() for match in _PLACEHOLDER.findall(str(text)))
-                    if not name.startswith("!") and name not in variables
-                ]
-            elif key == "Fn::If" and isinstance(_first(argument), str):
-                yield from self.references(self.conditions.get(_first(argument)))
-            elif key == "Fn::ImportValue":
-                yield f"import {json.dumps(argument)}", node
-            for name in names:
-                if name in self.resources:
-                    yield f"reference to {name}", {"Ref": name}
-                elif name in self.parameters:
-                    yield f"parameter {name}", {"Ref": name}
+            yield from self._function_references(node)
         for item in node.values():
             yield from self.references(item)
+
+    def _function_references(self, node: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+        """What one intrinsic function reads: the resources and parameters it names, what a
+        condition reads, an import."""
+        ((key, argument),) = node.items()
+        if key == "Fn::If" and isinstance(_first(argument), str):
+            yield from self.references(self.conditions.get(_first(argument)))
+        elif key == "Fn::ImportValue":
+            yield f"import {json.dumps(argument)}", node
+        for name in _named(key, argument):
+            if name in self.resources:
+                yield f"reference to {name}", {"Ref": name}
+            elif name in self.parameters:
+                yield f"parameter {name}", {"Ref": name}
+
+
+def _named(key: str, argument: Any) -> list[str]:
+    """The names a `Ref`, `Fn::GetAtt` or `Fn::Sub` reads (a resource's or a parameter's)."""
+    if key == "Ref" and isinstance(argument, str):
+        return [argument]
+    if key == "Fn::GetAtt":
+        target = argument.split(".")[0] if isinstance(argument, str) else _first(argument)
+        return [target] if isinstance(target, str) else []
+    if key == "Fn::Sub":
+        text = argument if isinstance(argument, str) else _first(argument)
+        variables = argument[1] if isinstance(argument, list) and len(argument) > 1 else {}
+        return [
+            name.split(".")[0]
+            for name in (match.strip() for match in _PLACEHOLDER.findall(str(text)))
+            if not name.startswith("!") and name not in variables
+        ]
+    return []
 
 
 # --- paths and differences ---------------------------------------------------------------------

@@ -151,6 +151,8 @@ def check_refusal(
     unless `tolerated`)."""
     lines = problem_lines(error)
     assert str(error).startswith(PATH), f"the error does not start with {PATH!r}:\n{error}"
+    # Every value is shown through one formatter: an object by its type, never its address.
+    assert " at 0x" not in str(error), f"a message shows a memory address:\n{error}"
     missing = [
         str(where)
         for where in expected
@@ -299,32 +301,44 @@ def _has_intrinsic_text(value: Any) -> bool:
 
 def shape_problems(value: Any, shape: Shape, path: str) -> Iterator[str]:
     """The service model's constraints that botocore's client does not check."""
-    metadata = shape.metadata
     if isinstance(shape, StructureShape) and isinstance(value, Mapping):
         for key, item in value.items():
             if key in shape.members:
                 yield from shape_problems(item, shape.members[key], _path(path, key))
-    elif isinstance(shape, ListShape) and isinstance(value, list):
-        if "max" in metadata and len(value) > metadata["max"]:
-            yield f"{path}: {len(value)} items, at most {metadata['max']}"
+    elif isinstance(shape, ListShape | MapShape) and isinstance(value, list | Mapping):
+        yield from _collection_problems(value, shape, path)
+    elif isinstance(value, str):
+        yield from _text_problems(value, shape, path)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        yield from _above_max(value, shape.metadata, path)
+
+
+def _collection_problems(value: Any, shape: ListShape | MapShape, path: str) -> Iterator[str]:
+    """A list's or a map's length, and each of its items."""
+    maximum = shape.metadata.get("max")
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        if maximum is not None and len(value) > maximum:
+            yield f"{path}: {len(value)} items, at most {maximum}"
         for index, item in enumerate(value):
             yield from shape_problems(item, shape.member, f"{path}[{index}]")
     elif isinstance(shape, MapShape) and isinstance(value, Mapping):
-        if "max" in metadata and len(value) > metadata["max"]:
-            yield f"{path}: {len(value)} entries, at most {metadata['max']}"
+        if maximum is not None and len(value) > maximum:
+            yield f"{path}: {len(value)} entries, at most {maximum}"
         for key, item in value.items():
             yield from shape_problems(key, shape.key, f"{path} key {key!r}")
             yield from shape_problems(item, shape.value, f"{path}[{key!r}]")
-    elif isinstance(value, str):
-        if "max" in metadata and len(value) > metadata["max"]:
-            yield f"{path}: {len(value)} characters, at most {metadata['max']}"
-        if shape.enum and value not in shape.enum:
-            yield f"{path}: {value!r} is not one of the service model's {shape.name}"
-        pattern = metadata.get("pattern")
-        if pattern and regex.fullmatch(pattern, value) is None:
-            yield f"{path}: {value!r} does not match {pattern!r}"
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        yield from _above_max(value, metadata, path)
+
+
+def _text_problems(value: str, shape: Shape, path: str) -> Iterator[str]:
+    """A string's length, enum and pattern."""
+    metadata = shape.metadata
+    if "max" in metadata and len(value) > metadata["max"]:
+        yield f"{path}: {len(value)} characters, at most {metadata['max']}"
+    if shape.enum and value not in shape.enum:
+        yield f"{path}: {value!r} is not one of the service model's {shape.name}"
+    pattern = metadata.get("pattern")
+    if pattern and regex.fullmatch(pattern, value) is None:
+        yield f"{path}: {value!r} does not match {pattern!r}"
 
 
 def _above_max(value: float, metadata: Mapping[str, Any], path: str) -> Iterator[str]:
@@ -367,40 +381,51 @@ def check_policy_scope(built: Synthesized) -> None:
     `Resource: "*"` (PutMetricData limited by `cloudwatch:namespace`); every other resource is
     an ARN of the action's service; no statement lists a resource twice."""
     literals = Literals(built.template, built.case.region)
-    problems = []
-    for logical_id, document in built.policies().items():
-        for statement in statements(document):
-            sid = f"{logical_id}/{statement.get('Sid')}"
-            actions = as_list(statement["Action"])
-            resources = as_list(statement["Resource"])
-            if statement.get("Effect") != "Allow":
-                problems.append(f"{sid}: not an Allow statement")
-            rendered = [json.dumps(resource, sort_keys=True) for resource in resources]
-            if len(set(rendered)) != len(rendered):
-                problems.append(f"{sid}: a resource is listed twice: {resources}")
-            if "*" in resources:
-                wide = [
-                    action
-                    for action in actions
-                    if action not in NO_RESOURCE_LEVEL and not action.startswith("ec2:Describe")
-                ]
-                if wide:
-                    problems.append(f"{sid}: {wide} on Resource '*'")
-                if (
-                    "cloudwatch:PutMetricData" in actions
-                    and "cloudwatch:namespace" not in json.dumps(statement.get("Condition", {}))
-                ):
-                    problems.append(
-                        f"{sid}: PutMetricData without a cloudwatch:namespace condition"
-                    )
-            for resource in as_list(literals.resolve(statement["Resource"])):
-                if resource == "*":
-                    continue
-                services = {action.split(":")[0] for action in actions}
-                parts = str(resource).split(":")
-                if len(parts) < 6 or parts[0] != "arn" or parts[2] not in services:
-                    problems.append(f"{sid}: {resource!r} is not an ARN of {sorted(services)}")
+    problems = [
+        problem
+        for logical_id, document in built.policies().items()
+        for statement in statements(document)
+        for problem in _statement_problems(f"{logical_id}/{statement.get('Sid')}", statement)
+        + _arn_problems(f"{logical_id}/{statement.get('Sid')}", statement, literals)
+    ]
     assert not problems, "execution policy:\n" + "\n".join(problems)
+
+
+def _statement_problems(sid: str, statement: Mapping[str, Any]) -> list[str]:
+    """An Allow statement, each resource once, `*` only for the actions that need it."""
+    problems = []
+    actions = as_list(statement["Action"])
+    resources = as_list(statement["Resource"])
+    if statement.get("Effect") != "Allow":
+        problems.append(f"{sid}: not an Allow statement")
+    rendered = [json.dumps(resource, sort_keys=True) for resource in resources]
+    if len(set(rendered)) != len(rendered):
+        problems.append(f"{sid}: a resource is listed twice: {resources}")
+    if "*" not in resources:
+        return problems
+    wide = [
+        action
+        for action in actions
+        if action not in NO_RESOURCE_LEVEL and not action.startswith("ec2:Describe")
+    ]
+    if wide:
+        problems.append(f"{sid}: {wide} on Resource '*'")
+    if "cloudwatch:PutMetricData" in actions and "cloudwatch:namespace" not in json.dumps(
+        statement.get("Condition", {})
+    ):
+        problems.append(f"{sid}: PutMetricData without a cloudwatch:namespace condition")
+    return problems
+
+
+def _arn_problems(sid: str, statement: Mapping[str, Any], literals: Literals) -> list[str]:
+    """Every resource but `*` is an ARN of one of the statement's services."""
+    services = {action.split(":")[0] for action in as_list(statement["Action"])}
+    problems = []
+    for resource in as_list(literals.resolve(statement["Resource"])):
+        parts = str(resource).split(":")
+        if resource != "*" and (len(parts) < 6 or parts[0] != "arn" or parts[2] not in services):
+            problems.append(f"{sid}: {resource!r} is not an ARN of {sorted(services)}")
+    return problems
 
 
 def check_parliament(built: Synthesized) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 with warnings.catch_warnings():
@@ -61,7 +61,7 @@ class Literals:
             "AWS::NoValue": None,
         }
 
-    def resolve(self, value: Any) -> Any:  # noqa: PLR0911 (one return per intrinsic)
+    def resolve(self, value: Any) -> Any:
         """`value` with every intrinsic replaced by a literal."""
         if isinstance(value, list):
             return [self.resolve(item) for item in value]
@@ -69,27 +69,30 @@ class Literals:
             return value
         if len(value) == 1:
             (name, argument), *_ = value.items()
-            if name == "Ref":
-                return self.ref(argument)
-            if name == "Fn::GetAtt":
-                logical_id, attribute = (
-                    argument.split(".", 1) if isinstance(argument, str) else argument
-                )
-                return self.attribute(logical_id, attribute)
-            if name == "Fn::Join":
-                delimiter, parts = argument
-                return delimiter.join(str(part) for part in self.resolve(parts))
-            if name == "Fn::Select":
-                index, items = argument
-                return self.resolve(items)[int(self.resolve(index))]
-            if name == "Fn::Split":
-                delimiter, text = argument
-                return str(self.resolve(text)).split(delimiter)
-            if name == "Fn::Sub":
-                return self.sub(argument)
-            if name == "Fn::ImportValue":
-                return f"imported-{self.resolve(argument)}"
+            function = self._functions().get(name)
+            if function is not None:
+                return function(argument)
         return {key: self.resolve(item) for key, item in value.items()}
+
+    def _functions(self) -> dict[str, Callable[[Any], Any]]:
+        """What each intrinsic function resolves to, by name."""
+        return {
+            "Ref": self.ref,
+            "Fn::GetAtt": self._get_att,
+            "Fn::Join": lambda argument: argument[0].join(
+                str(part) for part in self.resolve(argument[1])
+            ),
+            "Fn::Select": lambda argument: self.resolve(argument[1])[
+                int(self.resolve(argument[0]))
+            ],
+            "Fn::Split": lambda argument: str(self.resolve(argument[1])).split(argument[0]),
+            "Fn::Sub": self.sub,
+            "Fn::ImportValue": lambda argument: f"imported-{self.resolve(argument)}",
+        }
+
+    def _get_att(self, argument: Any) -> Any:
+        logical_id, attribute = argument.split(".", 1) if isinstance(argument, str) else argument
+        return self.attribute(logical_id, attribute)
 
     def sub(self, argument: Any) -> str:
         text, variables = (argument, {}) if isinstance(argument, str) else argument

@@ -943,27 +943,38 @@ class Deployment:
 
     def problems(self, case: Case) -> list[Where]:
         """SERVICE_RULES.md, "Endpoint": the ranges of `DeploymentConfig`."""
-        found = []
         wait = self.wait if isinstance(self.wait, int) else None
-        if self.rolling:
-            found += self.size.problems("deployment.batch_size", (5, 50))
-            if self.rollback_size is not None:
-                found += self.rollback_size.problems("deployment.rollback_batch_size", (1, 100))
-            if wait is not None and not 0 <= wait <= 3600:
-                found.append(at("deployment.wait"))
-        else:
-            if self.routing is RoutingType.CANARY:
-                found += self.size.problems("deployment.traffic_routing.size", (1, 50))
-            elif self.routing is RoutingType.LINEAR:
-                found += self.size.problems("deployment.traffic_routing.step", (10, 50))
-            if wait is not None and not 0 <= wait <= 3600:
-                found.append(at("deployment.traffic_routing.wait"))
-            if self.termination_wait is not None and not 0 <= self.termination_wait <= 3600:
-                found.append(at("deployment.termination_wait"))
+        found = self._rolling_problems(wait) if self.rolling else self._blue_green_problems(wait)
+        found += self._timeout_problems(wait)
+        if self.alarms > 10:
+            found.append(at("deployment.rollback_alarms"))
+        return found
+
+    def _rolling_problems(self, wait: int | None) -> list[Where]:
+        found = self.size.problems("deployment.batch_size", (5, 50))
+        if self.rollback_size is not None:
+            found += self.rollback_size.problems("deployment.rollback_batch_size", (1, 100))
+        if wait is not None and not 0 <= wait <= 3600:
+            found.append(at("deployment.wait"))
+        return found
+
+    def _blue_green_problems(self, wait: int | None) -> list[Where]:
+        found = []
+        if self.routing is RoutingType.CANARY:
+            found += self.size.problems("deployment.traffic_routing.size", (1, 50))
+        elif self.routing is RoutingType.LINEAR:
+            found += self.size.problems("deployment.traffic_routing.step", (10, 50))
+        if wait is not None and not 0 <= wait <= 3600:
+            found.append(at("deployment.traffic_routing.wait"))
+        if self.termination_wait is not None and not 0 <= self.termination_wait <= 3600:
+            found.append(at("deployment.termination_wait"))
+        return found
+
+    def _timeout_problems(self, wait: int | None) -> list[Where]:
         timeout = at("deployment.maximum_execution_timeout")
         if self.timeout is not None and not 600 <= self.timeout <= 28800:
-            found.append(timeout)
-        elif (
+            return [timeout]
+        if (
             not self.rolling
             and self.timeout is not None
             and not isinstance(self.wait, NumTok)
@@ -971,10 +982,8 @@ class Deployment:
         ):
             # CreateEndpoint's MaximumExecutionTimeoutInSeconds: "larger than the total
             # waiting time specified in TerminationWaitInSeconds and WaitIntervalInSeconds".
-            found.append(timeout)
-        if self.alarms > 10:
-            found.append(at("deployment.rollback_alarms"))
-        return found
+            return [timeout]
+        return []
 
 
 def _seconds(value: int | None) -> cdk.Duration | None:
@@ -1196,22 +1205,7 @@ class Capture:
         where = at("data_capture")
         if self.wrong is not None:
             return [where]
-        found = []
-        if self.bucket is None:
-            destination = literal(self.uri)
-            if isinstance(self.uri, Wrong) or (
-                destination is not None
-                and (
-                    len(destination) > 512
-                    or not re.fullmatch(r"(https|s3)://[^/]+/?.*", destination)
-                )
-            ):
-                found.append(where)
-        elif self.bucket is not BucketKind.IN_APP and isinstance(self.prefix, str | Filler):
-            prefix = str(self.prefix).strip("/")
-            if len(f"s3://{self.bucket_name}/{prefix}") > 512:
-                # DestinationS3Uri: at most 512 characters.
-                found.append(Where(("data_capture.prefix", "data_capture")))
+        found = self._destination_problems()
         sampling = self.sampling_percentage
         if isinstance(sampling, Wrong) or (
             isinstance(sampling, int | float)
@@ -1223,7 +1217,30 @@ class Capture:
         for name in ("capture_input", "kms_key"):
             if isinstance(getattr(self, name), Wrong):  # of the wrong type (DESIGN.md, 6.)
                 found.append(Where((f"data_capture.{name}", "data_capture")))
+        return found + self._content_type_problems()
+
+    def _destination_problems(self) -> list[Where]:
+        """`DestinationS3Uri`: `s3://` or `https://`, at most 512 characters."""
+        if self.bucket is None:
+            destination = literal(self.uri)
+            if isinstance(self.uri, Wrong) or (
+                destination is not None
+                and (
+                    len(destination) > 512
+                    or not re.fullmatch(r"(https|s3)://[^/]+/?.*", destination)
+                )
+            ):
+                return [at("data_capture")]
+        elif self.bucket is not BucketKind.IN_APP and isinstance(self.prefix, str | Filler):
+            prefix = str(self.prefix).strip("/")
+            if len(f"s3://{self.bucket_name}/{prefix}") > 512:
+                # DestinationS3Uri: at most 512 characters.
+                return [Where(("data_capture.prefix", "data_capture"))]
+        return []
+
+    def _content_type_problems(self) -> list[Where]:
         pattern = content_type_pattern()
+        found = []
         for name in ("csv_content_types", "json_content_types"):
             given = getattr(self, name)
             if isinstance(given, Wrong) or (

@@ -912,22 +912,41 @@ def _mode_of(case: Case, variant: int | None) -> InvocationMode | Wrong | None:
     return case.mode if variant is None else case.variant_list()[variant].mode
 
 
+Candidate = tuple[str, Scope, Case, int | None]
+"""A change: what it is, what it replaces, the changed case, and the model it is about."""
+
+
 @st.composite
 def mutations(draw: st.DrawFn, case: Case) -> Mutation:
     """One change to a valid `case` that keeps it valid."""
     variant = None
     if case.variants is not None:
         variant = draw(st.integers(0, len(case.variant_list()) - 1))
+    candidates = _container_mutations(draw, case, variant)
+    candidates += _model_mutations(case)
+    new_type = draw(st.sampled_from(["ml.c5.large", "ml.r5.large"]))
+    settings = VariantSettings(volume_size=draw(st.integers(1, 512)))
+    if variant is None:
+        candidates += _single_variant_mutations(case, new_type, settings)
+    else:
+        candidates += _variant_mutations(case, variant, new_type, settings)
+    candidates += _endpoint_mutations(draw, case)
+    what, scope, changed, model = draw(st.sampled_from(candidates))
+    assume(changed != case)
+    assume(not expected_problems(changed) and not expected_problems_after(changed))
+    return Mutation(what, scope, changed, model)
+
+
+def _container_mutations(draw: st.DrawFn, case: Case, variant: int | None) -> list[Candidate]:
+    """Changes of one container of the model of `variant` (and of its mode)."""
     items = case.containers_of(variant)
     index = draw(st.integers(0, len(items) - 1))
     container = items[index]
-    candidates: list[tuple[str, Scope, Case, int | None]] = []
-
-    def add(what: str, scope: Scope, changed: Case, model: int | None = None) -> None:
-        candidates.append((what, scope, changed, model))
+    candidates: list[Candidate] = []
 
     def add_container(what: str, changed: Container) -> None:
-        add(what, Scope.MODEL, _with_container(case, variant, index, changed), variant)
+        changed_case = _with_container(case, variant, index, changed)
+        candidates.append((what, Scope.MODEL, changed_case, variant))
 
     env = dict(container.environment.entries)
     env_changed = Environment(tuple({**env, "SWEEP_MUTATION": draw(NAME)}.items()))
@@ -956,114 +975,120 @@ def mutations(draw: st.DrawFn, case: Case) -> Mutation:
         )
     if all(isinstance(c.hostname, str) for c in items):
         add_container("a hostname", replace(container, hostname=f"mutated-{index}"))
-        mode = _mode_of(case, variant)
-        other_mode = (
-            InvocationMode.SERIAL if mode is InvocationMode.DIRECT else InvocationMode.DIRECT
-        )
-        if variant is None:
-            add("the mode", Scope.MODEL, replace(case, mode=other_mode))
-        else:
-            chosen = case.variant_list()[variant]
-            add(
-                "the mode",
-                Scope.MODEL,
-                _with_variant(case, variant, replace(chosen, mode=other_mode)),
-                variant,
-            )
+        candidates.append(_mode_mutation(case, variant))
+    return candidates
+
+
+def _mode_mutation(case: Case, variant: int | None) -> Candidate:
+    mode = _mode_of(case, variant)
+    other_mode = InvocationMode.SERIAL if mode is InvocationMode.DIRECT else InvocationMode.DIRECT
+    if variant is None:
+        return ("the mode", Scope.MODEL, replace(case, mode=other_mode), None)
+    chosen = case.variant_list()[variant]
+    changed = _with_variant(case, variant, replace(chosen, mode=other_mode))
+    return ("the mode", Scope.MODEL, changed, variant)
+
+
+def _model_mutations(case: Case) -> list[Candidate]:
+    """Changes of the endpoint's options that every model reads."""
     isolation = case.option(Isolation)
-    add(
-        "network isolation",
-        Scope.MODEL,
-        _with_option(case, Isolation(not (isolation and isolation.value is True))),
-    )
+    candidates: list[Candidate] = [
+        (
+            "network isolation",
+            Scope.MODEL,
+            _with_option(case, Isolation(not (isolation and isolation.value is True))),
+            None,
+        )
+    ]
     vpc_option = case.option(Vpc)
     if vpc_option and vpc_option.subnets is SubnetsKind.LITERAL:
         subnets = vpc_option.subnet_count
-        add(
-            "the subnets",
-            Scope.MODEL,
-            _with_option(
-                case, replace(vpc_option, subnet_count=subnets + 1 if subnets < 16 else subnets - 1)
-            ),
-        )
+        count = subnets + 1 if subnets < 16 else subnets - 1
+        changed = _with_option(case, replace(vpc_option, subnet_count=count))
+        candidates.append(("the subnets", Scope.MODEL, changed, None))
     role_option = case.option(Role)
     if role_option and role_option.kind is RoleKind.IN_APP and role_option.role_name:
-        add(
-            "the name of the given role (the role is replaced)",
-            Scope.MODEL,
-            _with_option(case, replace(role_option, role_name=role_option.role_name[:60] + "0")),
+        renamed = replace(role_option, role_name=role_option.role_name[:60] + "0")
+        changed = _with_option(case, renamed)
+        candidates.append(
+            ("the name of the given role (the role is replaced)", Scope.MODEL, changed, None)
         )
     hatch = case.option(EscapeHatch)
     if hatch:
-        add(
-            "a value set by an escape hatch",
-            Scope.MODEL,
-            _with_option(case, EscapeHatch(hatch.value + "0")),
-            0,  # the first model's
-        )
-    new_type = draw(st.sampled_from(["ml.c5.large", "ml.r5.large"]))
-    settings = VariantSettings(volume_size=draw(st.integers(1, 512)))
-    if variant is None:
-        add("the instance type", Scope.CONFIG, _with_option(case, InstanceType(new_type)))
-        count_option = case.option(InstanceCount)
-        given_count: object = count_option.value if count_option else 1
-        if isinstance(given_count, int):
-            add(
-                "the instance count",
-                Scope.CONFIG,
-                _with_option(case, InstanceCount(given_count + 1)),
-            )
-        add("the variant name", Scope.CONFIG, _with_option(case, VariantName("mutated-variant")))
-        add("the variant settings", Scope.CONFIG, _with_option(case, settings))
-    else:
-        chosen_index = variant
-        chosen = case.variant_list()[chosen_index]
+        changed = _with_option(case, EscapeHatch(hatch.value + "0"))
+        candidates.append(("a value set by an escape hatch", Scope.MODEL, changed, 0))
+    return candidates
 
-        def add_variant(what: str, scope: Scope, changed: Variant) -> None:
-            add(what, scope, _with_variant(case, chosen_index, changed), chosen_index)
 
-        add_variant(
-            "a variant's instance type", Scope.CONFIG, replace(chosen, instance_type=new_type)
-        )
-        if isinstance(chosen.instance_count, int | None):
-            count = (chosen.instance_count or 1) + 1
-            add_variant(
-                "a variant's instance count", Scope.CONFIG, replace(chosen, instance_count=count)
-            )
-        if isinstance(chosen.weight, int | float | None):
-            # No weight is VariantDefinition's default, 1: the change must leave it.
-            weight = (1 if chosen.weight is None else chosen.weight) + 1
-            add_variant("a variant's weight", Scope.CONFIG, replace(chosen, weight=weight))
-        add_variant("a variant's settings", Scope.CONFIG, replace(chosen, settings=settings))
-        # The model's construct id ends with the variant's name: a new model.
-        add_variant("a variant's name", Scope.MODEL, replace(chosen, name="mutated-variant"))
-    add(
-        "the storage key",
-        Scope.CONFIG,
+def _single_variant_mutations(
+    case: Case, new_type: str, settings: VariantSettings
+) -> list[Candidate]:
+    """Changes of the variant of the single-variant form."""
+    candidates: list[Candidate] = [
+        ("the instance type", Scope.CONFIG, _with_option(case, InstanceType(new_type)), None)
+    ]
+    count_option = case.option(InstanceCount)
+    given_count: object = count_option.value if count_option else 1
+    if isinstance(given_count, int):
+        changed = _with_option(case, InstanceCount(given_count + 1))
+        candidates.append(("the instance count", Scope.CONFIG, changed, None))
+    return [
+        *candidates,
         (
-            replace(case, options=tuple(o for o in case.options if not isinstance(o, Kms)))
-            if case.option(Kms)
-            else _with_option(case, Kms(KeyKind.IMPORTED))
+            "the variant name",
+            Scope.CONFIG,
+            _with_option(case, VariantName("mutated-variant")),
+            None,
         ),
+        ("the variant settings", Scope.CONFIG, _with_option(case, settings), None),
+    ]
+
+
+def _variant_mutations(
+    case: Case, index: int, new_type: str, settings: VariantSettings
+) -> list[Candidate]:
+    """Changes of one variant of the `variants=` form."""
+    chosen = case.variant_list()[index]
+    changes: list[tuple[str, Scope, Variant]] = [
+        ("a variant's instance type", Scope.CONFIG, replace(chosen, instance_type=new_type))
+    ]
+    if isinstance(chosen.instance_count, int | None):
+        count = (chosen.instance_count or 1) + 1
+        changes.append(
+            ("a variant's instance count", Scope.CONFIG, replace(chosen, instance_count=count))
+        )
+    if isinstance(chosen.weight, int | float | None):
+        # No weight is VariantDefinition's default, 1: the change must leave it.
+        weight = (1 if chosen.weight is None else chosen.weight) + 1
+        changes.append(("a variant's weight", Scope.CONFIG, replace(chosen, weight=weight)))
+    changes.append(("a variant's settings", Scope.CONFIG, replace(chosen, settings=settings)))
+    # The model's construct id ends with the variant's name: a new model.
+    changes.append(("a variant's name", Scope.MODEL, replace(chosen, name="mutated-variant")))
+    return [
+        (what, scope, _with_variant(case, index, changed), index)
+        for what, scope, changed in changes
+    ]
+
+
+def _endpoint_mutations(draw: st.DrawFn, case: Case) -> list[Candidate]:
+    """Changes of the endpoint config's and the endpoint's own options."""
+    storage_key = (
+        replace(case, options=tuple(o for o in case.options if not isinstance(o, Kms)))
+        if case.option(Kms)
+        else _with_option(case, Kms(KeyKind.IMPORTED))
     )
     capture = case.option(Capture)
-    add(
-        "the data capture",
-        Scope.CONFIG,
-        _with_option(
-            case,
-            Capture(sampling_percentage=draw(st.integers(0, 100)))
-            if capture is None
-            else replace(capture, sampling_percentage=None if capture.sampling_percentage else 1),
-        ),
+    changed_capture = _with_option(
+        case,
+        Capture(sampling_percentage=draw(st.integers(0, 100)))
+        if capture is None
+        else replace(capture, sampling_percentage=None if capture.sampling_percentage else 1),
     )
-    add("the tags", Scope.NEITHER, _with_option(case, Tags((("mutation", draw(NAME)),))))
-    add(
-        "the deployment guardrails",
-        Scope.NEITHER,
-        _with_option(case, Deployment(wait=draw(st.integers(0, 3600)))),
-    )
-    what, scope, changed, model = draw(st.sampled_from(candidates))
-    assume(changed != case)
-    assume(not expected_problems(changed) and not expected_problems_after(changed))
-    return Mutation(what, scope, changed, model)
+    tags = _with_option(case, Tags((("mutation", draw(NAME)),)))
+    deployment = _with_option(case, Deployment(wait=draw(st.integers(0, 3600))))
+    return [
+        ("the storage key", Scope.CONFIG, storage_key, None),
+        ("the data capture", Scope.CONFIG, changed_capture, None),
+        ("the tags", Scope.NEITHER, tags, None),
+        ("the deployment guardrails", Scope.NEITHER, deployment, None),
+    ]

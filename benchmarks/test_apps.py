@@ -1,5 +1,7 @@
 """The benchmark's apps build the same endpoints, its jsii count attributes round trips to the
-code that makes them, and its analysis pairs samples by round (no timing here: see benchmarks/)."""
+code that makes them, and its analysis pairs samples by round (no timing here).
+
+Run by `make bench-smoke`, not by `make test`: they check the benchmark, not the library."""
 
 from __future__ import annotations
 
@@ -20,11 +22,10 @@ from benchmarks.workload import (
     stack_sizes,
 )
 
-from .conftest import Template, resources_of_type
-
 ENDPOINTS = 2
 STACK_RESOURCE_LIMIT = 500
 SINGLE_VARIANT = ("l1", "construct", "alpha")
+Template = dict[str, Any]
 COUNTED_TYPES = (
     "AWS::SageMaker::Model",
     "AWS::SageMaker::EndpointConfig",
@@ -74,6 +75,15 @@ class Built:
 @pytest.fixture(scope="module")
 def built() -> Built:
     return Built()
+
+
+def resources_of_type(template: Template, resource_type: str) -> dict[str, Any]:
+    """Logical id -> resource, for every resource of one type."""
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
 
 
 def count_by_type(template: Template) -> dict[str, int]:
