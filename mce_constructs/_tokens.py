@@ -8,6 +8,7 @@ validation pure and free (a jsii call costs more than all the rules together).
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,9 +27,27 @@ def is_unresolved(value: object) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int | float):
-        return value <= _NUMBER_TOKEN_LIMIT
+        return math.isfinite(value) and value <= _NUMBER_TOKEN_LIMIT
     if isinstance(value, Sequence):
         return any(is_unresolved(item) for item in value)
+    return False
+
+
+def unconvertible_duration(duration: cdk.Duration) -> bool:
+    """A duration whose amount is a token in another unit than seconds (`Duration.minutes(
+    token)`), which CDK cannot convert to the seconds a template writes."""
+    return duration.is_unresolved() and duration.unit_label() != "seconds"
+
+
+def unconvertible_size(size: cdk.Size) -> bool:
+    """A size whose amount is a token in another unit than gibibytes, which CDK cannot convert
+    to the GiB a template writes (`Size` does not say its unit: CDK is asked)."""
+    if not size.is_unresolved():
+        return False
+    try:
+        size.to_gibibytes()
+    except RuntimeError:  # jsii raises CDK's errors as RuntimeError
+        return True
     return False
 
 

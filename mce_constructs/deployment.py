@@ -14,18 +14,31 @@ import abc
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 
+from ._tokens import unconvertible_duration
+from .errors import Problem
+from .rules.arguments import (
+    ALARM,
+    DURATION,
+    NUMBER,
+    check_items,
+    check_token_unit,
+    check_type,
+    instance_of,
+    is_list,
+)
 from .rules.deployment import (
     BlueGreenSettings,
     CapacitySettings,
     DeploymentSettings,
     RollingSettings,
 )
-from .rules.values import is_unknown
+from .rules.location import Location
+from .rules.values import is_number, is_unknown, shown
 
 if TYPE_CHECKING:
     # Only in annotations: importing it costs every synth that does not use it.
@@ -46,9 +59,20 @@ class CapacitySize:
     unit: CapacityUnit
     value: int
 
+    def problems(self, where: Location) -> list[Problem]:
+        """The types of what the size was given (`where`: the size's field)."""
+        problems = []
+        if not isinstance(self.unit, CapacityUnit):
+            problems.append(where.problem(f"{shown(self.unit)} is not a CapacityUnit"))
+        value = self.value
+        if not is_unknown(value):
+            problems += check_type(value, NUMBER, where)
+        return problems
+
     def settings(self) -> CapacitySettings:
         """What the rules read of the size (a token value is not known)."""
-        return CapacitySettings(self.unit.value, None if is_unknown(self.value) else self.value)
+        known = is_number(self.value) and not is_unknown(self.value)
+        return CapacitySettings(self.unit.value, self.value if known else None)
 
     def render(self) -> sagemaker.CfnEndpoint.CapacitySizeProperty:
         """The `CapacitySize` property."""
@@ -87,7 +111,26 @@ class TrafficRouting:
 
         :param wait: 0 to 3600 seconds. @default no baking period
         """
-        return TrafficRouting(TrafficRoutingType.ALL_AT_ONCE, wait or cdk.Duration.seconds(0))
+        return TrafficRouting(
+            TrafficRoutingType.ALL_AT_ONCE, cdk.Duration.seconds(0) if wait is None else wait
+        )
+
+    def problems(self, where: Location) -> list[Problem]:
+        """The types of what the routing was given (`where`: the endpoint's
+        `TrafficRoutingConfiguration`)."""
+        problems = []
+        if not isinstance(self.type, TrafficRoutingType):
+            problems.append(where.problem(f"{shown(self.type)} is not a TrafficRoutingType"))
+        size_field = "LinearStepSize" if self.type is TrafficRoutingType.LINEAR else "CanarySize"
+        if isinstance(self.size, CapacitySize):
+            problems += self.size.problems(where.field(size_field))
+        elif self.size is not None:
+            problems.append(
+                where.field(size_field).problem(
+                    f"{shown(self.size)} is not a CapacitySize (e.g. CapacitySize.percent(10))"
+                )
+            )
+        return problems + duration_problems(self.wait, where.field("WaitIntervalInSeconds"))
 
     @staticmethod
     def canary(*, size: CapacitySize, wait: cdk.Duration) -> TrafficRouting:
@@ -138,7 +181,7 @@ class DeploymentConfig(abc.ABC):
         """
         return BlueGreenDeployment(
             maximum_execution_timeout=maximum_execution_timeout,
-            rollback_alarms=tuple(rollback_alarms),
+            rollback_alarms=_as_tuple(rollback_alarms),
             traffic_routing=traffic_routing or TrafficRouting.all_at_once(),
             termination_wait=termination_wait,
         )
@@ -165,11 +208,25 @@ class DeploymentConfig(abc.ABC):
         """
         return RollingDeployment(
             maximum_execution_timeout=maximum_execution_timeout,
-            rollback_alarms=tuple(rollback_alarms),
+            rollback_alarms=_as_tuple(rollback_alarms),
             batch_size=batch_size,
             wait=wait,
             rollback_batch_size=rollback_batch_size,
         )
+
+    def problems(self, where: Location) -> list[Problem]:
+        """The types of what the configuration was given (`where`: the endpoint's
+        `DeploymentConfig`); `settings` and `render` read a configuration that has none."""
+        return [
+            *optional_duration_problems(
+                self.maximum_execution_timeout, where.field("MaximumExecutionTimeoutInSeconds")
+            ),
+            *check_items(
+                self.rollback_alarms,
+                ALARM,
+                where.field("AutoRollbackConfiguration").field("Alarms"),
+            ),
+        ]
 
     @abc.abstractmethod
     def settings(self) -> DeploymentSettings:
@@ -200,6 +257,23 @@ class BlueGreenDeployment(DeploymentConfig):
 
     traffic_routing: TrafficRouting
     termination_wait: cdk.Duration | None
+
+    def problems(self, where: Location) -> list[Problem]:
+        policy = where.field("BlueGreenUpdatePolicy")
+        routing = policy.field("TrafficRoutingConfiguration")
+        problems = super().problems(where)
+        if isinstance(self.traffic_routing, TrafficRouting):
+            problems += self.traffic_routing.problems(routing)
+        else:
+            problems.append(
+                routing.problem(
+                    f"{shown(self.traffic_routing)} is not a TrafficRouting "
+                    "(e.g. TrafficRouting.canary(...))"
+                )
+            )
+        return problems + optional_duration_problems(
+            self.termination_wait, policy.field("TerminationWaitInSeconds")
+        )
 
     def settings(self) -> DeploymentSettings:
         routing = self.traffic_routing
@@ -244,6 +318,23 @@ class RollingDeployment(DeploymentConfig):
     wait: cdk.Duration
     rollback_batch_size: CapacitySize | None
 
+    def problems(self, where: Location) -> list[Problem]:
+        policy = where.field("RollingUpdatePolicy")
+        problems = super().problems(where)
+        for name, size in (
+            ("MaximumBatchSize", self.batch_size),
+            ("RollbackMaximumBatchSize", self.rollback_batch_size),
+        ):
+            if isinstance(size, CapacitySize):
+                problems += size.problems(policy.field(name))
+            elif size is not None or name == "MaximumBatchSize":
+                problems.append(
+                    policy.field(name).problem(
+                        f"{shown(size)} is not a CapacitySize (e.g. CapacitySize.percent(10))"
+                    )
+                )
+        return problems + duration_problems(self.wait, policy.field("WaitIntervalInSeconds"))
+
     def settings(self) -> DeploymentSettings:
         rollback = self.rollback_batch_size
         return DeploymentSettings(
@@ -270,6 +361,29 @@ class RollingDeployment(DeploymentConfig):
         return sagemaker.CfnEndpoint.DeploymentConfigProperty(
             rolling_update_policy=policy, auto_rollback_configuration=rollback
         )
+
+
+def duration_problems(duration: object, where: Location) -> list[Problem]:
+    """A `cdk.Duration`, whose amount, when a token, is in seconds."""
+    problems = check_type(duration, DURATION, where)
+    if problems:
+        return problems
+    return check_token_unit(unconvertible_duration(cast(cdk.Duration, duration)), "seconds", where)
+
+
+def optional_duration_problems(duration: object, where: Location) -> list[Problem]:
+    """None (the default) or what `duration_problems` accepts."""
+    return [] if duration is None else duration_problems(duration, where)
+
+
+def _as_tuple(alarms: Sequence[cloudwatch.IAlarm]) -> tuple[cloudwatch.IAlarm, ...]:
+    """The alarms as given, in a tuple (a value of another type is kept, for the endpoint's
+    validation to name it)."""
+    return tuple(alarms) if is_list(alarms) else cast(tuple["cloudwatch.IAlarm", ...], alarms)
+
+
+DEPLOYMENT_CONFIG = instance_of(DeploymentConfig, "a DeploymentConfig")
+"""What `deployment` must be."""
 
 
 def _seconds(duration: cdk.Duration | None) -> float | None:

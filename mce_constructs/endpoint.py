@@ -13,13 +13,13 @@ import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
-from constructs import Construct
+from constructs import Construct, IValidation
 
 from ._acknowledgements import acknowledge_network_isolation, acknowledge_open_egress
 from ._permissions import Environment, Network, execution_statements, rollback_alarm_statements
@@ -41,7 +41,7 @@ from .metrics import (
 from .rules import arguments
 from .rules.containers import check_model
 from .rules.data_capture import check_data_capture, check_data_capture_in_direct_mode
-from .rules.deployment import check_deployment, check_rollback_alarms
+from .rules.deployment import check_deployment, check_rollback_alarms, check_sizes_of_fleets
 from .rules.instance_types import check_kms_key_storage
 from .rules.location import ROOT
 from .rules.lookups import (
@@ -53,10 +53,15 @@ from .rules.lookups import (
     check_variant_exists,
     variants_with_container,
 )
-from .rules.names import check_endpoint_name, check_name, is_valid_name
+from .rules.names import (
+    check_endpoint_name,
+    check_endpoint_name_unique,
+    check_name,
+    is_valid_name,
+)
 from .rules.network import NetworkSettings, check_vpc
 from .rules.tags import check_tags
-from .rules.values import shown
+from .rules.values import is_whole_number, shown
 from .rules.variants import check_variant, check_variants
 from .variants import (
     DEFAULT_VARIANT_NAME,
@@ -149,6 +154,8 @@ class _EndpointBase(ResourceWithMetrics[M_co]):
             statement carries the `sagemaker:TargetContainerHostname` condition, compared
             case-insensitively as SageMaker compares hostnames. @default every container
         """
+        where = ROOT.field("grant_invoke").field("grantee")
+        report(self, arguments.check_type(grantee, arguments.GRANTABLE, where))
         conditions = None
         if container_hostname is not None:
             hostname, _ = self._locate_container(
@@ -168,8 +175,8 @@ class _EndpointBase(ResourceWithMetrics[M_co]):
                     ROOT.field("grant_invoke")
                     .field("grantee")
                     .problem(
-                        f"{grantee.grant_principal} cannot hold a policy; grant to a role, a "
-                        "user or a group, or allow the principal in a policy of its own",
+                        f"{shown(grantee.grant_principal)} cannot hold a policy; grant to a role, "
+                        "a user or a group, or allow the principal in a policy of its own",
                     )
                 ],
             )
@@ -364,7 +371,17 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         stack = cdk.Stack.of(self)
         facts = stack_facts(stack)
         subnets = _select_subnets(vpc, vpc_subnets) if vpc and options.in_vpc else _Subnets()
-        report(self, _problems(definitions, options, subnets, facts.region, single=self._single))
+        names = _endpoint_names(stack)
+        given_name = endpoint_name if isinstance(endpoint_name, str) else None
+        report(
+            self,
+            [
+                *_problems(definitions, options, subnets, facts.region, single=self._single),
+                *check_endpoint_name_unique(given_name, names, ROOT),
+            ],
+        )
+        if given_name is not None and not is_unresolved(given_name):
+            names[given_name.lower()] = self.node.path
 
         self._given_name = endpoint_name
         self.data_capture = data_capture
@@ -529,6 +546,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         self._rollback_alarms: list[cloudwatch.IAlarm] = []
         self._deploy_with(deployment)
         self.node.default_child = self.endpoint
+        self.node.add_validation(_FleetSizes(self))
 
     def variant(self, name: str) -> EndpointVariant:
         """The production variant named `name`: its model, the autoscaling of its instance
@@ -547,6 +565,8 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         `endpoint_name` for that, otherwise the alarm (on the generated name) and the endpoint
         (which names the alarm) depend on each other. Without `deployment`, SageMaker's default
         blue/green deployment (all at once) gets the alarm."""
+        where = ROOT.field("add_rollback_alarm").field("alarm")
+        report(self, arguments.check_type(alarm, arguments.ALARM, where))
         deployment = self._deployment or DeploymentConfig.blue_green()
         self._deploy_with(
             dataclasses.replace(deployment, rollback_alarms=(*deployment.rollback_alarms, alarm))
@@ -676,6 +696,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         where = ROOT.field("name")
         problems = arguments.check_type(name, arguments.TEXT, where)
         problems = problems or check_name(name, where, "endpoint name")
+        problems += _import_problems(variant_name, container_hostnames)
         if problems:
             raise MceValidationError(f"{scope.node.path}/{id}", problems)
         return _ImportedEndpoint(
@@ -705,6 +726,9 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         :param container_hostnames: its containers' hostnames (Direct mode); a per-container
             grant or metric must then name one of them. @default any valid hostname
         """
+        problems = _import_problems(variant_name, container_hostnames)
+        if problems:
+            raise MceValidationError(f"{scope.node.path}/{id}", problems)
         return _ImportedEndpoint(
             scope,
             id,
@@ -823,6 +847,8 @@ def _argument_problems(
         )
     if isinstance(options.data_capture, DataCapture):
         problems += options.data_capture.problems(ROOT)
+    if isinstance(options.deployment, DeploymentConfig):
+        problems += options.deployment.problems(ROOT.field("DeploymentConfig"))
     if options.tags is not None:
         problems += arguments.check_text_mapping(
             options.tags,
@@ -875,8 +901,14 @@ def _rule_problems(
             subnet_count=known_length(subnets.ids),
         )
         problems += check_vpc(network, ROOT)
-    if isinstance(options.deployment, DeploymentConfig):
-        problems += check_deployment(options.deployment.settings(), len(definitions), ROOT)
+    deployment = options.deployment
+    if isinstance(deployment, DeploymentConfig) and not deployment.problems(ROOT):
+        problems += check_deployment(
+            deployment.settings(),
+            len(definitions),
+            ROOT,
+            [variant.instance_type for variant in variants if variant is not None],
+        )
     if options.tags is not None:
         problems += check_tags(arguments.known_text_mapping(options.tags), ROOT)
     return problems
@@ -898,6 +930,32 @@ def _problems(
     ]
 
 
+@jsii.implements(IValidation)
+class _FleetSizes:
+    """A deployment's sizes in instances, checked when the app is synthesized, against the
+    instance count of each variant that is not autoscaled then (autoscaling is added after the
+    endpoint, and a scaled variant's count is the one Application Auto Scaling sets). The
+    problems read as a `MceValidationError`'s; CDK raises them from `synth`."""
+
+    def __init__(self, endpoint: MultiContainerEndpoint) -> None:
+        self._endpoint = endpoint
+
+    def validate(self) -> list[str]:
+        endpoint = self._endpoint
+        deployment = endpoint._deployment
+        if deployment is None or deployment.problems(ROOT):
+            return []
+        counts = [
+            count
+            for variant in endpoint.variants
+            if variant.scaling is None
+            and is_whole_number(count := variant.definition.initial_instance_count)
+            and not is_unresolved(count)
+        ]
+        problems = check_sizes_of_fleets(deployment.settings(), counts, ROOT)
+        return [str(MceValidationError(endpoint.node.path, problems))] if problems else []
+
+
 @jsii.implements(cdk.IStableAnyProducer)
 class _AlarmArns:
     """The ARNs of the rollback alarms, read when the template is written (alarms can be added
@@ -909,6 +967,37 @@ class _AlarmArns:
     def produce(self) -> str | list[str]:
         arns = list(dict.fromkeys(alarm.alarm_arn for alarm in self._alarms))
         return arns[0] if len(arns) == 1 else arns
+
+
+def _import_problems(variant_name: object, container_hostnames: object) -> list[Problem]:
+    """What an imported endpoint is told of itself: a variant name and, when given, a list of
+    valid hostnames."""
+    where = ROOT.field("variant_name")
+    problems = arguments.check_type(variant_name, arguments.TEXT, where)
+    if not problems:
+        problems += check_name(cast(str, variant_name), where, "variant name")
+    if container_hostnames is None:
+        return problems
+    at = ROOT.field("container_hostnames")
+    problems += arguments.check_items(container_hostnames, arguments.TEXT, at)
+    if problems:
+        return problems
+    hostnames = cast(Sequence[str], container_hostnames)
+    return [
+        problem
+        for index, hostname in enumerate(hostnames)
+        for problem in check_name(hostname, at.index(index), "hostname")
+    ]
+
+
+_NAMES_ATTRIBUTE = "_mce_constructs_endpoint_names"
+
+
+def _endpoint_names(stack: cdk.Stack) -> dict[str, str]:
+    """The names given to the endpoints of `stack` so far: lower case -> the endpoint's path
+    (kept on the stack's Python object, as `stack_facts` are: no global state)."""
+    names: dict[str, str] = stack.__dict__.setdefault(_NAMES_ATTRIBUTE, {})
+    return names
 
 
 def _endpoint_arn(stack: cdk.Stack, endpoint_name: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import os
+import tarfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,9 @@ class ModelData(abc.ABC):
 
     @staticmethod
     def from_asset(path: str) -> ModelData:
-        """A local `.tar.gz` file, uploaded to the bootstrap's file assets bucket at deploy
-        time; the role may read that object."""
+        """A local gzip compressed tar archive (`model.tar.gz`, `model.tgz`: its content is
+        checked, not its name, which SageMaker never sees), uploaded to the bootstrap's file
+        assets bucket at deploy time; the role may read that object."""
         return _AssetModelData(path)
 
     @staticmethod
@@ -116,6 +118,25 @@ def bucket_key(bucket: s3.IBucket) -> BucketKey | None:
     if encryption_key is None:
         return None
     return BucketKey(encryption_key.key_arn, bucket.env.region)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip_tar_archive(path: str) -> bool:
+    """Whether `path` is a file that starts as gzip does and opens as a tar archive (a
+    directory is not: CDK would upload it as a zip)."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        with open(path, "rb") as file:
+            if file.read(len(GZIP_MAGIC)) != GZIP_MAGIC:
+                return False
+        with tarfile.open(path, "r:gz") as archive:
+            archive.next()
+    except (OSError, tarfile.TarError, EOFError):
+        return False
+    return True
 
 
 def _url_problems(url: object, where: Location) -> list[Problem]:
@@ -200,15 +221,15 @@ class _AssetModelData(ModelData):
     path: str
 
     def problems(self, where: Location) -> list[Problem]:
+        """An existing file that is a gzip compressed tar archive, whatever its name: the
+        asset is uploaded under its hash, so its local name never reaches SageMaker."""
         path = self.path
-        if is_unknown(path) or (
-            isinstance(path, str) and path.endswith(MODEL_DATA_SUFFIX) and os.path.isfile(path)
-        ):
+        if is_unknown(path) or (isinstance(path, str) and is_gzip_tar_archive(path)):
             return []
         return [
             where.problem(
-                f"ModelData.from_asset({shown(path)}): model artifacts are an existing "
-                f"{MODEL_DATA_SUFFIX} file"
+                f"ModelData.from_asset({shown(path)}): model artifacts are an existing file "
+                f"that is a gzip compressed tar archive ({MODEL_DATA_SUFFIX})"
             )
         ]
 

@@ -268,7 +268,9 @@ class ScalableInstanceCount(appscaling.BaseScalableAttribute):
         """A target-tracking policy with the name and logical id it had as the target's
         child in earlier versions."""
         where = ROOT.field(method)
-        problems = check_target_value(target_value, where.field(target_option))
+        problems = check_target_value(
+            target_value, where.field(target_option), custom=custom_metric is not None
+        )
         problems += check_type(disable_scale_in, FLAG, where.field("disable_scale_in"))
         if id == _BASE_TARGET_ID:
             problems.append(

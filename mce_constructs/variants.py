@@ -19,12 +19,12 @@ import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from ._tokens import is_unresolved
+from ._tokens import is_unresolved, unconvertible_duration, unconvertible_size
 from .container import ContainerDefinition, InvocationMode, check_containers, container_settings
 from .errors import Problem, report
 from .instance_type import InstanceType, check_instance_type_argument, instance_type_name
 from .metrics import SingleVariantMetrics, only_variant
-from .rules.arguments import FLAG, check_type, is_list
+from .rules.arguments import FLAG, check_token_unit, check_type, is_list
 from .rules.containers import ModelSettings
 from .rules.location import ROOT, SINGLE_VARIANT, Location
 from .rules.lookups import as_configured, check_container_hostname
@@ -163,6 +163,10 @@ def _option_problems(definition: VariantDefinition, where: Location) -> list[Pro
                 f"{shown(volume_size)} is not a cdk.Size (e.g. cdk.Size.gibibytes(30))"
             )
         )
+    elif volume_size is not None:
+        problems += check_token_unit(
+            unconvertible_size(volume_size), "gibibytes", where.field("VolumeSizeInGB")
+        )
     for name, duration in (
         ("ModelDataDownloadTimeoutInSeconds", definition.model_data_download_timeout),
         (
@@ -175,6 +179,10 @@ def _option_problems(definition: VariantDefinition, where: Location) -> list[Pro
                 where.field(name).problem(
                     f"{shown(duration)} is not a cdk.Duration (e.g. cdk.Duration.minutes(10))"
                 )
+            )
+        elif duration is not None:
+            problems += check_token_unit(
+                unconvertible_duration(duration), "seconds", where.field(name)
             )
     strategy = definition.routing_strategy
     if strategy is not None and not isinstance(strategy, RoutingStrategy):

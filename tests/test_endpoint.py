@@ -31,7 +31,7 @@ SERIAL_CONTAINERS = [
     ContainerDefinition(image=f"{REGISTRY}/pre:1"),
     ContainerDefinition(
         image=f"{REGISTRY}/model:1",
-        model_data=ModelData.from_uri("https://example.com/model.tar.gz"),
+        model_data=ModelData.from_uri("https://s3.amazonaws.com/bucket/model.tar.gz"),
     ),
     ContainerDefinition(image=f"{REGISTRY}/post:1", environment={"THRESHOLD": "0.5"}),
 ]
@@ -107,7 +107,10 @@ def test_serial_mode_keeps_the_pipeline_order(built: Built) -> None:
     props = model_props(built.templates["Serial"])
     assert props["Containers"] == [
         {"Image": f"{REGISTRY}/pre:1"},
-        {"Image": f"{REGISTRY}/model:1", "ModelDataUrl": "https://example.com/model.tar.gz"},
+        {
+            "Image": f"{REGISTRY}/model:1",
+            "ModelDataUrl": "https://s3.amazonaws.com/bucket/model.tar.gz",
+        },
         {"Image": f"{REGISTRY}/post:1", "Environment": {"THRESHOLD": "0.5"}},
     ]
     assert props["InferenceExecutionConfig"] == {"Mode": "Serial"}

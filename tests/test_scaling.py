@@ -174,7 +174,7 @@ def test_method_arguments_of_a_wrong_type_are_refused_naming_them(stack: cdk.Sta
     with pytest.raises(MceValidationError) as caught:
         scaling.scale_on_invocations(invocations_per_instance=cast(float, "100"))
     assert [str(problem) for problem in caught.value.problems] == [
-        "scale_on_invocations.invocations_per_instance: '100' is not a number"
+        "scale_on_invocations.invocations_per_instance: '100' is not a finite number"
     ]
     with pytest.raises(MceValidationError) as caught:
         scaling.scale_on_invocations(

@@ -160,7 +160,6 @@ class Built:
                 ModelData.from_uri("s3://models/a/model.tar.gz"),
                 ModelData.from_uri("https://models.s3.eu-west-1.amazonaws.com/b/model.tar.gz"),
                 ModelData.from_uri("https://s3.amazonaws.com/other/c/model.tar.gz"),
-                ModelData.from_uri("https://example.com/d/model.tar.gz"),
                 ModelData.from_uri(
                     "https://models.s3.dualstack.eu-west-1.amazonaws.com/e/model.tar.gz"
                 ),

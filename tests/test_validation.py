@@ -107,10 +107,13 @@ EXAMPLES = [
     *test_arguments.EXAMPLES,
 ]
 WARNING_EXAMPLES = [
+    *test_containers.WARNING_EXAMPLES,
     *test_instance_types.WARNING_EXAMPLES,
+    *test_variants.WARNING_EXAMPLES,
     *test_data_capture.WARNING_EXAMPLES,
     *test_deployment.WARNING_EXAMPLES,
     *test_tags.WARNING_EXAMPLES,
+    *test_scaling.WARNING_EXAMPLES,
 ]
 CALL_EXAMPLES = [*test_scaling.CALL_EXAMPLES, *test_lookups.CALL_EXAMPLES]
 # The warnings made outside the endpoint's rules, with an example of each message.
@@ -213,7 +216,7 @@ class Built:
             ),
             ContainerDefinition(
                 image=f"{REGISTRY}/post:1",
-                model_data=ModelData.from_uri("https://example.com/post.tar.gz"),
+                model_data=ModelData.from_uri("https://s3.amazonaws.com/bucket/post.tar.gz"),
                 environment={"THRESHOLD": "0.5", "LABELS": "a,b"},
             ),
         ]
@@ -318,7 +321,7 @@ def test_the_error_lists_every_problem_with_the_construct_path(built: Built) -> 
             ),
             ContainerDefinition(
                 image=f"{REGISTRY}/b:1",
-                container_hostname="FIRST",
+                container_hostname="first",
                 model_data=ModelData.from_uri("ftp://host/m.tar.gz"),
             ),
             ContainerDefinition(image="nginx:1"),
@@ -348,15 +351,15 @@ def test_the_error_lists_every_problem_with_the_construct_path(built: Built) -> 
             "Refused/Mce: 12 problems in the multi-container endpoint:",
             "  - containers[2].container_hostname: required in Direct mode (each request names "
             "its container by hostname)",
-            "  - containers[1] ('FIRST').container_hostname: 'FIRST' is already used by "
-            "containers[0] (hostnames are compared case-insensitively)",
+            "  - containers[1] ('first').container_hostname: 'first' is already used by "
+            "containers[0]",
             "  - containers[0] ('first').image: 'my image' is not a valid image URI: 1 to 255 "
             "characters, no whitespace",
             f"  - containers[2].image: {not_in_ecr('nginx:1')}",
-            "  - containers[1] ('FIRST').model_data: 'ftp://host/m.tar.gz' is not a valid model "
+            "  - containers[1] ('first').model_data: 'ftp://host/m.tar.gz' is not a valid model "
             "data URL: s3://<bucket>/<key> or https://<host>/<path>, at most 1024 characters",
             "  - containers[0] ('first').environment['1X']: not a valid variable name: letters, "
-            "digits and underscores, not starting with a digit, at most 1024 characters",
+            "digits and underscores, not starting with a digit, at most 1024 bytes",
             "  - "
             + unknown_instance_type(
                 "ml.m5.larg", "; did you mean 'ml.m5.large', 'ml.m5d.large', 'ml.m5.xlarge'?"
@@ -441,7 +444,7 @@ TYPE_CASES: list[tuple[str, Any, list[str]]] = [
         lambda _: {"containers": one(model_data=ModelData.from_asset(cast(Any, 5)))},
         [
             "containers[0].model_data: ModelData.from_asset(5): model artifacts are an existing "
-            ".tar.gz file"
+            "file that is a gzip compressed tar archive (.tar.gz)"
         ],
     ),
     (

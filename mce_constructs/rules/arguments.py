@@ -6,7 +6,7 @@ from values of the right type, and a value of a wrong type is refused naming its
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from ..errors import Problem
 from .location import Location
@@ -44,6 +44,7 @@ KMS_KEY = interface("aws-cdk-lib.aws_kms.IKey", "a kms.IKey")
 BUCKET = interface("aws-cdk-lib.aws_s3.IBucket", "an s3.IBucket")
 REPOSITORY = interface("aws-cdk-lib.aws_ecr.IRepository", "an ecr.IRepository")
 LAMBDA_FUNCTION = interface("aws-cdk-lib.aws_lambda.IFunction", "a lambda.IFunction")
+GRANTABLE = interface("aws-cdk-lib.aws_iam.IGrantable", "an iam.IGrantable")
 ROLE = interface("aws-cdk-lib.aws_iam.IRole", "an iam.IRole")
 VPC = interface("aws-cdk-lib.aws_ec2.IVpc", "an ec2.IVpc")
 SUBNET_SELECTION = interface("aws-cdk-lib.aws_ec2.SubnetSelection", "an ec2.SubnetSelection")
@@ -55,7 +56,10 @@ SECURITY_GROUPS = Type(
     ),
 )
 WHOLE_NUMBER = Type("a whole number", is_whole_number)
-NUMBER = Type("a number", is_number)
+NUMBER = Type("a finite number", is_number)
+DURATION = interface("aws-cdk-lib.Duration", "a cdk.Duration (e.g. cdk.Duration.minutes(5))")
+SIZE = interface("aws-cdk-lib.Size", "a cdk.Size (e.g. cdk.Size.gibibytes(30))")
+ALARM = interface("aws-cdk-lib.aws_cloudwatch.IAlarm", "a cloudwatch.IAlarm")
 
 
 def check_type(value: object, expected: Type, where: Location) -> list[Problem]:
@@ -63,9 +67,34 @@ def check_type(value: object, expected: Type, where: Location) -> list[Problem]:
     return [] if expected.test(value) else [where.problem(f"{shown(value)} is not {expected.what}")]
 
 
+def check_items(values: object, expected: Type, where: Location) -> list[Problem]:
+    """A list or a tuple of what `expected` says (each wrong item named by its index)."""
+    if not is_list(values):
+        return [where.problem(f"{shown(values)} is not a list or a tuple")]
+    return [
+        problem
+        for index, value in enumerate(cast(Sequence[object], values))
+        for problem in check_type(value, expected, where.index(index))
+    ]
+
+
 def check_optional(value: object, expected: Type, where: Location) -> list[Problem]:
     """`value` is None (the default) or what `expected` says."""
     return [] if value is None else check_type(value, expected, where)
+
+
+def check_token_unit(unconvertible: bool, unit: str, where: Location) -> list[Problem]:
+    """A duration or a size whose amount is a token is given in the `unit` the template
+    writes (`seconds`, `gibibytes`): CDK cannot convert a token from another unit."""
+    if not unconvertible:
+        return []
+    kind = "Duration" if unit == "seconds" else "Size"
+    return [
+        where.problem(
+            f"a token amount in another unit than {unit}, which CDK cannot convert: give it as "
+            f"cdk.{kind}.{unit}(<token>)"
+        )
+    ]
 
 
 def check_text_mapping(

@@ -30,9 +30,12 @@ ENVIRONMENT_KEY_PATTERN = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 ENVIRONMENT_KEY_MAX_LENGTH = 1024
 ENVIRONMENT_VALUE_MAX_LENGTH = 1024
 MAX_ENVIRONMENT_ENTRIES = 100
+"""Bytes of UTF-8: "The maximum length of each key and value in the Environment map is 1024
+bytes" (CreateModel's documentation of `Environment`)."""
 ENVIRONMENT_TOTAL_MAX_BYTES = 32 * 1024
 """"32 KB" of keys and values across all containers (CreateModel's documentation of
 `Environment`), read as 32768 bytes of UTF-8: the documentation counts bytes."""
+HOSTNAME_CASE_WARNING = "mce-constructs:hostnameCase"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,8 +115,8 @@ def check_container_count(model: ModelSettings, where: Location) -> list[Problem
 
 
 def check_hostnames(model: ModelSettings, where: Location) -> list[Problem]:
-    """Hostnames: valid, unique case-insensitively (they are DNS names), on every container
-    in Direct mode and on all or none in Serial mode."""
+    """Hostnames: valid, unique (a warning when they differ only in case), on every
+    container in Direct mode and on all or none in Serial mode."""
     problems: list[Problem] = []
     containers = _containers(model)
     missing = [index for index, container in containers if container.hostname is None]
@@ -133,22 +136,36 @@ def check_hostnames(model: ModelSettings, where: Location) -> list[Problem]:
             .problem("missing; in Serial mode give a hostname to all containers or to none")
             for index in missing
         )
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     for index, container in containers:
         hostname = container.hostname
         if hostname is None or is_unknown(hostname):
             continue
         at = container_where(where, index, container).field("ContainerHostname")
         problems += check_name(hostname, at, "hostname")
-        first = seen.setdefault(hostname.lower(), index)
-        if first != index:
-            problems.append(
-                at.problem(
-                    f"{shown(hostname)} is already used by containers[{first}] "
-                    "(hostnames are compared case-insensitively)"
-                )
-            )
+        problems += _duplicate_hostname(hostname, index, seen, at)
     return problems
+
+
+def _duplicate_hostname(
+    hostname: str, index: int, seen: dict[str, tuple[int, str]], at: Location
+) -> list[Problem]:
+    """A hostname used before (`seen`: the first index and spelling of each, by its lower
+    case): the same spelling is refused; one that differs only in case is a warning (no
+    source says that SageMaker compares hostnames case-insensitively, but DNS does)."""
+    first, spelling = seen.setdefault(hostname.lower(), (index, hostname))
+    if first == index:
+        return []
+    if spelling == hostname:
+        return [at.problem(f"{shown(hostname)} is already used by containers[{first}]")]
+    return [
+        at.problem(
+            f"{shown(hostname)} differs only in case from {shown(spelling)} of "
+            f"containers[{first}]; hostnames are DNS names, which ignore case, so SageMaker "
+            "may refuse them or route a request to either: give them names that differ",
+            HOSTNAME_CASE_WARNING,
+        )
+    ]
 
 
 def check_images(model: ModelSettings, where: Location) -> list[Problem]:
@@ -230,18 +247,53 @@ def check_model_data_urls(model: ModelSettings, where: Location) -> list[Problem
 
 
 def check_model_data_objects(model: ModelSettings, where: Location) -> list[Problem]:
-    """S3 model data is one object: a URL of a bucket alone (`s3://bucket/`) is refused."""
+    """S3 model data is one object: a URL of a bucket alone (`s3://bucket/`) or of a folder
+    (a key that ends with `/`) is refused."""
     problems = []
     for index, container in _containers(model):
         url = _literal(container.model_data_url, MODEL_DATA_URL_MAX_LENGTH, MODEL_DATA_URL_PATTERN)
         location = None if url is None else s3_location(url)
-        if location is not None and not location.key:
+        if location is None:
+            continue
+        at = container_where(where, index, container).field("ModelDataUrl")
+        if not location.key.strip("/"):
             problems.append(
-                container_where(where, index, container)
-                .field("ModelDataUrl")
-                .problem(
+                at.problem(
                     f"{shown(url)} names a bucket, not an object; model data is one "
                     f"{MODEL_DATA_SUFFIX} object (s3://<bucket>/<key>)"
+                )
+            )
+        elif location.key.endswith("/"):
+            problems.append(
+                at.problem(
+                    f"{shown(url)} names a folder (its key ends with '/'); model data is one "
+                    f"{MODEL_DATA_SUFFIX} object, and uncompressed files under a prefix are "
+                    f"ModelData.from_s3_prefix({shown(url)})"
+                )
+            )
+    return problems
+
+
+def check_model_data_in_s3(model: ModelSettings, where: Location) -> list[Problem]:
+    """Model data is in S3 ("The model artifacts must be in an S3 bucket", CreateModel
+    `ModelDataUrl`; "the S3 path of ML model data", `S3ModelDataSource.S3Uri`): an `https://`
+    URL is one of S3's (virtual-hosted, path style, regional, dualstack, FIPS)."""
+    problems = []
+    for index, container in _containers(model):
+        for name, url in (
+            ("ModelDataUrl", container.model_data_url),
+            ("ModelDataSource", container.model_data_prefix),
+        ):
+            known = _literal(url, MODEL_DATA_URL_MAX_LENGTH, MODEL_DATA_URL_PATTERN)
+            if known is None or s3_location(known) is not None:
+                continue
+            problems.append(
+                container_where(where, index, container)
+                .field(name)
+                .problem(
+                    f"{shown(known)} is not an S3 URL; SageMaker reads model artifacts only "
+                    "from S3: s3://<bucket>/<key>, or https://<bucket>.s3.<region>.amazonaws.com/"
+                    "<key> and the other S3 endpoints' forms"
                 )
             )
     return problems
@@ -261,15 +313,13 @@ def prefix_problem(where: Location, given: str) -> Problem:
 
 
 def check_model_data_prefixes(model: ModelSettings, where: Location) -> list[Problem]:
-    """Uncompressed model data is a key prefix that ends with `/` (`S3Prefix`); outside S3 the
-    whole URL ends with `/`."""
+    """Uncompressed model data is a key prefix that ends with `/` (`S3Prefix`; a URL outside
+    S3 is refused by `check_model_data_in_s3`)."""
     problems = []
     for index, container in _containers(model):
         url = container.model_data_prefix
-        if url is None or is_unknown(url):
-            continue
-        location = s3_location(url)
-        if not is_key_prefix(url if location is None else location.key):
+        location = None if url is None or is_unknown(url) else s3_location(url)
+        if url is not None and location is not None and not is_key_prefix(location.key):
             at = container_where(where, index, container).field("ModelDataSource")
             problems.append(prefix_problem(at.field("S3DataSource").field("S3Uri"), url))
     return problems
@@ -310,12 +360,36 @@ def environment_key_problem(where: Location) -> Problem:
     """What is wrong with a variable name that is not one (or not a str)."""
     return where.problem(
         "not a valid variable name: letters, digits and underscores, not starting with a digit, "
-        f"at most {ENVIRONMENT_KEY_MAX_LENGTH} characters"
+        f"at most {ENVIRONMENT_KEY_MAX_LENGTH} bytes"
     )
 
 
 def _utf8_length(text: str) -> int:
-    return len(text.encode("utf-8"))
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _variable_problems(key: str, value: str, at: Location) -> list[Problem]:
+    """One variable's name and the length of its value, in bytes of UTF-8."""
+    problems = []
+    if not is_unknown(key) and (
+        _utf8_length(key) > ENVIRONMENT_KEY_MAX_LENGTH
+        or ENVIRONMENT_KEY_PATTERN.fullmatch(key) is None
+    ):
+        problems.append(environment_key_problem(at.key(key)))
+    if not is_unknown(value) and _utf8_length(value) > ENVIRONMENT_VALUE_MAX_LENGTH:
+        problems.append(
+            at.key(key).problem(
+                f"the value is {_utf8_length(value)} bytes of UTF-8; "
+                f"at most {ENVIRONMENT_VALUE_MAX_LENGTH}"
+            )
+        )
+    return problems
+
+
+def _known_bytes(environment: Mapping[str, str]) -> int:
+    """The bytes of UTF-8 of the names and values known before deploy time."""
+    texts = (text for item in environment.items() for text in item if not is_unknown(text))
+    return sum(_utf8_length(text) for text in texts)
 
 
 def check_environment(model: ModelSettings, where: Location) -> list[Problem]:
@@ -332,23 +406,8 @@ def check_environment(model: ModelSettings, where: Location) -> list[Problem]:
                 )
             )
         for key, value in environment.items():
-            if not is_unknown(key):
-                total_bytes += _utf8_length(key)
-                if (
-                    len(key) > ENVIRONMENT_KEY_MAX_LENGTH
-                    or ENVIRONMENT_KEY_PATTERN.fullmatch(key) is None
-                ):
-                    problems.append(environment_key_problem(at.key(key)))
-            if is_unknown(value):
-                continue
-            total_bytes += _utf8_length(value)
-            if len(value) > ENVIRONMENT_VALUE_MAX_LENGTH:
-                problems.append(
-                    at.key(key).problem(
-                        f"the value is {len(value)} characters; "
-                        f"at most {ENVIRONMENT_VALUE_MAX_LENGTH}"
-                    )
-                )
+            problems += _variable_problems(key, value, at)
+        total_bytes += _known_bytes(environment)
     if total_bytes > ENVIRONMENT_TOTAL_MAX_BYTES:
         problems.append(
             where.field("Containers")
@@ -371,6 +430,7 @@ def check_model(model: ModelSettings, region: str | None, where: Location) -> li
         *check_image_registries(model, where),
         *check_private_registry_needs_a_vpc(model, where),
         *check_model_data_urls(model, where),
+        *check_model_data_in_s3(model, where),
         *check_model_data_objects(model, where),
         *check_model_data_prefixes(model, where),
         *check_regions(model, region, where),

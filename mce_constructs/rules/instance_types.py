@@ -20,13 +20,17 @@ NVME_ONLY_FAMILIES = frozenset(
         *("c5d", "c6gd", "m5d", "m6gd", "r5d", "r6gd", "r7gd"),
         # Accelerated families with local NVMe SSD storage.
         *("dl1", "g4dn", "g5", "g6", "g6e", "p4d", "p4de", "p5", "p5e", "p5en"),
-        *("trn1", "trn1n", "trn2"),
+        *("trn1", "trn1n"),
     }
 )
-"""Families of `INSTANCE_TYPES` whose storage is NVMe instance storage only, from the EC2 User
-Guide's table of instance store volumes, which the SageMaker API reference of
-`CreateEndpointConfig.KmsKeyId` points to: a storage key does not encrypt it. The newest
-accelerated families (g7, g7e, p6) are not in that table, so they are left out."""
+"""The one table of the families of `INSTANCE_TYPES` whose storage is NVMe instance storage
+only, with no EBS volume: SageMaker refuses a `VolumeSizeInGB` on them ("VolumeSize parameter
+is not allowed for the selected Instance type"), and a storage key (`KmsKeyId`) does not encrypt
+them. The families are those the SageMaker Python SDK's `volume_size_supported` excludes among
+the endpoint instance types (aws/sagemaker-python-sdk PR #4828: "Any instance type with a "d"
+in the instance family (i.e. c5d, p4d, etc) + g5 does not support attaching an EBS volume").
+trn2, p6 and g7 have local NVMe too as EC2 instances, but no SageMaker source says that they
+take no volume: they are left out (a volume size is accepted, a key does not warn)."""
 
 GPU_DIRECT_WARNING = "mce-constructs:gpuDirect"
 UNLISTED_INSTANCE_TYPE_WARNING = "mce-constructs:unlistedInstanceType"
@@ -57,6 +61,7 @@ class InstanceTypeName(NamedTuple):
 
     @property
     def has_nvme_storage_only(self) -> bool:
+        """NVMe instance storage and no EBS volume (`NVME_ONLY_FAMILIES`)."""
         return self.family in NVME_ONLY_FAMILIES
 
 

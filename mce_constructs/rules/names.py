@@ -4,6 +4,7 @@ hostnames (the same rule for all, from the service model)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ..errors import Problem
 from .location import Location
@@ -33,3 +34,22 @@ def check_name(name: str, where: Location, what: str) -> list[Problem]:
 def check_endpoint_name(name: str | None, where: Location) -> list[Problem]:
     """A given endpoint name is a valid SageMaker name."""
     return [] if name is None else check_name(name, where.field("EndpointName"), "endpoint name")
+
+
+def check_endpoint_name_unique(
+    name: str | None, taken: Mapping[str, str], where: Location
+) -> list[Problem]:
+    """Endpoint names are unique in an account and region, and "case-insensitive in
+    CreateEndpoint" (its `EndpointName`): a name another endpoint of the stack has, in any case
+    (`taken`: each name's lower case -> the path of the endpoint that has it), fails to deploy."""
+    if name is None or is_unknown(name):
+        return []
+    other = taken.get(name.lower())
+    if other is None:
+        return []
+    return [
+        where.field("EndpointName").problem(
+            f"{shown(name)} is already the name of {other} (in any case: CreateEndpoint compares "
+            "endpoint names case-insensitively); give each endpoint a name of its own"
+        )
+    ]

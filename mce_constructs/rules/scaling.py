@@ -46,12 +46,27 @@ def check_scalable_instance_type(instance_type: str | None, where: Location) -> 
     ]
 
 
-def check_target_value(value: float, where: Location) -> list[Problem]:
-    """A target-tracking target: a positive number."""
+TARGET_VALUE_WARNING = "mce-constructs:targetValue"
+
+
+def check_target_value(value: float, where: Location, *, custom: bool = False) -> list[Problem]:
+    """A target-tracking target: a finite number. Requests per instance are a positive number;
+    a custom metric's target of 0 or less is only a warning: Application Auto Scaling takes
+    -2^360 to 2^360 (`TargetTrackingScalingPolicyConfiguration.TargetValue`), and the metric
+    decides what makes sense."""
     if is_unknown(value):
         return []
     if not is_number(value):
-        return [where.problem(f"{shown(value)} is not a number")]
+        return [where.problem(f"{shown(value)} is not a finite number")]
     if value > 0:
         return []
-    return [where.problem(f"{value} given; a scaling target is a positive number")]
+    if custom:
+        return [
+            where.problem(
+                f"{shown(value)} given; a metric that falls as instances are added (a "
+                "utilization, a latency) is tracked to a target above 0, and at or below 0 "
+                "the policy may never scale in: check the target",
+                TARGET_VALUE_WARNING,
+            )
+        ]
+    return [where.problem(f"{shown(value)} given; a scaling target is a positive number")]

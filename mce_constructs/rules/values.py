@@ -7,6 +7,7 @@ token (in a string, a number or a list) or, in a template, a CloudFormation intr
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from typing import Final
 
@@ -37,8 +38,9 @@ def is_whole_number(value: object) -> bool:
 
 
 def is_number(value: object) -> bool:
-    """An `int` or a `float` that is not a `bool`."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """An `int` or a finite `float` (not NaN or an infinity, which jsii cannot pass to CDK:
+    its kernel stops, and every later CDK call of the process fails), not a `bool`."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def shown(value: object) -> str:

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from ..errors import Problem
 from .containers import DIRECT
 from .durations import check_whole_seconds
-from .instance_types import check_gpu_in_direct_mode, check_inf1, check_instance_type
+from .instance_types import (
+    check_gpu_in_direct_mode,
+    check_inf1,
+    check_instance_type,
+    parse_instance_type,
+)
 from .location import Location
 from .names import check_name
 from .values import is_number, is_unknown, number, shown
@@ -18,6 +23,7 @@ MAX_VARIANTS = 10
 MIN_INSTANCE_COUNT = 1
 VOLUME_SIZE_GIB = (1, 512)
 VARIANT_TIMEOUT_SECONDS = (60, 3600)
+ALL_WEIGHTS_ZERO_WARNING = "mce-constructs:allWeightsZero"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,7 +59,7 @@ def count_problem(where: Location, count: object) -> Problem:
 
 def weight_problem(where: Location, weight: object) -> Problem:
     """What is wrong with a weight that is not a number of at least 0."""
-    return where.problem(f"{shown(weight)} is not allowed: a number, at least 0")
+    return where.problem(f"{shown(weight)} is not allowed: a finite number, at least 0")
 
 
 def check_instance_count(count: int | None, where: Location) -> list[Problem]:
@@ -83,6 +89,23 @@ def check_volume_size(gibibytes: float | None, where: Location) -> list[Problem]
     return []
 
 
+def check_volume_on_instance_storage(
+    gibibytes: float | None, instance_type: str | None, where: Location
+) -> list[Problem]:
+    """An instance type with NVMe instance storage only takes no storage volume: SageMaker
+    answers "VolumeSize parameter is not allowed for the selected Instance type"."""
+    parsed = parse_instance_type(instance_type)
+    if gibibytes is None or parsed is None or not parsed.has_nvme_storage_only:
+        return []
+    return [
+        where.field("VolumeSizeInGB").problem(
+            f"{shown(instance_type)} has NVMe instance storage and no EBS volume, and SageMaker "
+            "refuses a volume size on it (VolumeSize parameter is not allowed for the selected "
+            "Instance type): leave volume_size out"
+        )
+    ]
+
+
 def check_variant(variant: VariantSettings, where: Location) -> list[Problem]:
     """Every rule of one production variant, in the order a problem list shows them."""
     return [
@@ -93,6 +116,7 @@ def check_variant(variant: VariantSettings, where: Location) -> list[Problem]:
         *check_inf1(variant.instance_type, where),
         *check_weight(variant.initial_variant_weight, where),
         *check_volume_size(variant.volume_size_in_gb, where),
+        *check_volume_on_instance_storage(variant.volume_size_in_gb, variant.instance_type, where),
         *check_whole_seconds(
             variant.model_data_download_timeout_in_seconds,
             VARIANT_TIMEOUT_SECONDS,
@@ -108,7 +132,7 @@ def check_variant(variant: VariantSettings, where: Location) -> list[Problem]:
 
 def check_variants(variants: Sequence[VariantSettings | None], where: Location) -> list[Problem]:
     """An endpoint config has 1 to 10 variants (None: an item that is not one, refused for its
-    type), with unique names, and not every weight 0 (no variant would receive traffic)."""
+    type), with unique names, and a warning when every weight is 0."""
     problems = []
     count = len(variants)
     if not 1 <= count <= MAX_VARIANTS:
@@ -131,11 +155,20 @@ def check_variants(variants: Sequence[VariantSettings | None], where: Location) 
                     "names are unique"
                 )
             )
+    return problems + check_some_weight(variants, where)
+
+
+def check_some_weight(variants: Sequence[VariantSettings | None], where: Location) -> list[Problem]:
+    """Every weight 0: no source says that SageMaker refuses it (`VariantWeight`'s minimum is
+    0, and a request can still name a variant with `TargetVariant`), but no request without
+    one is routed: a warning."""
     weights = [None if variant is None else variant.initial_variant_weight for variant in variants]
-    if weights and all(is_number(weight) and weight == 0 for weight in weights):
-        problems.append(
-            where.field("ProductionVariants").problem(
-                "every initial_weight is 0; give at least one variant a weight above 0"
-            )
+    if not weights or not all(is_number(weight) and weight == 0 for weight in weights):
+        return []
+    return [
+        where.field("ProductionVariants").problem(
+            "every initial_weight is 0: only a request that names its variant (TargetVariant) "
+            "is served; give a variant a weight above 0 to serve the others",
+            ALL_WEIGHTS_ZERO_WARNING,
         )
-    return problems
+    ]

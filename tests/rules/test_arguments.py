@@ -3,6 +3,11 @@ sense only together: the checks that run before the rules."""
 
 from __future__ import annotations
 
+import gzip
+import io
+import math
+import tarfile
+import zipfile
 from pathlib import Path
 from typing import Any, cast
 
@@ -77,7 +82,7 @@ EXAMPLES: list[tuple[Any, str]] = [
     (
         lambda: containers(model_data=ModelData.from_asset("model.zip")),
         "containers[0].model_data: ModelData.from_asset('model.zip'): model artifacts are an "
-        "existing .tar.gz file",
+        "existing file that is a gzip compressed tar archive (.tar.gz)",
     ),
     (
         lambda: variant(instance_type=InstanceType.of("m5.large")),
@@ -169,13 +174,36 @@ def test_asset_images_need_their_directory_and_dockerfile(tmp_path: Path) -> Non
     ]
 
 
+def gzip_tar(path: Path) -> None:
+    """A gzip compressed tar archive of one file at `path`."""
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo("model.bin")
+        info.size = 7
+        archive.addfile(info, io.BytesIO(b"weights"))
+
+
+def gzip_of_text(path: Path) -> None:
+    path.write_bytes(gzip.compress(b"not a tar archive"))
+
+
+def zip_archive(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("model.bin", b"weights")
+
+
 @pytest.mark.parametrize(
     ("name", "make", "accepted"),
     [
-        ("model.tar.gz", Path.touch, True),
-        ("model.tar.gz", Path.mkdir, False),
+        ("model.tar.gz", gzip_tar, True),
+        # The local name never reaches SageMaker (the asset is uploaded under its hash).
+        ("model.tgz", gzip_tar, True),
+        ("MODEL.TGZ", gzip_tar, True),
+        ("model", gzip_tar, True),
+        ("model.tar.gz", Path.touch, False),
+        ("model.tar.gz", gzip_of_text, False),
+        ("model.tar.gz", zip_archive, False),
+        ("model.tar.gz", Path.mkdir, False),  # CDK would upload a directory as a zip
         ("model.tar.gz", None, False),
-        ("model.zip", Path.touch, False),
     ],
 )
 def test_model_data_asset(tmp_path: Path, name: str, make: Any, accepted: bool) -> None:
@@ -184,7 +212,7 @@ def test_model_data_asset(tmp_path: Path, name: str, make: Any, accepted: bool) 
         make(path)
     refused = (
         f"containers[0].model_data: ModelData.from_asset({str(path)!r}): "
-        "model artifacts are an existing .tar.gz file"
+        "model artifacts are an existing file that is a gzip compressed tar archive (.tar.gz)"
     )
     assert containers(model_data=ModelData.from_asset(str(path))) == ([] if accepted else [refused])
 
@@ -218,8 +246,47 @@ def test_an_instance_count_is_a_whole_number(count: object, accepted: bool) -> N
 def test_a_bool_is_not_an_instance_count_nor_a_weight() -> None:
     assert variant(initial_instance_count=True, initial_weight=True) == [
         "initial_instance_count: True is not allowed: a whole number, at least 1",
-        "initial_weight: True is not allowed: a number, at least 0",
+        "initial_weight: True is not allowed: a finite number, at least 0",
     ]
+
+
+@pytest.mark.parametrize("weight", [math.nan, math.inf, -math.inf])
+def test_nan_and_infinities_are_not_weights(weight: float) -> None:
+    """Neither reaches jsii, whose kernel they stop (JSON has no NaN or Infinity)."""
+    assert variant(initial_weight=weight) == [
+        f"initial_weight: {weight!r} is not allowed: a finite number, at least 0"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "line"),
+    [
+        (
+            {"volume_size": cdk.Size.mebibytes(cdk.Token.as_number(cdk.Fn.ref("Size")))},
+            "volume_size: a token amount in another unit than gibibytes, which CDK cannot "
+            "convert: give it as cdk.Size.gibibytes(<token>)",
+        ),
+        (
+            {
+                "model_data_download_timeout": cdk.Duration.minutes(
+                    cdk.Token.as_number(cdk.Fn.ref("T"))
+                )
+            },
+            "model_data_download_timeout: a token amount in another unit than seconds, which CDK "
+            "cannot convert: give it as cdk.Duration.seconds(<token>)",
+        ),
+    ],
+)
+def test_a_token_amount_is_in_the_unit_the_template_writes(
+    fields: dict[str, Any], line: str
+) -> None:
+    assert variant(**fields) == [line]
+
+
+def test_a_token_amount_in_that_unit_is_accepted() -> None:
+    token = cdk.Token.as_number(cdk.Fn.ref("T"))
+    assert variant(volume_size=cdk.Size.gibibytes(token)) == []
+    assert variant(model_data_download_timeout=cdk.Duration.seconds(token)) == []
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 
 from mce_constructs.rules.containers import (
     DIRECT,
+    HOSTNAME_CASE_WARNING,
     SERIAL,
     ContainerSettings,
     ModelSettings,
@@ -17,7 +18,7 @@ from mce_constructs.rules.containers import (
 from mce_constructs.rules.location import ROOT, TEMPLATE, Location
 from mce_constructs.rules.values import UNKNOWN
 
-from ..conftest import IMAGE, REGISTRY, lines, string_token
+from ..conftest import IMAGE, REGISTRY, errors, lines, string_token, warnings
 
 NAME_RULE = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit"
 
@@ -76,9 +77,8 @@ EXAMPLES: list[tuple[Any, str]] = [
         f"containers[0] ('a_b').container_hostname: 'a_b' is not a valid hostname: {NAME_RULE}",
     ),
     (
-        lambda: problems(*hostnames("first", "FIRST")),
-        "containers[1] ('FIRST').container_hostname: 'FIRST' is already used by containers[0] "
-        "(hostnames are compared case-insensitively)",
+        lambda: problems(*hostnames("first", "first")),
+        "containers[1] ('first').container_hostname: 'first' is already used by containers[0]",
     ),
     (
         lambda: problems(container(image="my image:1")),
@@ -95,9 +95,21 @@ EXAMPLES: list[tuple[Any, str]] = [
         "s3://<bucket>/<key> or https://<host>/<path>, at most 1024 characters",
     ),
     (
+        lambda: problems(container(model_data_url="https://models.example.com/m.tar.gz")),
+        "containers[0].model_data: 'https://models.example.com/m.tar.gz' is not an S3 URL; "
+        "SageMaker reads model artifacts only from S3: s3://<bucket>/<key>, or "
+        "https://<bucket>.s3.<region>.amazonaws.com/<key> and the other S3 endpoints' forms",
+    ),
+    (
         lambda: problems(container(model_data_url="s3://bucket/")),
         "containers[0].model_data: 's3://bucket/' names a bucket, not an object; model data is "
         "one .tar.gz object (s3://<bucket>/<key>)",
+    ),
+    (
+        lambda: problems(container(model_data_url="s3://models/fraud/")),
+        "containers[0].model_data: 's3://models/fraud/' names a folder (its key ends with '/'); "
+        "model data is one .tar.gz object, and uncompressed files under a prefix are "
+        "ModelData.from_s3_prefix('s3://models/fraud/')",
     ),
     (
         lambda: problems(container(image=WEST), region="us-east-1"),
@@ -123,11 +135,11 @@ EXAMPLES: list[tuple[Any, str]] = [
     (
         lambda: problems(container(environment={"1ST-KEY": "v"})),
         "containers[0].environment['1ST-KEY']: not a valid variable name: letters, digits and "
-        "underscores, not starting with a digit, at most 1024 characters",
+        "underscores, not starting with a digit, at most 1024 bytes",
     ),
     (
-        lambda: problems(container(environment={"KEY": "v" * 1025})),
-        "containers[0].environment['KEY']: the value is 1025 characters; at most 1024",
+        lambda: problems(container(environment={"KEY": "é" * 513})),
+        "containers[0].environment['KEY']: the value is 1026 bytes of UTF-8; at most 1024",
     ),
     (
         lambda: problems(
@@ -147,6 +159,18 @@ EXAMPLES: list[tuple[Any, str]] = [
         lambda: problems(container(model_data_prefix="s3://models/fraud")),
         "containers[0].model_data: 's3://models/fraud' is not a key prefix of uncompressed model "
         "data: s3://<bucket>/<prefix>/, a prefix that ends with '/' (ModelDataSource S3Prefix)",
+    ),
+]
+
+WARNING_EXAMPLES = [
+    (
+        lambda: check_model(
+            ModelSettings(containers=hostnames("first", "FIRST"), mode=DIRECT), None, ROOT
+        ),
+        HOSTNAME_CASE_WARNING,
+        "containers[1] ('FIRST').container_hostname: 'FIRST' differs only in case from 'first' "
+        "of containers[0]; hostnames are DNS names, which ignore case, so SageMaker may refuse "
+        "them or route a request to either: give them names that differ",
     ),
 ]
 
@@ -250,8 +274,19 @@ def test_images_outside_ecr_are_refused_unless_pulled_through_the_vpc(image: str
     [
         ("s3://b/" + "k" * 1017, True),  # 1024 characters
         ("s3://b/" + "k" * 1018, False),
-        ("https://example.com/model.tar.gz", True),
-        ("https://example.com/", True),  # not S3: the service decides
+        # Model artifacts are in S3: an https:// URL is one of S3's forms.
+        ("https://example.com/model.tar.gz", False),
+        ("https://example.com/", False),
+        ("https://models.s3.eu-west-1.amazonaws.com/m.tar.gz", True),  # virtual-hosted
+        ("https://models.s3.amazonaws.com/m.tar.gz", True),  # virtual-hosted, global
+        ("https://s3.eu-west-1.amazonaws.com/models/m.tar.gz", True),  # path style
+        ("https://s3-eu-west-1.amazonaws.com/models/m.tar.gz", True),  # legacy regional
+        ("https://models.s3.dualstack.eu-west-1.amazonaws.com/m.tar.gz", True),
+        ("https://s3.cn-north-1.amazonaws.com.cn/models/m.tar.gz", True),
+        ("https://s3.amazonaws.com.example.com/models/m.tar.gz", False),
+        # A key that ends with '/' is a folder: ModelData.from_s3_prefix.
+        ("s3://bucket/models/", False),
+        ("https://s3.eu-west-1.amazonaws.com/models/fraud/", False),
         ("s3://bucket", False),
         ("s3://bucket/", False),
         ("https://bucket.s3.us-east-1.amazonaws.com/", False),
@@ -277,7 +312,7 @@ def test_model_data_url(url: str, accepted: bool) -> None:
         ("s3://models/fraud", False),
         ("s3://models/", False),
         ("s3://models", False),
-        ("https://example.com/models/", True),
+        ("https://example.com/models/", False),  # not in S3
         ("https://example.com/models", False),
     ],
 )
@@ -313,15 +348,32 @@ def test_environment_key(key: str, accepted: bool) -> None:
     [
         ("v" * 1024, True),
         ("v" * 1025, False),
-        # Characters, not bytes (the service model's length; found by the sweep).
-        ("é" * 1024, True),
-        ("é" * 1025, False),
+        # Bytes of UTF-8, not characters: "The maximum length of each key and value in the
+        # Environment map is 1024 bytes" (CreateModel's documentation of Environment).
+        ("é" * 512, True),
+        ("é" * 513, False),
+        ("€" * 341 + "v", True),  # 1024 bytes
+        ("€" * 342, False),  # 1026 bytes
+        ("😀" * 256, True),
+        ("😀" * 256 + "v", False),
         ("", True),
         ("with spaces\nand lines", True),
     ],
 )
 def test_environment_value(value: str, accepted: bool) -> None:
     assert (problems(container(environment={"KEY": value})) == []) is accepted
+
+
+def test_hostnames_that_differ_only_in_case_are_a_warning() -> None:
+    """No source says that SageMaker compares hostnames case-insensitively."""
+    model = ModelSettings(containers=hostnames("first", "FIRST"), mode=DIRECT)
+    found = check_model(model, None, ROOT)
+    assert errors(found) == []
+    assert warnings(found) == {
+        HOSTNAME_CASE_WARNING: "containers[1] ('FIRST').container_hostname: 'FIRST' differs only "
+        "in case from 'first' of containers[0]; hostnames are DNS names, which ignore case, so "
+        "SageMaker may refuse them or route a request to either: give them names that differ"
+    }
 
 
 def test_environment_total_counts_bytes_across_containers() -> None:

@@ -10,7 +10,12 @@ import pytest
 from aws_cdk import aws_cloudwatch as cloudwatch
 
 from mce_constructs import CapacitySize, DeploymentConfig, TrafficRouting
-from mce_constructs.rules.deployment import ROLLING_VARIANTS_WARNING_ID, check_deployment
+from mce_constructs.rules.deployment import (
+    INF1_DEPLOYMENT_WARNING_ID,
+    ROLLING_VARIANTS_WARNING_ID,
+    check_deployment,
+    check_sizes_of_fleets,
+)
 from mce_constructs.rules.location import ROOT
 
 from ..conftest import lines, number_token
@@ -53,6 +58,25 @@ EXAMPLES: list[tuple[Any, str]] = [
         lambda: messages(DeploymentConfig.blue_green(rollback_alarms=cast(Any, [None] * 11))),
         "deployment.rollback_alarms: 11 alarms given; auto-rollback watches 1 to 10 alarms",
     ),
+    (
+        lambda: messages(canary_of(CapacitySize.percent(cast(int, 12.5)))),
+        "deployment.traffic_routing.size: 12.5 given; a canary is a whole number",
+    ),
+    (
+        lambda: messages(
+            DeploymentConfig.blue_green(
+                traffic_routing=TrafficRouting.canary(size=cast(Any, None), wait=seconds(60))
+            )
+        ),
+        "deployment.traffic_routing.size: missing; a canary has a size (a CapacitySize)",
+    ),
+    (
+        lambda: lines(
+            check_sizes_of_fleets(canary_of(CapacitySize.instances(2)).settings(), [3], ROOT)
+        ),
+        "deployment.traffic_routing.size: 2 instances given, but the variant has 3; a canary is "
+        "at most half of the variant's instances",
+    ),
 ]
 WARNING_EXAMPLES = [
     (
@@ -63,7 +87,62 @@ WARNING_EXAMPLES = [
         "deployments, so SageMaker may not apply it as configured; use "
         "DeploymentConfig.blue_green(...) for an A/B endpoint",
     ),
+    (
+        lambda: check_deployment(canary(10).settings(), 1, ROOT, ["ml.inf1.xlarge"]),
+        INF1_DEPLOYMENT_WARNING_ID,
+        "deployment: a variant runs on 'ml.inf1.xlarge', an Inferentia 1 instance type, which "
+        "deployment guardrails exclude: SageMaker falls back to a blue/green deployment with all "
+        "at once traffic shifting and no final baking period, whatever this deployment says",
+    ),
 ]
+
+
+def canary_of(size: CapacitySize) -> DeploymentConfig:
+    routing = TrafficRouting.canary(size=size, wait=seconds(60))
+    return DeploymentConfig.blue_green(traffic_routing=routing)
+
+
+@pytest.mark.parametrize(
+    ("size", "counts", "refused"),
+    [
+        (CapacitySize.instances(1), [2], False),
+        (CapacitySize.instances(2), [4], False),
+        (CapacitySize.instances(3), [5], True),
+        (CapacitySize.instances(1), [1], True),
+        (CapacitySize.instances(1), [], False),  # every variant autoscaled
+        (CapacitySize.instances(2), [4, 3], True),  # the smaller variant
+        (CapacitySize.percent(50), [1], False),  # a share is the service's to round
+    ],
+)
+def test_a_size_in_instances_is_at_most_half_of_a_literal_count(
+    size: CapacitySize, counts: list[int], refused: bool
+) -> None:
+    for config in (canary_of(size), rolling(batch_size=size)):
+        assert (check_sizes_of_fleets(config.settings(), counts, ROOT) != []) is refused
+    linear = TrafficRouting.linear(step=size, wait=seconds(60))
+    settings = DeploymentConfig.blue_green(traffic_routing=linear).settings()
+    assert (check_sizes_of_fleets(settings, counts, ROOT) != []) is refused
+
+
+@pytest.mark.parametrize("value", [1.5, 10.0 + 0.25])
+def test_sizes_are_whole_numbers(value: float) -> None:
+    for size in (CapacitySize.percent(cast(int, value)), CapacitySize.instances(cast(int, value))):
+        assert messages(rolling(batch_size=size)) == [
+            f"deployment.batch_size: {value} given; a rolling batch is a whole number"
+        ]
+
+
+def test_a_linear_step_is_given() -> None:
+    routing = TrafficRouting.linear(step=cast(Any, None), wait=seconds(60))
+    assert messages(DeploymentConfig.blue_green(traffic_routing=routing)) == [
+        "deployment.traffic_routing.step: missing; a linear step has a size (a CapacitySize)"
+    ]
+
+
+def test_inf1_warns_once_per_type_and_other_types_do_not() -> None:
+    types = ["ml.inf1.xlarge", "ml.m5.large", "ml.inf1.xlarge", "ml.inf2.xlarge", None]
+    found = check_deployment(canary(10).settings(), 1, ROOT, types)
+    assert [problem.warning_id for problem in found] == [INF1_DEPLOYMENT_WARNING_ID]
 
 
 @pytest.mark.parametrize("percent", [1, 50])

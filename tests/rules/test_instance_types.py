@@ -9,6 +9,7 @@ from mce_constructs.rules.instance_types import (
     GPU_DIRECT_WARNING,
     INF1_WARNING,
     KMS_INSTANCE_STORAGE_WARNING,
+    NVME_ONLY_FAMILIES,
     UNLISTED_INSTANCE_TYPE_WARNING,
     check_gpu_in_direct_mode,
     check_inf1,
@@ -17,6 +18,7 @@ from mce_constructs.rules.instance_types import (
     parse_instance_type,
 )
 from mce_constructs.rules.location import ROOT
+from mce_constructs.rules.variants import check_volume_on_instance_storage
 
 from ..conftest import lines, string_token
 
@@ -171,3 +173,16 @@ def test_the_key_warns_once_per_instance_type_of_the_variants() -> None:
         kms_instance_storage("ml.m5d.large"),
         kms_instance_storage("ml.g5.xlarge"),
     ]
+
+
+def test_the_kms_warning_and_the_volume_refusal_read_one_table() -> None:
+    """One table of the types with NVMe instance storage only: a key warns on exactly the
+    types that take no volume size."""
+    warned = {name for name in INSTANCE_TYPES if check_kms_key_storage([name], True, ROOT) != []}
+    refused = {
+        name for name in INSTANCE_TYPES if check_volume_on_instance_storage(30, name, ROOT) != []
+    }
+    assert warned == refused
+    assert {parse_instance_type(name).family for name in warned} == set(  # type: ignore[union-attr]
+        NVME_ONLY_FAMILIES
+    )

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
 from mce_constructs.rules.location import ROOT
 from mce_constructs.rules.scaling import (
+    TARGET_VALUE_WARNING,
     check_capacity_range,
     check_scalable_instance_type,
     check_target_value,
 )
 
-from ..conftest import lines, number_token
+from ..conftest import errors, lines, number_token, warnings
 
 SCALE = ROOT.field("auto_scale_instance_count")
 
@@ -40,6 +42,34 @@ CALL_EXAMPLES: list[tuple[Any, str]] = [
         "number",
     ),
 ]
+
+
+CUSTOM = ROOT.field("scale_to_track_custom_metric").field("target_value")
+WARNING_EXAMPLES = [
+    (
+        lambda: check_target_value(0, CUSTOM, custom=True),
+        TARGET_VALUE_WARNING,
+        "scale_to_track_custom_metric.target_value: 0 given; a metric that falls as instances are "
+        "added (a utilization, a latency) is tracked to a target above 0, and at or below 0 the "
+        "policy may never scale in: check the target",
+    ),
+]
+
+
+@pytest.mark.parametrize(("value", "warned"), [(0, True), (-5.5, True), (0.1, False), (70, False)])
+def test_a_custom_target_of_0_or_less_is_a_warning(value: float, warned: bool) -> None:
+    """Application Auto Scaling takes -2^360 to 2^360 (TargetValue)."""
+    found = check_target_value(value, CUSTOM, custom=True)
+    assert errors(found) == []
+    assert (TARGET_VALUE_WARNING in warnings(found)) is warned
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_nan_and_infinities_are_not_targets(value: float) -> None:
+    for custom in (False, True):
+        assert lines(check_target_value(value, CUSTOM, custom=custom)) == [
+            f"scale_to_track_custom_metric.target_value: {value!r} is not a finite number"
+        ]
 
 
 @pytest.mark.parametrize(("call", "line"), CALL_EXAMPLES, ids=[line for _, line in CALL_EXAMPLES])

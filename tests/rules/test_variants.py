@@ -8,9 +8,14 @@ from typing import Any
 import pytest
 
 from mce_constructs.rules.location import ROOT, SINGLE_VARIANT, Location
-from mce_constructs.rules.variants import VariantSettings, check_variant, check_variants
+from mce_constructs.rules.variants import (
+    ALL_WEIGHTS_ZERO_WARNING,
+    VariantSettings,
+    check_variant,
+    check_variants,
+)
 
-from ..conftest import lines, number_token, string_token
+from ..conftest import errors, lines, number_token, string_token, warnings
 
 NAME_RULE = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit"
 SINGLE = Location(SINGLE_VARIANT)
@@ -51,15 +56,15 @@ EXAMPLES: list[tuple[Any, str]] = [
     ),
     (
         lambda: lines(check_variant(variant("blue", initial_variant_weight=-1), where("blue"))),
-        "variants[0] ('blue').initial_weight: -1 is not allowed: a number, at least 0",
-    ),
-    (
-        lambda: endpoint(
-            variant("blue", initial_variant_weight=0), variant("green", initial_variant_weight=0)
-        ),
-        "variants: every initial_weight is 0; give at least one variant a weight above 0",
+        "variants[0] ('blue').initial_weight: -1 is not allowed: a finite number, at least 0",
     ),
     (lambda: single(volume_size_in_gb=513), "volume_size: 513 GiB given; 1 to 512 GiB allowed"),
+    (
+        lambda: single(instance_type="ml.g5.xlarge", volume_size_in_gb=100),
+        "volume_size: 'ml.g5.xlarge' has NVMe instance storage and no EBS volume, and SageMaker "
+        "refuses a volume size on it (VolumeSize parameter is not allowed for the selected "
+        "Instance type): leave volume_size out",
+    ),
     (
         lambda: single(model_data_download_timeout_in_seconds=59),
         "model_data_download_timeout: 59 seconds given; 60 to 3600 seconds allowed",
@@ -67,6 +72,18 @@ EXAMPLES: list[tuple[Any, str]] = [
     (
         lambda: single(container_startup_health_check_timeout_in_seconds=7200),
         "container_startup_health_check_timeout: 7200 seconds given; 60 to 3600 seconds allowed",
+    ),
+]
+
+WARNING_EXAMPLES = [
+    (
+        lambda: check_variants(
+            [variant("blue", initial_variant_weight=0), variant("green", initial_variant_weight=0)],
+            ROOT,
+        ),
+        ALL_WEIGHTS_ZERO_WARNING,
+        "variants: every initial_weight is 0: only a request that names its variant "
+        "(TargetVariant) is served; give a variant a weight above 0 to serve the others",
     ),
 ]
 
@@ -90,20 +107,23 @@ def test_an_item_that_is_not_a_variant_counts() -> None:
 
 
 @pytest.mark.parametrize(
-    ("weights", "accepted"),
+    ("weights", "warned"),
     [
-        ((1,), True),
-        ((0, 1), True),
-        ((0.5, 0.25), True),
-        ((0,), False),
-        ((0, 0), False),
-        ((number_token(), 0), True),
-        ((None, 0), True),
+        ((1,), False),
+        ((0, 1), False),
+        ((0.5, 0.25), False),
+        ((0,), True),
+        ((0, 0), True),
+        ((number_token(), 0), False),
+        ((None, 0), False),
     ],
 )
-def test_not_every_weight_is_0(weights: tuple[float | None, ...], accepted: bool) -> None:
+def test_every_weight_0_is_a_warning(weights: tuple[float | None, ...], warned: bool) -> None:
+    """No source refuses it: a request can name its variant (TargetVariant)."""
     variants = [variant(f"v{index}", initial_variant_weight=w) for index, w in enumerate(weights)]
-    assert (endpoint(*variants) == []) is accepted
+    found = check_variants(variants, ROOT)
+    assert errors(found) == []
+    assert (ALL_WEIGHTS_ZERO_WARNING in warnings(found)) is warned
 
 
 @pytest.mark.parametrize(("weight", "accepted"), [(0, True), (0.5, True), (-0.1, False)])
@@ -117,6 +137,33 @@ def test_a_weight_is_at_least_0(weight: float, accepted: bool) -> None:
 )
 def test_volume_size(gibibytes: float | None, accepted: bool) -> None:
     assert (single(volume_size_in_gb=gibibytes) == []) is accepted
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "accepted"),
+    [
+        ("ml.m5.large", True),
+        ("ml.p3.2xlarge", True),
+        ("ml.inf2.xlarge", True),
+        ("ml.trn2.48xlarge", True),  # local NVMe as EC2, but no SageMaker source
+        ("ml.m5d.large", False),
+        ("ml.c5d.xlarge", False),
+        ("ml.r7gd.medium", False),
+        ("ml.g4dn.xlarge", False),
+        ("ml.g5.xlarge", False),
+        ("ml.g6.xlarge", False),
+        ("ml.g6e.xlarge", False),
+        ("ml.p4d.24xlarge", False),
+        ("ml.p5.48xlarge", False),
+        ("ml.dl1.24xlarge", False),
+        ("ml.trn1.2xlarge", False),
+        ("ml.trn1n.32xlarge", False),
+    ],
+)
+def test_no_volume_size_on_instance_storage(instance_type: str, accepted: bool) -> None:
+    """The SageMaker Python SDK's volume_size_supported (PR #4828): no EBS volume on them."""
+    assert (single(instance_type=instance_type, volume_size_in_gb=30) == []) is accepted
+    assert single(instance_type=instance_type) == []
 
 
 @pytest.mark.parametrize(
