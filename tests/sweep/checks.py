@@ -21,7 +21,7 @@ import regex
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.validate import ParamValidator
 
-from mce_constructs import MceValidationError, MultiContainerEndpoint
+from mce_constructs import MceValidationError, MultiContainerEndpoint, Problem
 
 from .._service_model import sagemaker_model
 from ..conftest import cfn_lint_findings
@@ -89,12 +89,28 @@ class Synthesized:
         }
 
 
+ENDPOINT_VALIDATION = re.compile(
+    r"\[(?P<path>[^\]]+)\] (?P=path): \d+ problems? in the multi-container endpoint:\n"
+    r"(?P<lines>(  - .*(\n|$))+)"
+)
+"""What the endpoint's own validation (`node.add_validation`) makes CDK's `synth` raise."""
+
+
 def synthesize(app: Any, outdir: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The stack's template and cdk-nag's report. A finding makes `synth` raise after it
-    wrote both: they are read from `outdir`."""
+    wrote both: they are read from `outdir`. A problem of the endpoint's validation at synth
+    is raised as the `MceValidationError` it reads as."""
     try:
         app.synth()
     except RuntimeError as error:
+        found = ENDPOINT_VALIDATION.search(str(error))
+        if found is not None:
+            problems = [
+                Problem(*line[4:].split(": ", 1))
+                for line in found["lines"].splitlines()
+                if line.startswith("  - ")
+            ]
+            raise MceValidationError(found["path"], problems) from error
         if "ValidationFailed" not in str(error):
             raise
     template: dict[str, Any] = json.loads((outdir / f"{STACK}.template.json").read_text())

@@ -60,6 +60,15 @@ ECR_IMAGE = re.compile(
 S3_HTTPS_REGION = re.compile(
     r"https://([^/]+\.)?s3([.-]dualstack)?[.-](?P<region>[a-z]{2}(-[a-z]+)+-\d)\.amazonaws\.com"
 )
+NVME_ONLY = re.compile(
+    r"ml\.(c5d|m5d|r5d|c6gd|m6gd|r6gd|r7gd|g4dn|g5|g6|g6e|p4d|p4de|p5|p5e|p5en|dl1|trn1|trn1n)\."
+)
+S3_HTTPS = re.compile(
+    r"https://([a-z0-9][a-z0-9.-]*\.)?s3(-fips)?(\.dualstack)?([.-][a-z0-9-]+)?"
+    r"\.amazonaws\.com(\.cn)?/"
+)
+"""An S3 URL (SERVICE_RULES.md, "Images and model data": model artifacts are in S3, whose
+URLs come in the virtual-hosted, path, regional, dualstack and FIPS styles)."""
 
 
 def instance_types() -> tuple[str, ...]:
@@ -400,8 +409,12 @@ class UriModelData:
             return []
         if re.fullmatch(r"s3://[^/]+/?", text):
             return [where]  # a bucket is not an artifact
-        if self.prefix and not text.endswith("/"):
-            return [where]  # SERVICE_RULES.md, "Images and model data": a prefix ends with '/'
+        if self.prefix != text.endswith("/"):
+            # SERVICE_RULES.md, "Images and model data": a prefix ends with '/'; and
+            # "Corrections": a ModelDataUrl whose key ends with '/' is a folder.
+            return [where]
+        if text.startswith("https://") and not S3_HTTPS.match(text):
+            return [where]  # model artifacts are in S3
         return s3_url_problems(text, case, where)
 
 
@@ -562,12 +575,16 @@ class Environment:
             found.append(where)
         for key, value in self.entries:
             key_text = literal(key)
+            # 1024 bytes of UTF-8 (SERVICE_RULES.md, "Corrections": bytes, not characters).
             if isinstance(key, Wrong) or (
-                key_text is not None and (len(key_text) > 1024 or not ENV_KEY.fullmatch(key_text))
+                key_text is not None
+                and (len(key_text.encode()) > 1024 or not ENV_KEY.fullmatch(key_text))
             ):
                 found.append(where)
             value_text = literal(value)
-            if isinstance(value, Wrong) or (value_text is not None and len(value_text) > 1024):
+            if isinstance(value, Wrong) or (
+                value_text is not None and len(value_text.encode()) > 1024
+            ):
                 found.append(where)
         return found
 
@@ -619,8 +636,9 @@ class Container:
 def hostname_problems(
     containers: tuple[Container, ...], mode: InvocationMode | Wrong
 ) -> list[Where]:
-    """Hostnames: valid, unique case-insensitively, on every container in Direct mode and on
-    all or none in Serial mode (SERVICE_RULES.md, "Containers")."""
+    """Hostnames: valid, unique, on every container in Direct mode and on all or none in Serial
+    mode (SERVICE_RULES.md, "Containers"; two that differ only in case are a warning,
+    "Corrections")."""
     found: list[Where] = []
     present = [container.hostname is not None for container in containers]
     for index, container in enumerate(containers):
@@ -637,9 +655,7 @@ def hostname_problems(
         found += name_problems(container.hostname, where)
         text = literal(container.hostname)
         earlier = [literal(other.hostname) for other in containers[:index]]
-        if text is not None and text.lower() in {
-            other.lower() for other in earlier if other is not None
-        }:
+        if text is not None and text in earlier:
             found.append(where)
     return found
 
@@ -1139,6 +1155,15 @@ class VariantSettings:
                 found[name] = given.value if isinstance(given, Wrong) else given
         return found
 
+    def volume_problems(self, instance_type: Text | None) -> list[Where]:
+        """SERVICE_RULES.md, "Corrections": no volume size on a type with NVMe instance
+        storage only (the SageMaker Python SDK's `volume_size_supported`)."""
+        name = "ml.m5.large" if instance_type is None else literal(instance_type)
+        given = self.volume_size
+        if name is None or not isinstance(given, int | float) or not NVME_ONLY.match(name):
+            return []
+        return [at("volume_size")]
+
     def problems(self, case: Case) -> list[Where]:
         """SERVICE_RULES.md, "Endpoint config", per-variant settings."""
         found = []
@@ -1325,6 +1350,7 @@ class Variant:
         found = containers_problems(case, self.containers, mode)
         for option in self.options():
             found += option.problems(case)
+        found += self.settings.volume_problems(self.instance_type)
         weight = self.weight
         if isinstance(weight, Wrong) or (isinstance(weight, int | float) and weight < 0):
             found.append(at("initial_weight"))
@@ -1410,8 +1436,8 @@ def containers_problems(
 
 
 def variants_problems(case: Case, variants: tuple[Variant | Wrong, ...] | Wrong) -> list[Where]:
-    """The `variants=` form: 1 to 10 variants with unique names, weights at least 0 and not all
-    0 (SERVICE_RULES.md, "Endpoint config"), no single-variant option beside them, and each
+    """The `variants=` form: 1 to 10 variants with unique names, weights at least 0
+    (SERVICE_RULES.md, "Endpoint config"), no single-variant option beside them, and each
     variant's own problems."""
     where = at("variants")
     if isinstance(variants, Wrong):
@@ -1420,19 +1446,16 @@ def variants_problems(case: Case, variants: tuple[Variant | Wrong, ...] | Wrong)
     if any(isinstance(option, VARIANT_OPTIONS) for option in case.options):
         found.append(where)
     names: set[str] = set()
-    weights: list[object] = []
     for index, variant in enumerate(variants):
         if isinstance(variant, Wrong):
             found.append(where)
             continue
         found += variant.problems(case, index)
-        weights.append(1 if variant.weight is None else variant.weight)
         name = literal(variant.name)
         if name is not None and name in names:
             found.append(Where(("name",), variant=index))
         names.add(name or "")
-    if weights and all(isinstance(w, int | float) and w == 0 for w in weights):
-        found.append(where)
+    # Every weight 0 is a warning (SERVICE_RULES.md, "Corrections").
     return found
 
 
@@ -1447,6 +1470,10 @@ def expected_problems(case: Case) -> list[Where]:
         options = tuple(o for o in case.options if not isinstance(o, VARIANT_OPTIONS))
     for option in options:
         found += option.problems(case)
+    settings = case.option(VariantSettings)
+    if case.variants is None and settings is not None:
+        instance_type = case.option(InstanceType)
+        found += settings.volume_problems(None if instance_type is None else instance_type.value)
     return found
 
 
@@ -1490,3 +1517,37 @@ def finish(ctx: Context, endpoint: MultiContainerEndpoint) -> None:
     """What happens after the construct: scaling, late values, escape hatches."""
     for step in ctx.after:
         step(endpoint)
+
+
+def expected_problems_at_synth(case: Case) -> list[Where]:
+    """The problems raised when the app is synthesized: a deployment's size in instances above
+    half of a literal instance count of a variant that is not autoscaled (SERVICE_RULES.md,
+    "Corrections": traffic shifting sizes)."""
+    deployment = case.option(Deployment)
+    if deployment is None or deployment.size.percent:
+        return []
+    if deployment.rolling:
+        where = "deployment.batch_size"
+    elif deployment.routing is RoutingType.CANARY:
+        where = "deployment.traffic_routing.size"
+    elif deployment.routing is RoutingType.LINEAR:
+        where = "deployment.traffic_routing.step"
+    else:
+        return []
+    counts = [count for count in _unscaled_counts(case) if isinstance(count, int)]
+    return [at(where)] if any(deployment.size.value * 2 > count for count in counts) else []
+
+
+def _unscaled_counts(case: Case) -> list[object]:
+    """The instance count of each variant that is not autoscaled (1 when not given)."""
+    scaling = case.option(Scaling)
+    if case.variants is None:
+        count = case.option(InstanceCount)
+        return [] if scaling is not None else [1 if count is None else count.value]
+    variants = case.variant_list()
+    scaled = None if scaling is None or not variants else (scaling.variant or 0) % len(variants)
+    return [
+        1 if variant.instance_count is None else variant.instance_count
+        for index, variant in enumerate(variants)
+        if index != scaled
+    ]

@@ -272,7 +272,7 @@ def model_data(pick: Picker) -> ModelDataSpec | Wrong | None:
     prefix_uris = st.one_of(
         st.builds("s3://{}/{}".format, BUCKET, PREFIX),
         st.builds(f"https://{{}}.s3.{region}.amazonaws.com/{{}}".format, BUCKET, PREFIX),
-        st.just("https://example.com/models/"),
+        st.builds(f"https://s3.{region}.amazonaws.com/{{}}/{{}}".format, BUCKET, PREFIX),
     )
     uris = st.one_of(
         st.builds("s3://{}/{}".format, BUCKET, KEY),
@@ -280,7 +280,7 @@ def model_data(pick: Picker) -> ModelDataSpec | Wrong | None:
         st.builds(f"https://{{}}.s3.dualstack.{region}.amazonaws.com/{{}}".format, BUCKET, KEY),
         st.builds(f"https://s3.{region}.amazonaws.com/{{}}/{{}}".format, BUCKET, KEY),
         st.builds("https://{}.s3.amazonaws.com/{}".format, BUCKET, KEY),
-        st.just("https://example.com/models/model.tar.gz"),
+        st.builds(f"https://{{}}.s3-fips.{region}.amazonaws.com/{{}}".format, BUCKET, KEY),
         st.just("s3://bucket/" + "k" * 1012),
     )
     valid = st.one_of(
@@ -317,6 +317,8 @@ def model_data(pick: Picker) -> ModelDataSpec | Wrong | None:
                     "model.tar.gz",
                     "s3://bucket/" + "k" * 1013,
                     "https://bucket.s3.sa-east-1.amazonaws.com/model.tar.gz",
+                    "https://example.com/models/model.tar.gz",
+                    "s3://bucket/models/",
                 ]
             ),
         ),
