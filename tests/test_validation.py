@@ -1005,3 +1005,91 @@ def test_no_message_shows_a_memory_address() -> None:
         )
     assert " at 0x" not in str(caught.value)
     assert str(caught.value).count("<object>") == 5
+
+
+# Issue 23: names that differ only in case; sizes of a deployment against a fleet.
+
+
+def test_two_endpoints_of_a_stack_whose_names_differ_only_in_case_are_refused() -> None:
+    """CreateEndpoint: "The name is case-insensitive in CreateEndpoint"."""
+    stack = cdk.Stack(cdk.App(), "Names")
+    MultiContainerEndpoint(stack, "First", containers=one(), endpoint_name="Fraud")
+    MultiContainerEndpoint(stack, "Other", containers=one(), endpoint_name="search")
+    with pytest.raises(MceValidationError) as caught:
+        MultiContainerEndpoint(stack, "Second", containers=one(), endpoint_name="fraud")
+    assert str(caught.value).splitlines() == [
+        "Names/Second: 1 problem in the multi-container endpoint:",
+        "  - endpoint_name: 'fraud' is already the name of Names/First (in any case: "
+        "CreateEndpoint compares endpoint names case-insensitively); give each endpoint a name "
+        "of its own",
+    ]
+    # Another stack, generated names and tokens are not compared.
+    MultiContainerEndpoint(
+        cdk.Stack(stack.node.scope, "Elsewhere"), "E", containers=one(), endpoint_name="fraud"
+    )
+    MultiContainerEndpoint(stack, "Generated", containers=one())
+    MultiContainerEndpoint(stack, "Generated2", containers=one())
+    MultiContainerEndpoint(stack, "Token", containers=one(), endpoint_name=string_token())
+    MultiContainerEndpoint(stack, "Token2", containers=one(), endpoint_name=string_token())
+
+
+def canary_of(size: CapacitySize) -> DeploymentConfig:
+    routing = TrafficRouting.canary(size=size, wait=cdk.Duration.minutes(5))
+    return DeploymentConfig.blue_green(traffic_routing=routing)
+
+
+def test_a_size_in_instances_above_half_of_an_unscaled_fleet_fails_synthesis() -> None:
+    app = cdk.App()
+    endpoint = MultiContainerEndpoint(
+        cdk.Stack(app, "Fleet"),
+        "Mce",
+        containers=one(),
+        initial_instance_count=3,
+        deployment=canary_of(CapacitySize.instances(2)),
+    )
+    with pytest.raises(RuntimeError) as caught:
+        app.synth()
+    assert (
+        "[Fleet/Mce] Fleet/Mce: 1 problem in the multi-container endpoint:\n"
+        "  - deployment.traffic_routing.size: 2 instances given, but the variant has 3; a canary "
+        "is at most half of the variant's instances"
+    ) in str(caught.value)
+    assert endpoint.variant_name == "AllTraffic"
+
+
+@pytest.mark.parametrize(
+    ("count", "size", "scaled"),
+    [(4, 2, False), (3, 2, True), (1, 1, True), (3, 50, False)],
+)
+def test_a_size_within_half_of_the_fleet_or_of_an_autoscaled_one_synthesizes(
+    count: int, size: int, scaled: bool
+) -> None:
+    app = cdk.App()
+    capacity = CapacitySize.percent(size) if size == 50 else CapacitySize.instances(size)
+    endpoint = MultiContainerEndpoint(
+        cdk.Stack(app, "Fleet"),
+        "Mce",
+        containers=one(),
+        initial_instance_count=count,
+        deployment=DeploymentConfig.rolling(batch_size=capacity, wait=cdk.Duration.minutes(1)),
+    )
+    if scaled:
+        endpoint.auto_scale_instance_count(max_capacity=8)
+    assert app.synth(skip_validation=False).get_stack_by_name("Fleet").template
+
+
+def test_inf1_with_a_deployment_is_a_warning_on_the_endpoint() -> None:
+    stack = cdk.Stack(cdk.App(), "Inf1")
+    endpoint = MultiContainerEndpoint(
+        stack,
+        "Mce",
+        containers=one(),
+        instance_type="ml.inf1.xlarge",
+        deployment=canary_of(CapacitySize.percent(10)),
+    )
+    warned = [
+        entry.data
+        for entry in endpoint.node.metadata
+        if entry.type == "aws:cdk:warning" and "inf1Deployment" in str(entry.data)
+    ]
+    assert len(warned) == 1
