@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mce_constructs.rules.location import ROOT
-from mce_constructs.rules.names import check_endpoint_name, check_name
+from mce_constructs.rules.names import check_endpoint_name, check_endpoint_name_unique, check_name
 
 from ..conftest import lines, string_token
 
@@ -16,7 +16,22 @@ EXAMPLES = [
         lambda: lines(check_endpoint_name("my_endpoint", ROOT)),
         f"endpoint_name: 'my_endpoint' is not a valid endpoint name: {NAME_RULE}",
     ),
+    (
+        lambda: lines(check_endpoint_name_unique("fraud", {"fraud": "Stack/Fraud"}, ROOT)),
+        "endpoint_name: 'fraud' is already the name of Stack/Fraud (in any case: CreateEndpoint "
+        "compares endpoint names case-insensitively); give each endpoint a name of its own",
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("name", "refused"),
+    [("Fraud", True), ("FRAUD", True), ("fraud", True), ("fraud-2", False), (None, False)],
+)
+def test_an_endpoint_name_taken_in_any_case_is_refused(name: str | None, refused: bool) -> None:
+    taken = {"fraud": "Stack/Fraud"}
+    assert (check_endpoint_name_unique(name, taken, ROOT) != []) is refused
+    assert check_endpoint_name_unique(string_token(), taken, ROOT) == []
 
 
 @pytest.mark.parametrize(
