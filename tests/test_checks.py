@@ -325,7 +325,8 @@ def alpha_integration_template() -> Template:
     variant = endpoint.find_instance_production_variant("firstVariant")
     scaling = variant.auto_scale_instance_count(max_capacity=3)
     scaling.scale_on_invocations("LimitRPS", max_requests_per_second=30)
-    return app.synth().get_stack_by_name("AlphaInteg").template
+    template: Template = app.synth().get_stack_by_name("AlphaInteg").template
+    return template
 
 
 def test_the_plugin_finds_nothing_on_the_alpha_l2s_integration_tests() -> None:
