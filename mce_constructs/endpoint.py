@@ -777,7 +777,7 @@ class _Options:
     single_form_given: tuple[str, ...]
     """The single-variant options given beside `variants` (refused)."""
 
-    @property
+    @functools.cached_property
     def in_vpc(self) -> bool:
         """Whether the model is in a VPC (given with its options of the right types)."""
         return self.vpc is not None and not any(
