@@ -101,38 +101,45 @@ TEMPLATE = Spelling(labels=False)
 
 
 class Location:
-    """A path in one spelling (the root, ``, is where the construct's options are). The steps
-    are written out only when a problem is made there: most locations never are."""
+    """A path in one spelling, from `path` (the root, ``, is where the construct's options are;
+    `Properties` a template resource's). The steps are written out only when a problem is made
+    there: most locations never are."""
 
-    __slots__ = ("_steps", "spelling")
+    __slots__ = ("_steps", "path", "spelling")
 
-    def __init__(self, spelling: Spelling = CONSTRUCT, steps: tuple[tuple[str, object], ...] = ()):
+    def __init__(
+        self,
+        spelling: Spelling = CONSTRUCT,
+        path: str = "",
+        steps: tuple[tuple[str, object], ...] = (),
+    ) -> None:
         self.spelling = spelling
+        self.path = path
         self._steps = steps
 
     def field(self, name: str) -> Location:
         """The field `name` (a CloudFormation name, or a name only the construct has)."""
-        return Location(self.spelling, (*self._steps, ("field", name)))
+        return Location(self.spelling, self.path, (*self._steps, ("field", name)))
 
     def index(self, index: int, label: object = None) -> Location:
         """Item `index` of a list, labelled (when the spelling labels items and `label` is not
         None) with the item's name or hostname, as `[1] ('blue')`."""
-        return Location(self.spelling, (*self._steps, ("index", (index, label))))
+        return Location(self.spelling, self.path, (*self._steps, ("index", (index, label))))
 
     def key(self, key: object) -> Location:
         """The entry `key` of a mapping, as `['KEY']`."""
-        return Location(self.spelling, (*self._steps, ("key", key)))
+        return Location(self.spelling, self.path, (*self._steps, ("key", key)))
 
     def every(self) -> Location:
         """Every item of a list at once, as `[*]`."""
-        return Location(self.spelling, (*self._steps, ("every", None)))
+        return Location(self.spelling, self.path, (*self._steps, ("every", None)))
 
     def problem(self, message: str, warning_id: str | None = None) -> Problem:
         """A problem here (a warning with a `warning_id`)."""
         return Problem(str(self), message, warning_id)
 
     def __str__(self) -> str:
-        path = ""
+        path = self.path
         names, labels = self.spelling.names, self.spelling.labels
         for kind, value in self._steps:
             if kind == "field":
