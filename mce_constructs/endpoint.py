@@ -340,7 +340,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         super().__init__(
             scope, id, physical_name=endpoint_name if isinstance(endpoint_name, str) else None
         )
-        # The single-variant form is one variant; each VariantDefinition has its own options.
+        # Normalize: the single-variant form is one VariantDefinition (which has the defaults).
         single_form = {
             "containers": containers,
             "mode": mode,
@@ -368,6 +368,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
             tags=tags,
             single_form_given=() if variants is None else _given(**single_form),
         )
+        # Validate: the types, then the rules; nothing is created when one is broken.
         stack = cdk.Stack.of(self)
         facts = stack_facts(stack)
         subnets = _select_subnets(vpc, vpc_subnets) if vpc and options.in_vpc else _Subnets()
@@ -382,7 +383,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         )
         if given_name is not None and not is_unresolved(given_name):
             names[given_name.lower()] = self.node.path
-
+        # Bind the sources, then what the execution role may do with them.
         self._given_name = endpoint_name
         self.data_capture = data_capture
         """What the endpoint captures (None: nothing)."""
@@ -394,25 +395,11 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         self._execution_policy = self._grant(
             bound, network, capture, environment, stack, created_role=role is None
         )
+        # The resources: a model per variant, the endpoint config, the endpoint.
         models = self._create_models(definitions, bound, network, enable_network_isolation)
         self._create_endpoint_config(definitions, models, kms_key, capture)
         self._create_endpoint(endpoint_name, deployment)
-        created: list[EndpointVariant] = []
-        for definition, model, suffix in zip(definitions, models, self._suffixes, strict=True):
-            created.append(
-                EndpointVariant(
-                    self,
-                    definition,
-                    model,
-                    suffix,
-                    endpoint=self.endpoint,
-                    endpoint_name=self.endpoint_name,
-                    siblings=created,
-                    captures_data=data_capture is not None,
-                    fixed_endpoint_name=endpoint_name is not None,
-                )
-            )
-        self._variants = {variant.variant_name: variant for variant in created}
+        self._create_variants(definitions, models)
         for key, value in (tags or {}).items():
             cdk.Tags.of(self).add(key, value)
 
@@ -547,6 +534,27 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         self._deploy_with(deployment)
         self.node.default_child = self.endpoint
         self.node.add_validation(_FleetSizes(self))
+
+    def _create_variants(
+        self, definitions: Sequence[VariantDefinition], models: Sequence[sagemaker.CfnModel]
+    ) -> None:
+        """What `variant(name)` returns for each variant: its model, scaling and metrics."""
+        created: list[EndpointVariant] = []
+        for definition, model, suffix in zip(definitions, models, self._suffixes, strict=True):
+            created.append(
+                EndpointVariant(
+                    self,
+                    definition,
+                    model,
+                    suffix,
+                    endpoint=self.endpoint,
+                    endpoint_name=self.endpoint_name,
+                    siblings=created,
+                    captures_data=self.data_capture is not None,
+                    fixed_endpoint_name=self._given_name is not None,
+                )
+            )
+        self._variants = {variant.variant_name: variant for variant in created}
 
     def variant(self, name: str) -> EndpointVariant:
         """The production variant named `name`: its model, the autoscaling of its instance
@@ -793,7 +801,7 @@ class _Options:
     single_form_given: tuple[str, ...]
     """The single-variant options given beside `variants` (refused)."""
 
-    @property
+    @functools.cached_property
     def in_vpc(self) -> bool:
         """Whether the model is in a VPC (given with its options of the right types)."""
         return self.vpc is not None and not any(
