@@ -129,8 +129,9 @@ def problem_lines(error: MceValidationError) -> list[str]:
     return [line[4:] for line in str(error).splitlines()[1:] if line.startswith("  - ")]
 
 
-VARIANT_LABEL = re.compile(r"variants\[(?P<index>\d+)\] \(.*?\)\.(?=[a-z_])")
-"""How a problem of one variant starts in the `variants=` form: `variants[1] ('blue').`."""
+VARIANT_LABEL = re.compile(r"variants\[(?P<index>\d+)\](?: \(.*?\))?\.(?=[a-z_])")
+"""How a problem of one variant starts in the `variants=` form: `variants[1] ('blue').`, or
+`variants[1].` for a variant whose name is not a str (it has no label)."""
 
 
 def names_problem(line: str, where: Where) -> bool:
