@@ -28,10 +28,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IConstruct
 
-from .errors import report
-from .rules.arguments import FLAG, check_type
-from .rules.location import ROOT
+from .deployment import optional_duration_problems
+from .errors import Problem, report
+from .rules.arguments import FLAG, NUMBER, WHOLE_NUMBER, check_optional, check_type, is_list
+from .rules.location import ROOT, Location
 from .rules.scaling import check_capacity_range, check_scalable_instance_type, check_target_value
+from .rules.values import shown
 
 if TYPE_CHECKING:
     from aws_cdk import aws_cloudwatch as cloudwatch
@@ -212,6 +214,15 @@ class ScalableInstanceCount(appscaling.BaseScalableAttribute):
         :param end_time: when it ends. @default never
         :param time_zone: the time zone of a cron schedule. @default UTC
         """
+        where = ROOT.field("scale_on_schedule")
+        report(
+            self._owner,
+            [
+                problem
+                for name, value in (("min_capacity", min_capacity), ("max_capacity", max_capacity))
+                for problem in check_optional(value, WHOLE_NUMBER, where.field(name))
+            ],
+        )
         self._do_scale_on_schedule(
             id,
             schedule=schedule,
@@ -242,6 +253,15 @@ class ScalableInstanceCount(appscaling.BaseScalableAttribute):
         :param datapoints_to_alarm: breaching periods that fire an alarm.
             @default evaluation_periods
         """
+        where = ROOT.field("scale_on_metric")
+        problems = optional_duration_problems(cooldown, where.field("cooldown"))
+        for name, value in (
+            ("evaluation_periods", evaluation_periods),
+            ("datapoints_to_alarm", datapoints_to_alarm),
+        ):
+            problems += check_optional(value, WHOLE_NUMBER, where.field(name))
+        problems += _step_problems(scaling_steps, where.field("scaling_steps"))
+        report(self._owner, problems)
         self._do_scale_on_metric(
             id,
             metric=metric,
@@ -272,6 +292,11 @@ class ScalableInstanceCount(appscaling.BaseScalableAttribute):
             target_value, where.field(target_option), custom=custom_metric is not None
         )
         problems += check_type(disable_scale_in, FLAG, where.field("disable_scale_in"))
+        for name, cooldown in (
+            ("scale_in_cooldown", scale_in_cooldown),
+            ("scale_out_cooldown", scale_out_cooldown),
+        ):
+            problems += optional_duration_problems(cooldown, where.field(name))
         if id == _BASE_TARGET_ID:
             problems.append(
                 where.problem(f"{id!r} is the id of the scalable target; give the policy another")
@@ -342,6 +367,23 @@ class ScalableInstanceCount(appscaling.BaseScalableAttribute):
             scaling.scalable_target.node.add_dependency(endpoint)
         _retain_scaled_counts(scope, endpoint, variant_name, captures_data=captures_data)
         return scaling
+
+
+def _step_problems(steps: object, where: Location) -> list[Problem]:
+    """Step scaling's intervals: a list of `appscaling.ScalingInterval`s whose bounds and
+    changes are finite numbers (NaN or an infinity would stop jsii)."""
+    if not is_list(steps):
+        return [where.problem(f"{shown(steps)} is not a list of appscaling.ScalingInterval")]
+    problems = []
+    for index, step in enumerate(cast(Sequence[object], steps)):
+        at = where.index(index)
+        if not isinstance(step, appscaling.ScalingInterval):
+            problems.append(at.problem(f"{shown(step)} is not an appscaling.ScalingInterval"))
+            continue
+        problems += check_type(step.change, NUMBER, at.field("change"))
+        for name in ("lower", "upper"):
+            problems += check_optional(getattr(step, name), NUMBER, at.field(name))
+    return problems
 
 
 def _retain_scaled_counts(

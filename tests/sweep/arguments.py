@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -442,6 +443,49 @@ def _slots() -> list[Slot]:
             NUMBERS,
         ),
         Slot(
+            "scale_on_invocations(scale_in_cooldown)",
+            lambda s, v: _scaled(s).scale_on_invocations(
+                invocations_per_instance=100, scale_in_cooldown=v
+            ),
+            "scale_on_invocations.scale_in_cooldown",
+            frozenset({Kind.NONE, Kind.DURATION}),
+        ),
+        Slot(
+            "scale_on_schedule(min_capacity)",
+            lambda s, v: _scaled(s).scale_on_schedule(
+                "Night", schedule=appscaling.Schedule.cron(hour="0"), min_capacity=v
+            ),
+            "scale_on_schedule.min_capacity",
+            frozenset({Kind.NONE, Kind.WHOLE}),
+        ),
+        Slot(
+            "scale_on_metric(evaluation_periods)",
+            lambda s, v: _scaled(s).scale_on_metric(
+                "Steps", metric=METRIC, scaling_steps=STEPS, evaluation_periods=v
+            ),
+            "scale_on_metric.evaluation_periods",
+            frozenset({Kind.NONE, Kind.WHOLE}),
+        ),
+        Slot(
+            "scale_on_metric(scaling_steps)",
+            lambda s, v: _scaled(s).scale_on_metric("Steps", metric=METRIC, scaling_steps=v),
+            "scale_on_metric.scaling_steps",
+        ),
+        Slot(
+            "ScalingInterval(change)",
+            lambda s, v: _scaled(s).scale_on_metric(
+                "Steps",
+                metric=METRIC,
+                scaling_steps=[
+                    appscaling.ScalingInterval(upper=10, change=-1),
+                    appscaling.ScalingInterval(lower=50, change=v),
+                ],
+            ),
+            "scale_on_metric.scaling_steps[1].change",
+            # The struct's own type checks (aws-cdk-lib's) refuse a change of another type.
+            frozenset(Kind) - {Kind.NAN, Kind.INFINITY},
+        ),
+        Slot(
             "from_endpoint_name(name)",
             lambda s, v: MultiContainerEndpoint.from_endpoint_name(s, "Imported", v),
             "name",
@@ -469,6 +513,18 @@ def _slots() -> list[Slot]:
             "arn",
         ),
     ]
+
+
+METRIC = cloudwatch.Metric(namespace="AWS/SageMaker", metric_name="CPUUtilization")
+STEPS = [
+    appscaling.ScalingInterval(upper=10, change=-1),
+    appscaling.ScalingInterval(lower=50, change=1),
+]
+
+
+def _scaled(stack: cdk.Stack) -> Any:
+    """The scalable instance count of an endpoint."""
+    return endpoint(stack).auto_scale_instance_count(max_capacity=4)
 
 
 def _metric_of(method: str) -> Callable[[cdk.Stack, Any], object]:

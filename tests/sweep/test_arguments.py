@@ -84,6 +84,10 @@ FOUND = [
     ("from_endpoint_name(container_hostnames)", Kind.LIST),
     ("grant_invoke(grantee)", Kind.NONE),
     ("metric_container_invocations(container_hostname)", Kind.NONE),
+    ("scale_on_schedule(min_capacity)", Kind.INFINITY),
+    ("scale_on_metric(evaluation_periods)", Kind.NAN),
+    ("ScalingInterval(change)", Kind.INFINITY),
+    ("scale_on_invocations(scale_in_cooldown)", Kind.WHOLE),
 ]
 
 
