@@ -28,7 +28,6 @@ from .rules.arguments import (
     check_items,
     check_token_unit,
     check_type,
-    instance_of,
     is_list,
 )
 from .rules.deployment import (
@@ -380,10 +379,6 @@ def _as_tuple(alarms: Sequence[cloudwatch.IAlarm]) -> tuple[cloudwatch.IAlarm, .
     """The alarms as given, in a tuple (a value of another type is kept, for the endpoint's
     validation to name it)."""
     return tuple(alarms) if is_list(alarms) else cast(tuple["cloudwatch.IAlarm", ...], alarms)
-
-
-DEPLOYMENT_CONFIG = instance_of(DeploymentConfig, "a DeploymentConfig")
-"""What `deployment` must be."""
 
 
 def _seconds(duration: cdk.Duration | None) -> float | None:
