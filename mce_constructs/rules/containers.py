@@ -140,7 +140,7 @@ def check_hostnames(model: ModelSettings, where: Location) -> list[Problem]:
             .problem("missing; in Serial mode give a hostname to all containers or to none")
             for index in missing
         )
-    seen: dict[str, tuple[int, str]] = {}
+    seen: dict[str, int] = {}
     for index, container in containers:
         hostname = container.hostname
         if hostname is None or is_unknown(hostname):
@@ -152,20 +152,29 @@ def check_hostnames(model: ModelSettings, where: Location) -> list[Problem]:
 
 
 def _duplicate_hostname(
-    hostname: str, index: int, seen: dict[str, tuple[int, str]], at: Location
+    hostname: str, index: int, seen: dict[str, int], at: Location
 ) -> list[Problem]:
-    """A hostname used before (`seen`: the first index and spelling of each, by its lower
-    case): the same spelling is refused; one that differs only in case is a warning (no
-    source says that SageMaker compares hostnames case-insensitively, but DNS does)."""
-    first, spelling = seen.setdefault(hostname.lower(), (index, hostname))
-    if first == index:
-        return []
-    if spelling == hostname:
+    """A hostname used before (`seen`: the first index of each spelling): the same spelling is
+    refused; one that differs only in case is a warning (no source says that SageMaker compares
+    hostnames case-insensitively, but DNS does)."""
+    first = seen.setdefault(hostname, index)
+    if first != index:
         return [at.problem(f"{shown(hostname)} is already used by containers[{first}]")]
+    other = next(
+        (
+            (spelling, position)
+            for spelling, position in seen.items()
+            if spelling != hostname and spelling.lower() == hostname.lower()
+        ),
+        None,
+    )
+    if other is None:
+        return []
+    spelling, position = other
     return [
         at.problem(
             f"{shown(hostname)} differs only in case from {shown(spelling)} of "
-            f"containers[{first}]; hostnames are DNS names, which ignore case, so SageMaker "
+            f"containers[{position}]; hostnames are DNS names, which ignore case, so SageMaker "
             "may refuse them or route a request to either: give them names that differ",
             HOSTNAME_CASE_WARNING,
         )

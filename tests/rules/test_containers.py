@@ -424,3 +424,12 @@ def test_a_template_spells_the_same_problems_its_own_way() -> None:
     assert problems(container(model_data_prefix="s3://models/fraud"), where=template)[0].startswith(
         "Containers[0].ModelDataSource.S3DataSource.S3Uri: 's3://models/fraud' is not a key prefix"
     )
+
+
+def test_a_hostname_spelled_as_an_earlier_one_is_refused_after_one_in_another_case() -> None:
+    model = ModelSettings(containers=hostnames("first", "FIRST", "FIRST"), mode=DIRECT)
+    found = check_model(model, None, ROOT)
+    assert errors(found) == [
+        "containers[2] ('FIRST').container_hostname: 'FIRST' is already used by containers[1]"
+    ]
+    assert list(warnings(found)) == [HOSTNAME_CASE_WARNING]
