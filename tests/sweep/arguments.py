@@ -170,7 +170,7 @@ def _slots() -> list[Slot]:
             "endpoint(model_data_download_timeout)",
             with_endpoint("model_data_download_timeout"),
             "model_data_download_timeout",
-            optional,
+            frozenset({Kind.NONE, Kind.DURATION}),
         ),
         Slot(
             "endpoint(routing_strategy)",
