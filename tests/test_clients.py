@@ -9,10 +9,24 @@ from typing import Any, cast
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_s3 as s3
 
-from mce_constructs import ContainerDefinition, MceValidationError, MultiContainerEndpoint
+from mce_constructs import (
+    ContainerDefinition,
+    MceValidationError,
+    ModelData,
+    MultiContainerEndpoint,
+)
 
-from .conftest import IMAGE, number_token, resources_of_type, template_of
+from ._service_model import api_parameters, botocore_validate
+from .conftest import (
+    IMAGE,
+    assert_lint_clean,
+    number_token,
+    properties_of,
+    resources_of_type,
+    template_of,
+)
 
 SERIAL = [ContainerDefinition(image=IMAGE), ContainerDefinition(image=f"{IMAGE}-b")]
 
@@ -126,4 +140,58 @@ def test_scaling_on_requests_per_second_refuses_a_token(stack: cdk.Stack) -> Non
         "scale_on_invocations_per_second.max_requests_per_second: known only at deploy time, "
         "and the target is computed at synthesis: give a number, or "
         "scale_on_invocations(invocations_per_instance=...)"
+    ]
+
+
+# Gated model data: ModelAccessConfig.AcceptEula on the uncompressed data source.
+
+
+def _gated(stack: cdk.Stack, accept: bool | None) -> MultiContainerEndpoint:
+    bucket = s3.Bucket.from_bucket_name(stack, "Jumpstart", "jumpstart-cache")
+    options = {} if accept is None else {"accept_eula": accept}
+    return MultiContainerEndpoint(
+        stack,
+        "Llm",
+        containers=[
+            ContainerDefinition(
+                image=IMAGE,
+                model_data=ModelData.from_s3_prefix("s3://models-a/llama/", **options),
+            ),
+            ContainerDefinition(
+                image=f"{IMAGE}-b",
+                model_data=ModelData.from_bucket_prefix(bucket, "mistral/", **options),
+            ),
+        ],
+    )
+
+
+def _s3_data_sources(stack: cdk.Stack, endpoint: MultiContainerEndpoint) -> list[dict[str, Any]]:
+    model = properties_of(template_of(stack), endpoint.model)
+    return [c["ModelDataSource"]["S3DataSource"] for c in model["Containers"]]
+
+
+def test_accepting_the_eula_renders_the_model_access_config(stack: cdk.Stack) -> None:
+    endpoint = _gated(stack, True)
+    sources = _s3_data_sources(stack, endpoint)
+    assert [source["ModelAccessConfig"] for source in sources] == [{"AcceptEula": True}] * 2
+    assert [source["S3DataType"] for source in sources] == ["S3Prefix"] * 2
+    template = template_of(stack)
+    assert_lint_clean(template)
+    botocore_validate("CreateModel", api_parameters(properties_of(template, endpoint.model)))
+
+
+@pytest.mark.parametrize("accept", [None, False])
+def test_without_accepting_the_eula_there_is_no_model_access_config(
+    stack: cdk.Stack, accept: bool | None
+) -> None:
+    sources = _s3_data_sources(stack, _gated(stack, accept))
+    assert all("ModelAccessConfig" not in source for source in sources)
+
+
+def test_accept_eula_is_a_bool(stack: cdk.Stack) -> None:
+    with pytest.raises(MceValidationError) as caught:
+        _gated(stack, cast(bool, "yes"))
+    assert [str(problem) for problem in caught.value.problems] == [
+        "containers[0].model_data.accept_eula: 'yes' is not a bool",
+        "containers[1].model_data.accept_eula: 'yes' is not a bool",
     ]
