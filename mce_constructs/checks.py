@@ -24,7 +24,7 @@ from pathlib import Path
 import aws_cdk as cdk
 import jsii
 
-from .template_rules import TEMPLATE_RULES, Finding, template_findings
+from .template_rules import TEMPLATE_RULES, Finding, stack_region, template_findings
 
 PLUGIN_NAME = "SageMakerEndpointChecks"
 
@@ -54,7 +54,7 @@ class SageMakerEndpointChecks:
         findings = [
             (path, finding)
             for path in context.template_paths
-            for finding in template_findings(json.loads(Path(path).read_text()))
+            for finding in template_findings(json.loads(Path(path).read_text()), stack_region(path))
         ]
         return cdk.PolicyValidationPluginReport(
             success=not any(finding.severity == "error" for _, finding in findings),

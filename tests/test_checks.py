@@ -14,6 +14,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 
 from app import build_app
 from mce_constructs import SageMakerEndpointChecks
+from mce_constructs.template_rules import template_findings
 
 from .conftest import REGISTRY
 
@@ -134,3 +135,128 @@ def test_the_plugin_names_itself_and_its_rules(plugin: SageMakerEndpointChecks) 
     assert plugin.name == PLUGIN
     assert "FixedNameWithDeployTimeValues" in plugin.rule_ids
     assert plugin.version
+
+
+# --- the seed's invalid configurations, written by hand with the L1 ---------------------------
+
+
+def containers(*hostnames: str | None, count: int | None = None) -> list[Any]:
+    names = list(hostnames) if count is None else [f"c{index}" for index in range(count)]
+    return [
+        sagemaker.CfnModel.ContainerDefinitionProperty(
+            image=f"{REGISTRY}/img{index}:1", container_hostname=hostname
+        )
+        for index, hostname in enumerate(names)
+    ]
+
+
+def direct(items: list[Any]) -> dict[str, Any]:
+    return {
+        "containers": items,
+        "inference_execution_config": sagemaker.CfnModel.InferenceExecutionConfigProperty(
+            mode="Direct"
+        ),
+    }
+
+
+def variant(name: str = "v", **options: Any) -> Any:
+    settings = {"instance_type": "ml.m5.large", "initial_instance_count": 1, **options}
+    return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+        variant_name=name, model_name="some-model", **settings
+    )
+
+
+L1_MODELS: dict[str, dict[str, Any]] = {
+    "DirectWithoutHostnames": direct(containers(None, None)),
+    "SixteenContainers": {"containers": containers(count=16)},
+    "DuplicateHostnames": direct(containers("first", "first")),
+    "PartialHostnames": {"containers": containers("first", None)},
+    "BadHostname": direct(containers("-first", "second")),
+    "PrimaryAndContainers": {
+        "containers": containers(None, None),
+        "primary_container": sagemaker.CfnModel.ContainerDefinitionProperty(
+            image=f"{REGISTRY}/img:1"
+        ),
+    },
+    "BadEnvironment": {
+        "containers": [
+            sagemaker.CfnModel.ContainerDefinitionProperty(
+                image=f"{REGISTRY}/img:1", environment={"1BAD": "x"}
+            )
+        ]
+    },
+    "OtherRegionImage": {
+        "containers": [
+            sagemaker.CfnModel.ContainerDefinitionProperty(
+                image="123456789012.dkr.ecr.eu-west-1.amazonaws.com/img:1"
+            )
+        ]
+    },
+}
+L1_CONFIGS: dict[str, list[Any]] = {
+    "ElevenVariants": [variant(f"v{index}") for index in range(11)],
+    "NoInstance": [variant(initial_instance_count=0)],
+    "UnknownInstanceType": [variant(instance_type="ml.m5.larg")],
+    "DuplicateVariants": [variant("a"), variant("a")],
+}
+EXPECTED = {
+    "DirectWithoutHostnames": {
+        ("ModelContainers", "error", "Properties.Containers[0].ContainerHostname"),
+        ("ModelContainers", "error", "Properties.Containers[1].ContainerHostname"),
+    },
+    "SixteenContainers": {("ModelContainers", "error", "Properties.Containers")},
+    "DuplicateHostnames": {
+        ("ModelContainers", "error", "Properties.Containers[1].ContainerHostname")
+    },
+    "PartialHostnames": {
+        ("ModelContainers", "error", "Properties.Containers[1].ContainerHostname")
+    },
+    "BadHostname": {("ModelContainers", "error", "Properties.Containers[0].ContainerHostname")},
+    "PrimaryAndContainers": {
+        ("PrimaryContainerWithContainers", "warning", "Properties.PrimaryContainer")
+    },
+    "BadEnvironment": {
+        ("ModelContainers", "error", "Properties.Containers[0].Environment['1BAD']")
+    },
+    "OtherRegionImage": {("ModelContainers", "error", "Properties.Containers[0].Image")},
+    "ElevenVariants": {("ProductionVariants", "error", "Properties.ProductionVariants")},
+    "NoInstance": {
+        ("ProductionVariants", "error", "Properties.ProductionVariants[0].InitialInstanceCount")
+    },
+    "UnknownInstanceType": {
+        (
+            "mce-constructs:unlistedInstanceType",
+            "warning",
+            "Properties.ProductionVariants[0].InstanceType",
+        )
+    },
+    "DuplicateVariants": {
+        ("ProductionVariants", "error", "Properties.ProductionVariants[1].VariantName")
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def l1_findings() -> dict[str, set[tuple[str, str, str]]]:
+    """The plugin's findings on each hand-written resource, by its id (one synthesis)."""
+    app = cdk.App()
+    stack = cdk.Stack(app, "Seed", env=cdk.Environment(region="us-east-1"))
+    for id, options in L1_MODELS.items():
+        sagemaker.CfnModel(stack, id, execution_role_arn=ROLE_ARN, **options)
+    for id, variants in L1_CONFIGS.items():
+        sagemaker.CfnEndpointConfig(stack, id, production_variants=variants)
+    template = app.synth().get_stack_by_name("Seed").template
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    for finding in template_findings(template, "us-east-1"):
+        found.setdefault(finding.logical_id, set()).add(
+            (finding.rule_id, finding.severity, finding.location)
+        )
+    return found
+
+
+@pytest.mark.parametrize("id", sorted(EXPECTED))
+def test_the_plugin_finds_the_seeds_invalid_configurations_in_hand_written_l1(
+    l1_findings: dict[str, set[tuple[str, str, str]]], id: str
+) -> None:
+    found = {key: value for key, value in l1_findings.items() if key.startswith(id)}
+    assert list(found.values()) == [EXPECTED[id]]

@@ -95,8 +95,8 @@ CONSTRUCT = Spelling(
 SINGLE_VARIANT = CONSTRUCT.renamed(VariantName="variant_name")
 """The single-variant form, where the variant's name is the construct's `variant_name`."""
 
-TEMPLATE = Spelling()
-"""A template's properties, as CloudFormation names them."""
+TEMPLATE = Spelling(labels=False)
+"""A template's properties, as CloudFormation names them, as a JSON path (no labels)."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .._service_model import STAND_INS
 def test_one_path_is_written_in_the_construct_s_and_a_template_s_spelling() -> None:
     for spelling, expected in (
         (CONSTRUCT, "variants[1] ('challenger').containers[0] ('a').container_hostname"),
-        (TEMPLATE, "ProductionVariants[1] ('challenger').Containers[0] ('a').ContainerHostname"),
+        (TEMPLATE, "ProductionVariants[1].Containers[0].ContainerHostname"),
     ):
         where = Location(spelling).field("ProductionVariants").index(1, "challenger")
         assert str(where.field("Containers").index(0, "a").field("ContainerHostname")) == expected
