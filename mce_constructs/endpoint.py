@@ -432,7 +432,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         """The execution role's policy of the endpoint's own (exactly what the containers
         need), and the statements the app's repositories and buckets in other accounts need."""
         containers = [container for variant in bound for container in variant]
-        images = [container.image for container in containers]
+        images = [container.image for container in containers if container.image is not None]
         model_data = [data for container in containers for data in container.read]
         statements = execution_statements(
             environment,

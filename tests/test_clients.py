@@ -13,6 +13,7 @@ from aws_cdk import aws_s3 as s3
 
 from mce_constructs import (
     ContainerDefinition,
+    InvocationMode,
     MceValidationError,
     ModelData,
     MultiContainerEndpoint,
@@ -195,3 +196,109 @@ def test_accept_eula_is_a_bool(stack: cdk.Stack) -> None:
         "containers[0].model_data.accept_eula: 'yes' is not a bool",
         "containers[1].model_data.accept_eula: 'yes' is not a bool",
     ]
+
+
+# Containers from model packages.
+
+PACKAGE = "arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud-detector/3"
+
+
+def _statement_ids(stack: cdk.Stack) -> list[str]:
+    policies = resources_of_type(template_of(stack), "AWS::IAM::Policy")
+    return [
+        statement["Sid"]
+        for policy in policies.values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def test_a_model_package_is_the_models_container(stack: cdk.Stack) -> None:
+    endpoint = MultiContainerEndpoint(
+        stack,
+        "Registry",
+        containers=[
+            ContainerDefinition(model_package=PACKAGE, environment={"THRESHOLD": "0.8"}),
+        ],
+    )
+    template = template_of(stack)
+    model = properties_of(template, endpoint.model)
+    assert model["Containers"] == [
+        {"ModelPackageName": PACKAGE, "Environment": {"THRESHOLD": "0.8"}}
+    ]
+    assert_lint_clean(template)
+    botocore_validate("CreateModel", api_parameters(model))
+    # Nothing is granted for the package's content: no ECR pull, no model data.
+    assert _statement_ids(stack) == ["WriteLogs", "PutMetrics"]
+    assert (
+        cdk.assertions.Annotations.from_stack(stack).find_warning(
+            "*", cdk.assertions.Match.any_value()
+        )
+        == []
+    )
+
+
+def test_a_package_version_by_name_and_a_token_are_accepted(stack: cdk.Stack) -> None:
+    parameter = cdk.CfnParameter(stack, "Package", type="String").value_as_string
+    endpoint = MultiContainerEndpoint(
+        stack,
+        "Registry",
+        mode=InvocationMode.DIRECT,
+        containers=[
+            ContainerDefinition(model_package="fraud/3", container_hostname="fraud"),
+            ContainerDefinition(model_package=parameter, container_hostname="churn"),
+        ],
+    )
+    model = properties_of(template_of(stack), endpoint.model)
+    assert [c["ModelPackageName"] for c in model["Containers"]] == [
+        "fraud/3",
+        {"Ref": "Package"},
+    ]
+    warnings = cdk.assertions.Annotations.from_stack(stack).find_warning(
+        "*", cdk.assertions.Match.string_like_regexp("modelPackageInPipeline")
+    )
+    assert len(warnings) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({}, "containers[0].image: give image, or model_package for a model package"),
+        (
+            {"image": IMAGE, "model_package": PACKAGE},
+            "containers[0].model_package: give image or model_package, not both (a model "
+            "package names its own images)",
+        ),
+        (
+            {"model_package": 3},
+            "containers[0].model_package: 3 is not a str (a model package's ARN or name)",
+        ),
+        (
+            {"model_package": "fraud/v3"},
+            "containers[0].model_package: 'fraud/v3' is not a model package: its name or ARN "
+            "(arn:<partition>:sagemaker:<region>:<account>:model-package/<name>), optionally "
+            "with /<version>, at most 176 characters",
+        ),
+    ],
+)
+def test_exactly_one_valid_image_or_model_package(
+    stack: cdk.Stack, fields: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(MceValidationError) as caught:
+        MultiContainerEndpoint(stack, "Registry", containers=[ContainerDefinition(**fields)])
+    assert [str(problem) for problem in caught.value.problems] == [message]
+
+
+def test_model_data_beside_a_package_warns(stack: cdk.Stack) -> None:
+    MultiContainerEndpoint(
+        stack,
+        "Registry",
+        containers=[
+            ContainerDefinition(
+                model_package=PACKAGE, model_data=ModelData.from_uri("s3://models/m.tar.gz")
+            )
+        ],
+    )
+    warnings = cdk.assertions.Annotations.from_stack(stack).find_warning(
+        "*", cdk.assertions.Match.string_like_regexp("modelPackageWithImage")
+    )
+    assert len(warnings) == 1
