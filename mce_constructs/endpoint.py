@@ -21,9 +21,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from ._acknowledgements import acknowledge_network_isolation, acknowledge_open_egress
-from ._permissions import Environment, Network, execution_statements, rollback_alarm_statements
-from ._role import allow_role_in_other_accounts, attach_execution_policy, create_execution_role
+from ._acknowledgements import acknowledge_network_isolation
+from ._network import Subnets, place_in_vpc, select_subnets, vpc_config
+from ._permissions import Environment, Network, rollback_alarm_statements
+from ._role import create_execution_role, grant_execution
 from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
 from .container import BoundContainer, ContainerDefinition, InvocationMode, bind_container
 from .data_capture import BoundCapture, DataCapture
@@ -235,14 +236,6 @@ class _ImportedEndpoint(_EndpointBase["cloudwatch.Metric"]):
         return only_variant(metrics)
 
 
-@dataclass(frozen=True)
-class _Subnets:
-    """The subnets `vpc_subnets` selects in the VPC, or what CDK said when it found none."""
-
-    ids: Sequence[str] = ()
-    error: str | None = None
-
-
 class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
     """A SageMaker multi-container endpoint: one model with up to 15 containers, invoked as a
     Serial inference pipeline or Directly by container hostname, its endpoint config and the
@@ -363,7 +356,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         )
         stack = cdk.Stack.of(self)
         facts = stack_facts(stack)
-        subnets = _select_subnets(vpc, vpc_subnets) if vpc and options.in_vpc else _Subnets()
+        subnets = select_subnets(vpc, vpc_subnets) if vpc and options.in_vpc else Subnets()
         report(self, _problems(definitions, options, subnets, facts.region, single=self._single))
 
         self._given_name = endpoint_name
@@ -371,11 +364,18 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         """What the endpoint captures (None: nothing)."""
         self.role: iam.IRole = role or create_execution_role(self, _ROLE_ID)
         bound = self._bind(definitions)
-        network = self._place_in_vpc(vpc, security_groups, subnets.ids)
+        network, self._connections = place_in_vpc(self, vpc, security_groups, subnets.ids)
         environment = Environment(aws_partition(), facts.region, facts.account)
         capture = None if data_capture is None else data_capture.bind(environment)
-        self._execution_policy = self._grant(
-            bound, network, capture, environment, stack, created_role=role is None
+        self._execution_policy = grant_execution(
+            self,
+            self.role,
+            [container for variant in bound for container in variant],
+            environment,
+            endpoint_name=self._given_name,
+            network=network,
+            capture=capture,
+            created_role=role is None,
         )
         models = self._create_models(definitions, bound, network, enable_network_isolation)
         self._create_endpoint_config(definitions, models, kms_key, capture)
@@ -419,45 +419,6 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
             for definition, suffix in zip(definitions, self._suffixes, strict=True)
         ]
 
-    def _grant(
-        self,
-        bound: Sequence[Sequence[BoundContainer]],
-        network: Network | None,
-        capture: BoundCapture | None,
-        environment: Environment,
-        stack: cdk.Stack,
-        *,
-        created_role: bool,
-    ) -> iam.Policy:
-        """The execution role's policy of the endpoint's own (exactly what the containers
-        need), and the statements the app's repositories and buckets in other accounts need."""
-        containers = [container for variant in bound for container in variant]
-        images = [container.image for container in containers if container.image is not None]
-        model_data = [data for container in containers for data in container.read]
-        statements = execution_statements(
-            environment,
-            endpoint_name=self._given_name,
-            repository_arns=[image.repository_arn for image in images if image.repository_arn],
-            model_data=[data.access for data in model_data if data.access is not None],
-            network=network,
-            credentials_provider_arns=[
-                image.credentials_provider_arn
-                for image in images
-                if image.credentials_provider_arn is not None
-            ],
-            capture=None if capture is None else capture.access,
-        )
-        policy = attach_execution_policy(
-            self, "ExecutionPolicy", self.role, statements, stack, role_is_created=created_role
-        )
-        sources = [
-            *(source for image in images for source in image.sources),
-            *(source for data in model_data for source in data.sources),
-            *(capture.sources if capture else ()),
-        ]
-        allow_role_in_other_accounts(self.role, stack_facts(stack).account, sources)
-        return policy
-
     def _create_models(
         self,
         definitions: Sequence[VariantDefinition],
@@ -466,12 +427,6 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         enable_network_isolation: bool,
     ) -> list[sagemaker.CfnModel]:
         """A model per variant, created after its role may read the images and model data."""
-        vpc_config = None
-        if network is not None:
-            vpc_config = sagemaker.CfnModel.VpcConfigProperty(
-                security_group_ids=list(network.security_group_ids),
-                subnets=list(network.subnet_ids),
-            )
         models = []
         for definition, suffix, containers in zip(definitions, self._suffixes, bound, strict=True):
             model = create_model(
@@ -480,7 +435,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
                 role_arn=self.role.role_arn,
                 containers=[container.definition for container in containers],
                 mode=definition.mode,
-                vpc_config=vpc_config,
+                vpc_config=vpc_config(network),
                 enable_network_isolation=enable_network_isolation,
             )
             model.node.add_dependency(self._execution_policy)
@@ -714,29 +669,6 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
             container_hostnames=container_hostnames,
         )
 
-    def _place_in_vpc(
-        self,
-        vpc: ec2.IVpc | None,
-        security_groups: Sequence[ec2.ISecurityGroup] | None,
-        subnet_ids: Sequence[str],
-    ) -> Network | None:
-        """The subnets and security groups of the containers (one group is created when none
-        is given), or None outside a VPC."""
-        self._connections: ec2.Connections | None = None
-        if vpc is None:
-            return None
-        from aws_cdk import aws_ec2 as ec2
-
-        groups = list(security_groups or ())
-        if not groups:
-            groups.append(ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc))
-            acknowledge_open_egress(groups[0])
-        self._connections = ec2.Connections(security_groups=groups)
-        return Network(
-            subnet_ids=tuple(subnet_ids),
-            security_group_ids=tuple(group.security_group_id for group in groups),
-        )
-
     @functools.cached_property
     def endpoint_name(self) -> str:
         """The endpoint's name: the given `endpoint_name`, else a token of the name
@@ -795,7 +727,7 @@ _OPTION_TYPES: dict[str, arguments.Type] = {
 
 
 def _argument_problems(
-    definitions: Sequence[object], options: _Options, subnets: _Subnets, *, single: bool
+    definitions: Sequence[object], options: _Options, subnets: Subnets, *, single: bool
 ) -> list[Problem]:
     """The types of everything given, and the options that make sense only together."""
     problems = []
@@ -835,7 +767,7 @@ def _argument_problems(
 def _rule_problems(
     definitions: Sequence[object],
     options: _Options,
-    subnets: _Subnets,
+    subnets: Subnets,
     region: str,
     *,
     single: bool,
@@ -885,7 +817,7 @@ def _rule_problems(
 def _problems(
     definitions: Sequence[object],
     options: _Options,
-    subnets: _Subnets,
+    subnets: Subnets,
     region: str,
     *,
     single: bool,
@@ -964,23 +896,3 @@ def _as_tuple(variants: Sequence[VariantDefinition]) -> tuple[VariantDefinition,
 def _given(**options: object) -> tuple[str, ...]:
     """The names of the options that are not None."""
     return tuple(name for name, value in options.items() if value is not None)
-
-
-def _select_subnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | None) -> _Subnets:
-    """The subnets `selection` picks in `vpc` (its default selection when None), or what CDK
-    says when it finds none of them (for the validation to report)."""
-    try:
-        if selection is None:
-            return _Subnets(vpc.select_subnets().subnet_ids)
-        return _Subnets(
-            vpc.select_subnets(
-                availability_zones=selection.availability_zones,
-                one_per_az=selection.one_per_az,
-                subnet_filters=selection.subnet_filters,
-                subnet_group_name=selection.subnet_group_name,
-                subnets=selection.subnets,
-                subnet_type=selection.subnet_type,
-            ).subnet_ids
-        )
-    except RuntimeError as error:  # jsii raises CDK's errors as RuntimeError
-        return _Subnets(error=str(error).splitlines()[0])
