@@ -21,7 +21,6 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from ._acknowledgements import acknowledge_network_isolation
 from ._network import Subnets, place_in_vpc, select_subnets, vpc_config
 from ._permissions import Environment, Network, rollback_alarm_statements
 from ._role import create_execution_role, grant_execution
@@ -39,6 +38,7 @@ from .metrics import (
     across_variants,
     only_variant,
 )
+from .model import MultiContainerModel, create_model
 from .rules import arguments
 from .rules.containers import check_model
 from .rules.data_capture import check_data_capture, check_data_capture_in_direct_mode
@@ -65,10 +65,9 @@ from .variants import (
     RoutingStrategy,
     VariantDefinition,
     check_variant_definition,
-    create_model,
     hostnames_of,
     id_suffix,
-    model_settings,
+    own_model_settings,
     production_variant,
     variant_location,
     variant_settings,
@@ -362,7 +361,16 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         self._given_name = endpoint_name
         self.data_capture = data_capture
         """What the endpoint captures (None: nothing)."""
-        self.role: iam.IRole = role or create_execution_role(self, _ROLE_ID)
+        shared = _shared_models(definitions)
+        # A role of the endpoint's own for its own models; with only shared models, the first
+        # one's, which the endpoint's policy (its logs, capture and alarms) is attached to.
+        own_models = any(
+            not isinstance(d, VariantDefinition) or d.model is None for d in definitions
+        )
+        owns_a_role = role is None and (own_models or not shared)
+        self.role: iam.IRole = role or (
+            create_execution_role(self, _ROLE_ID) if owns_a_role else shared[0].role
+        )
         bound = self._bind(definitions)
         network, self._connections = place_in_vpc(self, vpc, security_groups, subnets.ids)
         environment = Environment(aws_partition(), facts.region, facts.account)
@@ -375,11 +383,17 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
             endpoint_name=self._given_name,
             network=network,
             capture=capture,
-            created_role=role is None,
+            created_role=owns_a_role,
         )
+        for shared_model in shared:
+            if shared_model.role is not self.role:
+                self._execution_policy.attach_to_role(shared_model.role)
         models = self._create_models(definitions, bound, network, enable_network_isolation)
         self._create_endpoint_config(definitions, models, kms_key, capture)
         self._create_endpoint(endpoint_name, deployment)
+        if shared:
+            # A shared model's role may write the endpoint's logs and capture before it runs.
+            self.endpoint.node.add_dependency(self._execution_policy)
         created: list[EndpointVariant] = []
         for definition, model, suffix in zip(definitions, models, self._suffixes, strict=True):
             created.append(
@@ -412,7 +426,9 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
             for index, definition in enumerate(definitions)
         ]
         return [
-            [
+            []
+            if definition.model is not None  # bound by the model
+            else [
                 bind_container(container, self, f"{index}{suffix}")
                 for index, container in enumerate(definition.containers)
             ]
@@ -426,9 +442,13 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         network: Network | None,
         enable_network_isolation: bool,
     ) -> list[sagemaker.CfnModel]:
-        """A model per variant, created after its role may read the images and model data."""
+        """A model per variant, created after its role may read the images and model data (a
+        variant that serves a `MultiContainerModel` serves its model)."""
         models = []
         for definition, suffix, containers in zip(definitions, self._suffixes, bound, strict=True):
+            if definition.model is not None:
+                models.append(definition.model.model)
+                continue
             model = create_model(
                 self,
                 f"Model{suffix}",
@@ -439,7 +459,6 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
                 enable_network_isolation=enable_network_isolation,
             )
             model.node.add_dependency(self._execution_policy)
-            acknowledge_network_isolation(model, isolated=enable_network_isolation)
             models.append(model)
         self.model = models[0]
         """The model of the (first) variant; `variant(name).model` for each variant's."""
@@ -782,7 +801,7 @@ def _rule_problems(
         if not isinstance(definition, VariantDefinition):
             continue
         where = variant_location(index, definition, single=single)
-        model = model_settings(definition, in_vpc=options.in_vpc)
+        model = own_model_settings(definition, in_vpc=options.in_vpc)
         if model is not None:
             problems += check_model(model, None if is_unresolved(region) else region, where)
         settings = variants[index]
@@ -884,6 +903,17 @@ def _single_variant(**options: object) -> tuple[VariantDefinition, ...]:
     name = given.pop("variant_name", DEFAULT_VARIANT_NAME)
     containers = given.pop("containers", ())
     return (VariantDefinition(name=name, containers=containers, **given),)  # type: ignore[arg-type]
+
+
+def _shared_models(definitions: Sequence[object]) -> list[MultiContainerModel]:
+    """The `MultiContainerModel`s the variants serve, each once, in order."""
+    models = [
+        definition.model
+        for definition in definitions
+        if isinstance(definition, VariantDefinition)
+        and isinstance(definition.model, MultiContainerModel)
+    ]
+    return list(dict.fromkeys(models))
 
 
 def _as_tuple(variants: Sequence[VariantDefinition]) -> tuple[VariantDefinition, ...]:
