@@ -17,12 +17,15 @@ from mce_constructs import (
     MceValidationError,
     ModelData,
     MultiContainerEndpoint,
+    MultiContainerModel,
+    VariantDefinition,
 )
 
 from ._service_model import api_parameters, botocore_validate
 from .conftest import (
     IMAGE,
     assert_lint_clean,
+    logical_id,
     number_token,
     properties_of,
     resources_of_type,
@@ -302,3 +305,152 @@ def test_model_data_beside_a_package_warns(stack: cdk.Stack) -> None:
         "*", cdk.assertions.Match.string_like_regexp("modelPackageWithImage")
     )
     assert len(warnings) == 1
+
+
+# A model on its own, shared by variants.
+
+PIPELINE = [
+    ContainerDefinition(image=IMAGE, model_data=ModelData.from_uri("s3://models/pre.tar.gz")),
+    ContainerDefinition(image=f"{IMAGE}-b"),
+]
+
+
+def _models(stack: cdk.Stack) -> dict[str, Any]:
+    return resources_of_type(template_of(stack), "AWS::SageMaker::Model")
+
+
+def test_a_model_on_its_own_has_its_role_policy_and_name(stack: cdk.Stack) -> None:
+    model = MultiContainerModel(stack, "Pipeline", containers=PIPELINE)
+    template = template_of(stack)
+    assert list(_models(stack)) == [logical_id(model.model)]
+    properties = properties_of(template, model.model)
+    assert properties["Containers"][1] == {"Image": f"{IMAGE}-b"}
+    assert properties["InferenceExecutionConfig"] == {"Mode": "Serial"}
+    assert stack.resolve(model.model_name) == {"Fn::GetAtt": [logical_id(model.model), "ModelName"]}
+    assert model.node.default_child is model.model
+    assert model.grant_principal is model.role.grant_principal
+    assert _statement_ids(stack) == [
+        "PullImages",
+        "GetEcrToken",
+        "ReadModelData",
+        "WriteLogs",
+        "PutMetrics",
+    ]
+    assert template["Resources"][logical_id(model.model)]["DependsOn"] == [
+        logical_id(model.execution_policy)
+    ]
+    assert_lint_clean(template)
+    botocore_validate("CreateModel", api_parameters(properties))
+
+
+def test_two_variants_share_one_model(stack: cdk.Stack) -> None:
+    model = MultiContainerModel(stack, "Pipeline", containers=PIPELINE)
+    endpoint = MultiContainerEndpoint(
+        stack,
+        "Ab",
+        variants=[
+            VariantDefinition(name="a", model=model, initial_weight=50),
+            VariantDefinition(name="b", model=model, instance_type="ml.c5.xlarge"),
+        ],
+    )
+    template = template_of(stack)
+    assert list(_models(stack)) == [logical_id(model.model)]
+    config = properties_of(template, endpoint.endpoint_config)
+    assert [variant["ModelName"] for variant in config["ProductionVariants"]] == [
+        {"Fn::GetAtt": [logical_id(model.model), "ModelName"]}
+    ] * 2
+    assert endpoint.variant("b").model is model.model
+    assert endpoint.role is model.role  # the endpoint creates no role of its own
+    assert len(resources_of_type(template, "AWS::IAM::Role")) == 1
+    # The endpoint's policy (its logs) is attached to the model's role.
+    policy = properties_of(template, endpoint.node.find_child("ExecutionPolicy"))
+    assert policy["Roles"] == [{"Ref": logical_id(model.role.node.default_child)}]
+    assert_lint_clean(template)
+    botocore_validate("CreateEndpointConfig", api_parameters(config))
+
+
+def test_a_shared_model_beside_a_model_of_the_variants_own(stack: cdk.Stack) -> None:
+    model = MultiContainerModel(
+        stack,
+        "Direct",
+        containers=[ContainerDefinition(image=IMAGE, container_hostname="a")],
+        mode=InvocationMode.DIRECT,
+    )
+    endpoint = MultiContainerEndpoint(
+        stack,
+        "Ab",
+        variants=[
+            VariantDefinition(name="shared", model=model),
+            VariantDefinition(name="own", containers=SERIAL),
+        ],
+    )
+    assert endpoint.variant("shared").mode is InvocationMode.DIRECT
+    assert endpoint.mode is None
+    assert len(_models(stack)) == 2
+    policy = properties_of(template_of(stack), endpoint.node.find_child("ExecutionPolicy"))
+    assert len(policy["Roles"]) == 2  # the endpoint's own role and the model's
+    endpoint.grant_invoke(model.role, container_hostname="a")
+
+
+@pytest.mark.parametrize(
+    ("variant", "message"),
+    [
+        (
+            lambda model: VariantDefinition(name="a", model=model, containers=SERIAL),
+            "variants[0] ('a').model: give containers or model, not both (the model has its "
+            "containers)",
+        ),
+        (
+            lambda model: VariantDefinition(name="a", model=model, mode=InvocationMode.DIRECT),
+            "variants[0] ('a').mode: Direct, but the model is Serial: a variant serves its model "
+            "in the model's mode (give mode to the MultiContainerModel)",
+        ),
+        (
+            lambda _: VariantDefinition(name="a", model=cast(Any, "pipeline")),
+            "variants[0] ('a').model: 'pipeline' is not a MultiContainerModel",
+        ),
+    ],
+)
+def test_a_variant_serves_containers_or_a_model(
+    stack: cdk.Stack, variant: Any, message: str
+) -> None:
+    model = MultiContainerModel(stack, "Pipeline", containers=PIPELINE)
+    with pytest.raises(MceValidationError) as caught:
+        MultiContainerEndpoint(stack, "Ab", variants=[variant(model)])
+    assert [str(problem) for problem in caught.value.problems] == [message]
+
+
+def test_a_model_is_checked_like_an_endpoint(stack: cdk.Stack) -> None:
+    with pytest.raises(MceValidationError) as caught:
+        MultiContainerModel(
+            stack,
+            "Pipeline",
+            containers=[ContainerDefinition(image=IMAGE)] * 16,
+            mode=InvocationMode.DIRECT,
+        )
+    assert str(caught.value).startswith("TestStack/Pipeline: 17 problems")
+    assert str(caught.value.problems[0]) == (
+        "containers: 16 containers given; a multi-container endpoint has 1 to 15"
+    )
+
+
+def test_a_model_in_a_vpc_connects(stack: cdk.Stack) -> None:
+    from aws_cdk import aws_ec2 as ec2
+
+    vpc = ec2.Vpc.from_vpc_attributes(
+        stack,
+        "Vpc",
+        vpc_id="vpc-1",
+        availability_zones=["us-east-1a"],
+        private_subnet_ids=["subnet-1"],
+    )
+    model = MultiContainerModel(
+        stack, "Pipeline", containers=PIPELINE, vpc=vpc, enable_network_isolation=True
+    )
+    properties = properties_of(template_of(stack), model.model)
+    assert properties["VpcConfig"]["Subnets"] == ["subnet-1"]
+    assert properties["EnableNetworkIsolation"] is True
+    assert len(model.connections.security_groups) == 1
+    alone = MultiContainerModel(stack, "Alone", containers=PIPELINE)
+    with pytest.raises(MceValidationError):
+        _ = alone.connections
