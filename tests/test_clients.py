@@ -364,7 +364,9 @@ def test_two_variants_share_one_model(stack: cdk.Stack) -> None:
     assert len(resources_of_type(template, "AWS::IAM::Role")) == 1
     # The endpoint's policy (its logs) is attached to the model's role.
     policy = properties_of(template, endpoint.node.find_child("ExecutionPolicy"))
-    assert policy["Roles"] == [{"Ref": logical_id(model.role.node.default_child)}]
+    role = model.role.node.default_child
+    assert role is not None
+    assert policy["Roles"] == [{"Ref": logical_id(role)}]
     assert_lint_clean(template)
     botocore_validate("CreateEndpointConfig", api_parameters(config))
 
