@@ -1,10 +1,11 @@
 """Count the round trips Python makes to the jsii runtime, by phase of the app and by the
 function of this repository that made them.
 
-Each request Python sends to jsii's node process waits for its answer: about 1 ms apiece, the
-unit of synthesis cost. A request is attributed to the innermost frame of the repository's code
-(`mce_constructs/` or `benchmarks/`) on the stack when it is sent, so a call that aws-cdk-lib's
-Python layer makes on the construct's behalf counts for the construct's function that called it.
+Each request Python sends to jsii's node process waits for its answer: the unit of synthesis
+cost (its figure is in docs/benchmarks.md). A request is attributed to the innermost frame of
+the repository's code (`mce_constructs/` or `benchmarks/`) on the stack when it is sent, so a
+call that aws-cdk-lib's Python layer makes on the construct's behalf counts for the construct's
+function that called it.
 """
 
 from __future__ import annotations

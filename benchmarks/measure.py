@@ -145,7 +145,8 @@ WORK_TIME_FILE = "work-seconds.txt"
 def child_env() -> dict[str, str]:
     """The apps' environment: this one, with Python's bytecode cache on whatever
     `PYTHONDONTWRITEBYTECODE` says, as for an installed package (whose bytecode is compiled at
-    install): otherwise every app process compiles this library's sources again (about 50 ms)."""
+    install): otherwise every app process compiles this library's sources again
+    (docs/benchmarks.md, "Bytecode")."""
     inherited = {key: value for key, value in os.environ.items() if key != BYTECODE_OFF}
     return {**inherited, **CHILD_ENV}
 

@@ -1,5 +1,6 @@
 """mce_constructs: an AWS CDK construct for SageMaker multi-container endpoints."""
 
+import sys
 from typing import TYPE_CHECKING
 
 from .checks import SageMakerEndpointChecks
@@ -14,7 +15,9 @@ from .model import IMultiContainerModel, MultiContainerModel
 from .model_data import ModelData
 from .variants import EndpointVariant, RoutingStrategy, VariantDefinition
 
-if TYPE_CHECKING:
+if TYPE_CHECKING or "pdoc" in sys.modules:
+    # Type checkers and the API reference (pdoc) see it at once; an app imports it when it
+    # first asks for it (`__getattr__` below).
     from .scaling import ScalableInstanceCount
 
 __all__ = [

@@ -368,7 +368,6 @@ def execution_statements(
     repository_arns: Sequence[str],
     model_data: Sequence[ModelDataAccess],
     network: Network | None,
-    rollback_alarm_arns: Sequence[str] = (),
     credentials_provider_arns: Sequence[str] = (),
     capture: CaptureAccess | None = None,
 ) -> list[Statement]:
@@ -384,7 +383,6 @@ def execution_statements(
         *model_data_statements(model_data),
         *runtime_statements(env, known_name),
         *(network_statements(env, network) if network is not None else []),
-        *rollback_alarm_statements(rollback_alarm_arns),
         *(capture_statements(capture) if capture is not None else []),
     ]
 

@@ -17,7 +17,7 @@ from .errors import Problem
 from .images import BoundImage, ContainerImage, DockerImageOptions
 from .model_data import BoundModelData, ModelData
 from .rules.arguments import check_text_mapping, is_list, known_text_mapping
-from .rules.containers import ContainerSettings, container_where, environment_key_problem
+from .rules.containers import ContainerSettings, environment_key_problem, hostname_where
 from .rules.location import Location
 from .rules.values import UNKNOWN, shown
 
@@ -194,7 +194,7 @@ def check_containers(containers: object, where: Location) -> list[Problem]:
                 at.index(index).problem(f"{shown(definition)} is not a ContainerDefinition")
             )
             continue
-        located = container_where(where, index, container_settings(definition))
+        located = hostname_where(where, index, definition.container_hostname)
         problems += _definition_problems(definition, located)
     return problems
 

@@ -325,7 +325,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         super().__init__(
             scope, id, physical_name=endpoint_name if isinstance(endpoint_name, str) else None
         )
-        # The single-variant form is one variant; each VariantDefinition has its own options.
+        # Normalize: the single-variant form is one VariantDefinition (which has the defaults).
         single_form = {
             "containers": containers,
             "mode": mode,
@@ -353,11 +353,12 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
             tags=tags,
             single_form_given=() if variants is None else _given(**single_form),
         )
+        # Validate: the types, then the rules; nothing is created when one is broken.
         stack = cdk.Stack.of(self)
         facts = stack_facts(stack)
         subnets = select_subnets(vpc, vpc_subnets) if vpc and options.in_vpc else Subnets()
         report(self, _problems(definitions, options, subnets, facts.region, single=self._single))
-
+        # Bind the sources, then what the execution role may do with them.
         self._given_name = endpoint_name
         self.data_capture = data_capture
         """What the endpoint captures (None: nothing)."""
@@ -388,28 +389,14 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         for shared_model in shared:
             if shared_model.role is not self.role:
                 self._execution_policy.attach_to_role(shared_model.role)
+        # The resources: a model per variant, the endpoint config, the endpoint.
         models = self._create_models(definitions, bound, network, enable_network_isolation)
         self._create_endpoint_config(definitions, models, kms_key, capture)
         self._create_endpoint(endpoint_name, deployment)
         if shared:
             # A shared model's role may write the endpoint's logs and capture before it runs.
             self.endpoint.node.add_dependency(self._execution_policy)
-        created: list[EndpointVariant] = []
-        for definition, model, suffix in zip(definitions, models, self._suffixes, strict=True):
-            created.append(
-                EndpointVariant(
-                    self,
-                    definition,
-                    model,
-                    suffix,
-                    endpoint=self.endpoint,
-                    endpoint_name=self.endpoint_name,
-                    siblings=created,
-                    captures_data=data_capture is not None,
-                    fixed_endpoint_name=endpoint_name is not None,
-                )
-            )
-        self._variants = {variant.variant_name: variant for variant in created}
+        self._create_variants(definitions, models)
         for key, value in (tags or {}).items():
             cdk.Tags.of(self).add(key, value)
 
@@ -503,6 +490,27 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         self._rollback_alarms: list[cloudwatch.IAlarm] = []
         self._deploy_with(deployment)
         self.node.default_child = self.endpoint
+
+    def _create_variants(
+        self, definitions: Sequence[VariantDefinition], models: Sequence[sagemaker.CfnModel]
+    ) -> None:
+        """What `variant(name)` returns for each variant: its model, scaling and metrics."""
+        created: list[EndpointVariant] = []
+        for definition, model, suffix in zip(definitions, models, self._suffixes, strict=True):
+            created.append(
+                EndpointVariant(
+                    self,
+                    definition,
+                    model,
+                    suffix,
+                    endpoint=self.endpoint,
+                    endpoint_name=self.endpoint_name,
+                    siblings=created,
+                    captures_data=self.data_capture is not None,
+                    fixed_endpoint_name=self._given_name is not None,
+                )
+            )
+        self._variants = {variant.variant_name: variant for variant in created}
 
     def variant(self, name: str) -> EndpointVariant:
         """The production variant named `name`: its model, the autoscaling of its instance
@@ -720,7 +728,7 @@ class _Options:
     single_form_given: tuple[str, ...]
     """The single-variant options given beside `variants` (refused)."""
 
-    @property
+    @functools.cached_property
     def in_vpc(self) -> bool:
         """Whether the model is in a VPC (given with its options of the right types)."""
         return self.vpc is not None and not any(

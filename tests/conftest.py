@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import tarfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 # jsii reads this when it starts, on the first import of aws_cdk below.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -20,13 +22,16 @@ import cfnlint
 import pytest
 from aws_cdk import assertions
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 from cfnlint.api import ManualArgs
 from cfnlint.config import ConfigMixIn
 from cfnlint.decode import cfn_json
 from cfnlint.runner import Runner
 from constructs import IConstruct
 
-from mce_constructs import Problem
+from mce_constructs import ContainerDefinition, Problem
 
 REPO = Path(__file__).resolve().parent.parent
 REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -34,6 +39,64 @@ LINT_REGIONS = ["us-east-1", "eu-west-1"]
 
 Template = dict[str, Any]
 IMAGE = f"{REGISTRY}/img:1"
+
+
+def new_stack(name: str = "TestStack", **options: Any) -> cdk.Stack:
+    """A stack in an app of its own (the one app factory of the tests): `options` are the
+    stack's (`env`, ...)."""
+    return cdk.Stack(cdk.App(), name, **options)
+
+
+def containers(*names: str, hostnames: bool = False) -> list[ContainerDefinition]:
+    """A container per name, its image `<REGISTRY>/<name>:1` (and its hostname the name)."""
+    return [
+        ContainerDefinition(
+            image=f"{REGISTRY}/{name}:1", container_hostname=name if hostnames else None
+        )
+        for name in names
+    ]
+
+
+SUBNET_IDS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"]
+
+
+def imported_vpc(scope: IConstruct, id: str = "Vpc", **options: Any) -> ec2.IVpc:
+    """A VPC of two private subnets, imported by its attributes (`options` add or replace
+    some)."""
+    attributes: dict[str, Any] = {
+        "vpc_id": "vpc-0123456789abcdef0",
+        "availability_zones": ["us-east-1a", "us-east-1b"],
+        "private_subnet_ids": SUBNET_IDS,
+        **options,
+    }
+    return ec2.Vpc.from_vpc_attributes(cast(Any, scope), id, **attributes)
+
+
+def encrypted_bucket(scope: IConstruct, key: kms.IKey, id: str = "Models") -> s3.Bucket:
+    """A bucket of the app encrypted with `key` (SSL enforced, as cdk-nag asks)."""
+    return s3.Bucket(
+        cast(Any, scope),
+        id,
+        encryption=s3.BucketEncryption.KMS,
+        encryption_key=key,
+        enforce_ssl=True,
+    )
+
+
+def make_tarball(path: Path, payload: bytes = b"weights", member: str = "model.bin") -> Path:
+    """A tiny `.tar.gz` at `path`: one file, `member`, of `payload`."""
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo(member)
+        info.size = len(payload)
+        archive.addfile(info, io.BytesIO(payload))
+    return path
+
+
+def docker_context(directory: Path, dockerfile: str = "FROM scratch\n") -> Path:
+    """A build context at `directory` with a Dockerfile."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Dockerfile").write_text(dockerfile)
+    return directory
 
 
 def lines(problems: Iterable[Problem]) -> list[str]:
@@ -134,7 +197,7 @@ def offline_prefix() -> list[str]:
 @pytest.fixture
 def stack() -> cdk.Stack:
     """A fresh, environment-agnostic stack in a fresh app."""
-    return cdk.Stack(cdk.App(), "TestStack")
+    return new_stack()
 
 
 def pytest_make_parametrize_id(val: object) -> str | None:

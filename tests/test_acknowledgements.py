@@ -31,7 +31,7 @@ from mce_constructs._permissions import (
     any_resource_reason,
 )
 
-from .conftest import REGISTRY, REPO, Template, resources_of_type
+from .conftest import REGISTRY, REPO, SUBNET_IDS, Template, imported_vpc, resources_of_type
 
 REGISTRY_RULES = REPO / "compliance" / "guard-rules-registry" / "rules"
 
@@ -49,12 +49,8 @@ class Synthesized:
     def __init__(self, outdir: Path) -> None:
         app = cdk.App(outdir=str(outdir))
         stack = cdk.Stack(app, "Compliance")
-        vpc = ec2.Vpc.from_vpc_attributes(
-            stack,
-            "Vpc",
-            vpc_id="vpc-0123456789abcdef0",
-            availability_zones=["us-east-1a"],
-            private_subnet_ids=["subnet-0aaaaaaaaaaaaaaa1"],
+        vpc = imported_vpc(
+            stack, availability_zones=["us-east-1a"], private_subnet_ids=SUBNET_IDS[:1]
         )
         containers = [
             ContainerDefinition(image=f"{REGISTRY}/a:1", container_hostname="a"),

@@ -1,7 +1,7 @@
 """The API reference: every public name, method and property says what it is.
 
 That pdoc renders the reference without a warning is checked by `make docs`, which the packaging
-check runs: pdoc imports every aws_cdk module while it documents this package (about 6 s).
+check runs: pdoc imports every aws_cdk module while it documents this package, which is slow.
 """
 
 from __future__ import annotations

@@ -8,13 +8,11 @@ validation report's `suppressedViolations`.
 from __future__ import annotations
 
 import json
-import tarfile
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -45,7 +43,7 @@ from mce_constructs._permissions import (
     flatten_reference,
 )
 
-from .conftest import REPO
+from .conftest import REPO, docker_context, imported_vpc, make_tarball
 
 IAM5 = "AwsSolutions-IAM5"
 ANY = f"{IAM5}[Resource::*]"
@@ -135,20 +133,12 @@ def full_app(outdir: Path, assets: Path) -> cdk.App:
     digest, a KMS-encrypted bucket, a given role; a second endpoint with a created role; a
     third in subnets from a list parameter; and an A/B endpoint with a private-registry image,
     model data under prefixes and data capture."""
-    (assets / "image").mkdir()
-    (assets / "image" / "Dockerfile").write_text("FROM scratch\n")
-    with tarfile.open(assets / "model.tar.gz", "w:gz") as archive:
-        archive.add(assets / "image" / "Dockerfile", arcname="model.txt")
+    docker_context(assets / "image")
+    make_tarball(assets / "model.tar.gz")
 
     app = cdk.App(outdir=str(outdir), builtin_cloud_formation_validation=False)
     stack = cdk.Stack(app, "Full")
-    vpc = ec2.Vpc.from_vpc_attributes(
-        stack,
-        "Vpc",
-        vpc_id="vpc-0123456789abcdef0",
-        availability_zones=["us-east-1a", "us-east-1b"],
-        private_subnet_ids=["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
-    )
+    vpc = imported_vpc(stack)
     bucket = s3.Bucket.from_bucket_attributes(
         stack,
         "Models",
@@ -181,10 +171,9 @@ def full_app(outdir: Path, assets: Path) -> cdk.App:
         stack, "CreatedRole", containers=containers, vpc=vpc, endpoint_name="created-role"
     )
     subnets = cdk.CfnParameter(stack, "Subnets", type="List<AWS::EC2::Subnet::Id>")
-    listed_vpc = ec2.Vpc.from_vpc_attributes(
+    listed_vpc = imported_vpc(
         stack,
         "ListedVpc",
-        vpc_id="vpc-0123456789abcdef0",
         availability_zones=["us-east-1a"],
         private_subnet_ids=subnets.value_as_list,
     )

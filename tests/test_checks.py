@@ -14,7 +14,13 @@ from aws_cdk import aws_sagemaker as sagemaker
 
 from app import build_app
 from mce_constructs import SageMakerEndpointChecks
-from mce_constructs.template_rules import template_findings
+from mce_constructs.template_rules import (
+    ENDPOINT,
+    ENDPOINT_CONFIG,
+    MODEL,
+    Template,
+    template_findings,
+)
 
 from .conftest import REGISTRY
 
@@ -260,3 +266,88 @@ def test_the_plugin_finds_the_seeds_invalid_configurations_in_hand_written_l1(
 ) -> None:
     found = {key: value for key, value in l1_findings.items() if key.startswith(id)}
     assert list(found.values()) == [EXPECTED[id]]
+
+
+# --- valid material: the alpha L2's integration tests, rebuilt in Python -----------------------
+
+
+def alpha_integration_template() -> Template:
+    """The alpha L2's `integ.model.ts`, `integ.endpoint-config.ts` and `integ.endpoint.ts`
+    (aws/aws-cdk, packages/@aws-cdk/aws-sagemaker-alpha/test), with the repository and the
+    bucket of their "remote" model."""
+    from aws_cdk import aws_ecr as ecr
+    from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_s3 as s3
+    from aws_cdk import aws_sagemaker_alpha as alpha
+
+    app = cdk.App()
+    stack = cdk.Stack(app, "AlphaInteg", env=cdk.Environment(region="us-east-1"))
+    repository = ecr.Repository.from_repository_name(stack, "Repository", "integ-image")
+    image = alpha.ContainerImage.from_ecr_repository(repository)
+    bucket = s3.Bucket.from_bucket_name(stack, "Artifacts", "integ-artifacts")
+    data = alpha.ModelData.from_bucket(bucket, "model.tar.gz")
+    model_with_artifact = alpha.Model(
+        stack,
+        "ModelWithArtifact",
+        containers=[alpha.ContainerDefinition(image=image, model_data=data)],
+    )
+    model_without_artifact = alpha.Model(
+        stack, "ModelWithoutArtifact", containers=[alpha.ContainerDefinition(image=image)]
+    )
+    alpha.Model(
+        stack,
+        "InferencePipeline",
+        containers=[
+            alpha.ContainerDefinition(image=image),
+            alpha.ContainerDefinition(image=image, model_data=data),
+            alpha.ContainerDefinition(image=image, model_data=data),
+        ],
+    )
+    config = alpha.EndpointConfig(
+        stack,
+        "EndpointConfig",
+        instance_production_variants=[
+            alpha.InstanceProductionVariantProps(
+                model=model_with_artifact,
+                variant_name="firstVariant",
+                instance_type=alpha.InstanceType.M5_LARGE,
+            ),
+            alpha.InstanceProductionVariantProps(
+                model=model_with_artifact, variant_name="secondVariant"
+            ),
+        ],
+    )
+    config.add_instance_production_variant(
+        model=model_without_artifact, variant_name="thirdVariant", initial_variant_weight=2.0
+    )
+    endpoint = alpha.Endpoint(stack, "Endpoint", endpoint_config=config)
+    endpoint.grant_invoke(iam.Role(stack, "Invoker", assumed_by=iam.AccountRootPrincipal()))
+    variant = endpoint.find_instance_production_variant("firstVariant")
+    scaling = variant.auto_scale_instance_count(max_capacity=3)
+    scaling.scale_on_invocations("LimitRPS", max_requests_per_second=30)
+    template: Template = app.synth().get_stack_by_name("AlphaInteg").template
+    return template
+
+
+def test_the_plugin_finds_nothing_on_the_alpha_l2s_integration_tests() -> None:
+    template = alpha_integration_template()
+    sagemaker_types = {MODEL, ENDPOINT_CONFIG, ENDPOINT}
+    assert (
+        sum(resource["Type"] in sagemaker_types for resource in template["Resources"].values()) == 5
+    )
+    assert template_findings(template, "us-east-1") == []
+
+
+def test_the_region_of_the_stack_comes_from_the_cloud_assembly(tmp_path: Path) -> None:
+    """An image of another region is refused in a stack with a region, not in one without."""
+    app = app_in(tmp_path)
+    image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/a:1"
+    for id, env in (("Abroad", cdk.Environment(region="eu-west-1")), ("Anywhere", None)):
+        l1_model(cdk.Stack(app, id, env=env), "Model", image)
+    violations = report_of(app, tmp_path)
+    assert [
+        (construct["constructPath"], violation["ruleName"], violation["severity"])
+        for violation in violations
+        for construct in violation["violatingConstructs"]
+    ] == [("Abroad/Model", "ModelContainers", "error")]
+    assert "us-east-1, but the stack deploys to eu-west-1" in violations[0]["description"]

@@ -12,7 +12,6 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
 from mce_constructs import (
-    ContainerDefinition,
     DataCapture,
     InvocationMode,
     MultiContainerEndpoint,
@@ -22,17 +21,11 @@ from mce_constructs.rules.data_capture import CAPTURE_DIRECT_WARNING_ID
 from mce_constructs.scaling import SCALED_CAPTURE_WARNING
 
 from ._service_model import api_parameters, botocore_validate
-from .conftest import REGISTRY, Template, assert_lint_clean, logical_id, properties_of
+from .conftest import Template, assert_lint_clean, containers, logical_id, properties_of
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-SERIAL = [
-    ContainerDefinition(image=f"{REGISTRY}/pre:1"),
-    ContainerDefinition(image=f"{REGISTRY}/model:1"),
-]
-DIRECT = [
-    ContainerDefinition(image=f"{REGISTRY}/a:1", container_hostname="a"),
-    ContainerDefinition(image=f"{REGISTRY}/b:1", container_hostname="b"),
-]
+SERIAL = containers("pre", "model")
+DIRECT = containers("a", "b", hostnames=True)
 PARTITION = {"Ref": "AWS::Partition"}
 VIA_S3 = {
     "StringEquals": {

@@ -18,12 +18,9 @@ from mce_constructs import (
     VariantDefinition,
 )
 
-from .conftest import REGISTRY, assert_lint_clean, one_metric
+from .conftest import REGISTRY, assert_lint_clean, containers, one_metric
 
-PIPELINE = [
-    ContainerDefinition(image=f"{REGISTRY}/pre:1", container_hostname="pre"),
-    ContainerDefinition(image=f"{REGISTRY}/model:1", container_hostname="model"),
-]
+PIPELINE = containers("pre", "model", hostnames=True)
 DIRECT = [
     ContainerDefinition(image=f"{REGISTRY}/ranker:1", container_hostname="Ranker"),
     ContainerDefinition(image=f"{REGISTRY}/embedder:1", container_hostname="embedder"),

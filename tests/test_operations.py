@@ -18,7 +18,6 @@ from constructs import IConstruct
 
 from mce_constructs import (
     CapacitySize,
-    ContainerDefinition,
     DeploymentConfig,
     InvocationMode,
     MultiContainerEndpoint,
@@ -26,9 +25,9 @@ from mce_constructs import (
 )
 
 from .conftest import (
-    REGISTRY,
     Template,
     assert_lint_clean,
+    containers,
     logical_id,
     one_metric,
     resource_schema,
@@ -36,14 +35,8 @@ from .conftest import (
 )
 
 ALARM_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:recommender-5xx"
-SERIAL = [
-    ContainerDefinition(image=f"{REGISTRY}/pre:1"),
-    ContainerDefinition(image=f"{REGISTRY}/m:1"),
-]
-DIRECT = [
-    ContainerDefinition(image=f"{REGISTRY}/ranker:1", container_hostname="ranker"),
-    ContainerDefinition(image=f"{REGISTRY}/embedder:1", container_hostname="embedder"),
-]
+SERIAL = containers("pre", "m")
+DIRECT = containers("ranker", "embedder", hostnames=True)
 TAGS = {"team": "ml-platform", "cost-center": "42"}
 
 

@@ -27,15 +27,20 @@ from mce_constructs import (
 )
 from mce_constructs._tokens import is_unresolved
 
-from .conftest import REGISTRY, Template, logical_id, one_metric, resources_of_type
+from .conftest import (
+    REGISTRY,
+    Template,
+    containers,
+    logical_id,
+    new_stack,
+    one_metric,
+    resources_of_type,
+)
 
 HOME = cdk.Environment(account="111111111111", region="us-east-1")
 ABROAD = cdk.Environment(account="111111111111", region="eu-west-1")
 OTHER_ACCOUNT = cdk.Environment(account="222222222222", region="us-east-1")
-DIRECT = [
-    ContainerDefinition(image=f"{REGISTRY}/a:1", container_hostname="ranker"),
-    ContainerDefinition(image=f"{REGISTRY}/b:1", container_hostname="embedder"),
-]
+DIRECT = containers("ranker", "embedder", hostnames=True)
 
 
 class Built:
@@ -240,14 +245,14 @@ def test_hostnames_are_looked_up_case_insensitively(built: Built) -> None:
 
 
 def test_grant_invoke_to_a_principal_that_cannot_hold_a_policy_is_refused() -> None:
-    stack = cdk.Stack(cdk.App(), "S")
+    stack = new_stack("S")
     endpoint = MultiContainerEndpoint(stack, "E", containers=DIRECT[:1])
     with pytest.raises(MceValidationError, match=r"grant_invoke.grantee: .* cannot hold a policy"):
         endpoint.grant_invoke(iam.AccountPrincipal("123456789012"))
 
 
 def test_connections_are_the_security_groups_in_a_vpc() -> None:
-    stack = cdk.Stack(cdk.App(), "S")
+    stack = new_stack("S")
     vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
     endpoint = MultiContainerEndpoint(stack, "E", containers=DIRECT[:1], vpc=vpc)
     (group,) = endpoint.connections.security_groups

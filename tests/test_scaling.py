@@ -12,7 +12,6 @@ from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
 
 from mce_constructs import (
-    ContainerDefinition,
     InstanceType,
     InvocationMode,
     MceValidationError,
@@ -21,23 +20,17 @@ from mce_constructs import (
 )
 from mce_constructs.instance_type import instance_type_name
 
-from .conftest import REGISTRY, resources_of_type, template_of
+from .conftest import containers, new_stack, resources_of_type, template_of
 
-DIRECT = [
-    ContainerDefinition(image=f"{REGISTRY}/a:1", container_hostname="ranker"),
-    ContainerDefinition(image=f"{REGISTRY}/b:1", container_hostname="embedder"),
-]
-SERIAL = [
-    ContainerDefinition(image=f"{REGISTRY}/a:1"),
-    ContainerDefinition(image=f"{REGISTRY}/b:1"),
-]
+DIRECT = containers("ranker", "embedder", hostnames=True)
+SERIAL = containers("a", "b")
 
 
 def earlier_ids(policy_id: str) -> tuple[str, str, str]:
     """The logical ids of the scalable target and of a policy, and the policy's name, as an
     earlier version made them: the target was the endpoint's child `InstanceCount` and the
     policies its children."""
-    stack = cdk.Stack(cdk.App(), "TestStack")
+    stack = new_stack("TestStack")
     endpoint = cdk.Resource(stack, "Mce")
     target = appscaling.ScalableTarget(
         endpoint,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,16 @@ from mce_constructs._permissions import (
 )
 from mce_constructs.metrics import INSTANCE_NAMESPACE as METRICS_NAMESPACE
 
-from .conftest import REGISTRY, Template, assert_lint_clean, logical_id, resources_of_type
+from .conftest import (
+    REGISTRY,
+    Template,
+    assert_lint_clean,
+    docker_context,
+    encrypted_bucket,
+    logical_id,
+    make_tarball,
+    resources_of_type,
+)
 
 PARTITION = {"Ref": "AWS::Partition"}
 REGION = {"Ref": "AWS::Region"}
@@ -109,11 +117,8 @@ class Built:
         app = cdk.App(builtin_cloud_formation_validation=False)
         stack = cdk.Stack(app, "Security")
         dockerfile_dir = assets / "image"
-        dockerfile_dir.mkdir()
-        (dockerfile_dir / "Dockerfile").write_text("FROM scratch\n")
-        model_file = assets / "model.tar.gz"
-        with tarfile.open(model_file, "w:gz") as archive:
-            archive.add(dockerfile_dir / "Dockerfile", arcname="model.txt")
+        docker_context(dockerfile_dir)
+        model_file = make_tarball(assets / "model.tar.gz")
 
         self.registry = MultiContainerEndpoint(
             stack,
@@ -144,13 +149,7 @@ class Built:
         )
 
         self.bucket_key = kms.Key(stack, "BucketKey", enable_key_rotation=True)
-        encrypted = s3.Bucket(
-            stack,
-            "Models",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.bucket_key,
-            enforce_ssl=True,
-        )
+        encrypted = encrypted_bucket(stack, self.bucket_key)
         plain = s3.Bucket.from_bucket_name(stack, "Plain", "plain-models")
         self.uri_data = MultiContainerEndpoint(
             stack,

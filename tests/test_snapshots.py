@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import copy
-import io
 import json
 import re
-import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ from app import build_app
 from mce_constructs import ContainerDefinition, ContainerImage, ModelData, MultiContainerEndpoint
 from mce_constructs.testing import mask_asset_hashes
 
-from .conftest import REGISTRY, Template
+from .conftest import REGISTRY, Template, make_tarball
 
 SAMPLE_STACK = "MceSampleStack"
 ASSET_STACK = "Assets"
@@ -40,11 +38,7 @@ def _write_assets(directory: Path, version: str) -> tuple[Path, Path]:
         f"FROM public.ecr.aws/docker/library/python:3.12-slim\n# {version}\n"
     )
     model = directory / f"model-{version}.tar.gz"
-    payload = f'{{"version": "{version}"}}'.encode()
-    with tarfile.open(model, "w:gz") as archive:
-        member = tarfile.TarInfo("model.json")
-        member.size = len(payload)
-        archive.addfile(member, io.BytesIO(payload))
+    make_tarball(model, f'{{"version": "{version}"}}'.encode(), "model.json")
     return image, model
 
 

@@ -4,8 +4,6 @@ model data."""
 
 from __future__ import annotations
 
-import io
-import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from mce_constructs import (
     MultiContainerEndpoint,
 )
 
-from .conftest import REGISTRY, assert_lint_clean, properties_of
+from .conftest import REGISTRY, assert_lint_clean, make_tarball, new_stack, properties_of
 
 SUBMIT = "SAGEMAKER_SUBMIT_DIRECTORY"
 SKLEARN = f"{REGISTRY}/sagemaker-scikit-learn:1.2-1-cpu-py3"
@@ -35,13 +33,8 @@ def read_statement(template: dict[str, Any], endpoint: MultiContainerEndpoint) -
 
 
 def archive(directory: Path) -> Path:
-    path = directory / "sourcedir.tar.gz"
-    with tarfile.open(path, "w:gz") as tar:
-        payload = b"def model_fn(model_dir):\n    return None\n"
-        member = tarfile.TarInfo("inference.py")
-        member.size = len(payload)
-        tar.addfile(member, io.BytesIO(payload))
-    return path
+    payload = b"def model_fn(model_dir):\n    return None\n"
+    return make_tarball(directory / "sourcedir.tar.gz", payload, "inference.py")
 
 
 class Built:
@@ -118,7 +111,7 @@ def test_the_template_passes_cfn_lint(built: Built) -> None:
 
 
 def refused(**container: Any) -> list[str]:
-    stack = cdk.Stack(cdk.App(), "Refused")
+    stack = new_stack("Refused")
     with pytest.raises(MceValidationError) as caught:
         MultiContainerEndpoint(
             stack, "Bad", containers=[ContainerDefinition(image=SKLEARN, **container)]

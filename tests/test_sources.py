@@ -7,7 +7,6 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
@@ -15,7 +14,16 @@ from aws_cdk import aws_s3 as s3
 from mce_constructs import ContainerDefinition, ContainerImage, ModelData, MultiContainerEndpoint
 
 from ._service_model import api_parameters, botocore_validate
-from .conftest import REGISTRY, Template, assert_lint_clean, logical_id, properties_of
+from .conftest import (
+    REGISTRY,
+    Template,
+    assert_lint_clean,
+    encrypted_bucket,
+    imported_vpc,
+    logical_id,
+    new_stack,
+    properties_of,
+)
 
 PROVIDER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:registry-credentials"
 PARTITION = {"Ref": "AWS::Partition"}
@@ -29,13 +37,7 @@ class Built:
     def __init__(self) -> None:
         app = cdk.App()
         stack = self.stack = cdk.Stack(app, "Sources")
-        vpc = ec2.Vpc.from_vpc_attributes(
-            stack,
-            "Vpc",
-            vpc_id="vpc-0123456789abcdef0",
-            availability_zones=["us-east-1a", "us-east-1b"],
-            private_subnet_ids=["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
-        )
+        vpc = imported_vpc(stack)
         provider = lambda_.Function.from_function_arn(stack, "Credentials", PROVIDER_ARN)
         self.private = MultiContainerEndpoint(
             stack,
@@ -54,13 +56,7 @@ class Built:
             ],
         )
         self.key = kms.Key(stack, "ModelKey", enable_key_rotation=True)
-        encrypted = s3.Bucket(
-            stack,
-            "Models",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.key,
-            enforce_ssl=True,
-        )
+        encrypted = encrypted_bucket(stack, self.key)
         self.encrypted_bucket = encrypted
         plain = s3.Bucket.from_bucket_name(stack, "Plain", "plain-models")
         self.prefixes = MultiContainerEndpoint(
@@ -211,7 +207,7 @@ def test_the_models_pass_botocore_validation(built: Built, name: str) -> None:
 def test_a_key_with_a_leading_slash_is_granted_as_the_url_writes_it() -> None:
     """`s3_url_for_object` drops one leading '/' of the key: the grants name the object
     SageMaker reads (`models/m.tar.gz`), not `bucket//models/m.tar.gz`."""
-    stack = cdk.Stack(cdk.App(), "Slash")
+    stack = new_stack("Slash")
     bucket = s3.Bucket.from_bucket_name(stack, "Plain", "plain-models")
     endpoint = MultiContainerEndpoint(
         stack,

@@ -51,7 +51,7 @@ from mce_constructs import (
     VariantDefinition,
 )
 
-from .conftest import REGISTRY, REPO, Template, offline_prefix
+from .conftest import REGISTRY, REPO, Template, imported_vpc, offline_prefix
 from .update_oracle import Deploy, Fate, UpdatePlan, plan_update
 
 CDK = REPO / "node_modules" / ".bin" / "cdk"
@@ -95,11 +95,8 @@ class Shared:
         scope = Construct(stack, "Shared")
         principal = iam.ServicePrincipal("sagemaker.amazonaws.com")
         version = "green" if changed else "blue"
-        vpc = ec2.Vpc.from_vpc_attributes(
+        vpc = imported_vpc(
             scope,
-            "Vpc",
-            vpc_id="vpc-0123456789abcdef0",
-            availability_zones=["us-east-1a", "us-east-1b"],
             private_subnet_ids=["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
             private_subnet_route_table_ids=["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"],
         )

@@ -6,10 +6,8 @@ every rule's message (the rules themselves are tested in tests/rules/, one modul
 from __future__ import annotations
 
 import copy
-import io
 import itertools
 import re
-import tarfile
 from pathlib import Path
 from typing import Any, cast
 
@@ -48,7 +46,19 @@ from mce_constructs.scaling import (
 )
 
 from ._service_model import ROLE_ARN, STAND_INS, api_parameters, botocore_validate
-from .conftest import IMAGE, REGISTRY, REPO, Template, assert_lint_clean, lines, string_token
+from .conftest import (
+    IMAGE,
+    REGISTRY,
+    REPO,
+    SUBNET_IDS,
+    Template,
+    assert_lint_clean,
+    imported_vpc,
+    lines,
+    make_tarball,
+    new_stack,
+    string_token,
+)
 from .rules import (
     test_arguments,
     test_containers,
@@ -190,15 +200,6 @@ def test_docs_show_every_warning_with_its_id_and_source() -> None:
     }
 
 
-def make_tarball(path: Path) -> Path:
-    with tarfile.open(path, "w:gz") as archive:
-        payload = b"weights"
-        info = tarfile.TarInfo("model.bin")
-        info.size = len(payload)
-        archive.addfile(info, io.BytesIO(payload))
-    return path
-
-
 class Built:
     """Every valid configuration in one stack, synthesized once; refused ones in another app."""
 
@@ -236,13 +237,7 @@ class Built:
             initial_instance_count=2,
             variant_name="Blue",
         )
-        vpc = ec2.Vpc.from_vpc_attributes(
-            stack,
-            "Network",
-            vpc_id="vpc-0123456789abcdef0",
-            availability_zones=["us-east-1a", "us-east-1b"],
-            private_subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-        )
+        vpc = imported_vpc(stack, "Network")
         self.add("Vpc", containers=serial_containers, vpc=vpc, enable_network_isolation=True)
         self.add(
             "Kms",
@@ -331,10 +326,8 @@ def test_the_error_lists_every_problem_with_the_construct_path(built: Built) -> 
         initial_instance_count=0,
         endpoint_name="my_endpoint",
         kms_key=kms.Key.from_key_arn(stack, "Key", STAND_INS["KmsKeyId"]),
-        vpc=ec2.Vpc.from_vpc_attributes(
+        vpc=imported_vpc(
             stack,
-            "Vpc",
-            vpc_id="vpc-1",
             availability_zones=["us-east-1a"],
             private_subnet_ids=[f"subnet-{index}" for index in range(17)],
         ),
@@ -668,13 +661,7 @@ def bucket_of(stack: cdk.Stack) -> s3.IBucket:
 
 
 def vpc_of(stack: cdk.Stack) -> ec2.IVpc:
-    return ec2.Vpc.from_vpc_attributes(
-        stack,
-        "Vpc",
-        vpc_id="vpc-1",
-        availability_zones=["us-east-1a"],
-        private_subnet_ids=["subnet-1"],
-    )
+    return imported_vpc(stack, availability_zones=["us-east-1a"], private_subnet_ids=["subnet-1"])
 
 
 def test_a_container_definition_keeps_values_of_a_wrong_type() -> None:
@@ -835,7 +822,7 @@ def test_configurations_with_the_stand_ins_are_what_was_configured(built: Built)
     assert parameters["ExecutionRoleArn"] == ROLE_ARN
     assert parameters["VpcConfig"] == {
         "SecurityGroupIds": [STAND_INS["SecurityGroupIds"]],
-        "Subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        "Subnets": SUBNET_IDS,
     }
     assert parameters["EnableNetworkIsolation"] is True
     kms_config = operation_parameters(built, "Kms")["CreateEndpointConfig"]
@@ -875,7 +862,7 @@ def test_botocore_also_rejects_what_the_construct_refuses(
 
 
 def refuse(**options: Any) -> list[str]:
-    stack = cdk.Stack(cdk.App(), "Refused")
+    stack = new_stack("Refused")
     with pytest.raises(MceValidationError) as caught:
         MultiContainerEndpoint(stack, "Mce", **options)
     assert stack.node.find_child("Mce").node.children == []
@@ -989,11 +976,11 @@ def test_deployment_problems_join_the_other_problems_in_one_error(stack: cdk.Sta
     ],
 )
 def test_values_known_only_at_deploy_time_are_skipped(options: dict[str, Any]) -> None:
-    MultiContainerEndpoint(cdk.Stack(cdk.App(), "Tokens"), "Mce", **options)
+    MultiContainerEndpoint(new_stack("Tokens"), "Mce", **options)
 
 
 def test_no_message_shows_a_memory_address() -> None:
-    stack = cdk.Stack(cdk.App(), "Objects")
+    stack = new_stack("Objects")
     with pytest.raises(MceValidationError) as caught:
         MultiContainerEndpoint(
             stack,

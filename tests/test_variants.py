@@ -35,16 +35,14 @@ from .conftest import (
     REPO,
     Template,
     assert_lint_clean,
+    containers,
     logical_id,
     properties_of,
     resource_schema,
     resources_of_type,
 )
 
-SERIAL = [
-    ContainerDefinition(image=f"{REGISTRY}/fraud-pre:1"),
-    ContainerDefinition(image=f"{REGISTRY}/fraud-xgb:1"),
-]
+SERIAL = containers("fraud-pre", "fraud-xgb")
 SCORERS = [
     ContainerDefinition(image=f"{REGISTRY}/scorer:2", container_hostname="scorer"),
     ContainerDefinition(image=f"{REGISTRY}/explainer:2", container_hostname="explainer"),

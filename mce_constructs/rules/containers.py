@@ -82,8 +82,12 @@ class ModelSettings:
 def container_where(where: Location, index: int, container: ContainerSettings) -> Location:
     """How a problem names a container: its index, and its hostname when it has one known
     before deploy time."""
-    hostname = container.hostname
-    known = hostname is not None and not is_unknown(hostname)
+    return hostname_where(where, index, container.hostname)
+
+
+def hostname_where(where: Location, index: int, hostname: object) -> Location:
+    """How a problem names the container `index` whose hostname is `hostname`."""
+    known = isinstance(hostname, str) and not is_unknown(hostname)
     return where.field("Containers").index(index, hostname if known else None)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import cast
 
 from ..errors import Problem
 from .values import shown
@@ -100,42 +101,61 @@ TEMPLATE = Spelling(labels=False)
 """A template's properties, as CloudFormation names them, as a JSON path (no labels)."""
 
 
-@dataclass(frozen=True)
 class Location:
-    """A path in one spelling (the root, ``, is where the construct's options are)."""
+    """A path in one spelling, from `path` (the root, ``, is where the construct's options are;
+    `Properties` a template resource's). The steps are written out only when a problem is made
+    there: most locations never are."""
 
-    spelling: Spelling = CONSTRUCT
-    path: str = ""
+    __slots__ = ("_steps", "path", "spelling")
+
+    def __init__(
+        self,
+        spelling: Spelling = CONSTRUCT,
+        path: str = "",
+        steps: tuple[tuple[str, object], ...] = (),
+    ) -> None:
+        self.spelling = spelling
+        self.path = path
+        self._steps = steps
 
     def field(self, name: str) -> Location:
         """The field `name` (a CloudFormation name, or a name only the construct has)."""
-        written = self.spelling.names.get(name, name)
-        if not written:
-            return self
-        return Location(self.spelling, f"{self.path}.{written}" if self.path else written)
+        return Location(self.spelling, self.path, (*self._steps, ("field", name)))
 
     def index(self, index: int, label: object = None) -> Location:
         """Item `index` of a list, labelled (when the spelling labels items and `label` is not
         None) with the item's name or hostname, as `[1] ('blue')`."""
-        labelled = label is not None and self.spelling.labels
-        return Location(
-            self.spelling, f"{self.path}[{index}]" + (f" ({shown(label)})" if labelled else "")
-        )
+        return Location(self.spelling, self.path, (*self._steps, ("index", (index, label))))
 
     def key(self, key: object) -> Location:
         """The entry `key` of a mapping, as `['KEY']`."""
-        return Location(self.spelling, f"{self.path}[{shown(key)}]")
+        return Location(self.spelling, self.path, (*self._steps, ("key", key)))
 
     def every(self) -> Location:
         """Every item of a list at once, as `[*]`."""
-        return Location(self.spelling, f"{self.path}[*]")
+        return Location(self.spelling, self.path, (*self._steps, ("every", None)))
 
     def problem(self, message: str, warning_id: str | None = None) -> Problem:
         """A problem here (a warning with a `warning_id`)."""
-        return Problem(self.path, message, warning_id)
+        return Problem(str(self), message, warning_id)
 
     def __str__(self) -> str:
-        return self.path
+        path = self.path
+        names, labels = self.spelling.names, self.spelling.labels
+        for kind, value in self._steps:
+            if kind == "field":
+                written = names.get(str(value), str(value))
+                if written:
+                    path = f"{path}.{written}" if path else written
+            elif kind == "index":
+                index, label = cast(tuple[int, object], value)
+                shown_label = f" ({shown(label)})" if label is not None and labels else ""
+                path = f"{path}[{index}]{shown_label}"
+            elif kind == "key":
+                path = f"{path}[{shown(value)}]"
+            else:
+                path = f"{path}[*]"
+        return path
 
 
 ROOT = Location()

@@ -22,8 +22,9 @@ _INTRINSIC_PREFIX = "Fn::"
 
 
 def is_unknown(value: object) -> bool:
-    """Whether `value` is, or holds, a value known only at deploy time."""
-    if isinstance(value, Mapping):
+    """Whether `value` is, or holds, a value known only at deploy time (a template's intrinsic
+    function is a `dict` of one key: `Ref` or `Fn::...`)."""
+    if isinstance(value, dict):
         return len(value) == 1 and any(
             key == "Ref" or (isinstance(key, str) and key.startswith(_INTRINSIC_PREFIX))
             for key in value

@@ -245,44 +245,36 @@ def test_images_outside_ecr_are_refused_unless_pulled_through_the_vpc(image: str
     assert problems(container(image=image, pulled_through_vpc=True), in_vpc=True) == []
 
 
-@pytest.mark.parametrize(
-    ("url", "accepted"),
-    [
-        ("s3://b/" + "k" * 1017, True),  # 1024 characters
-        ("s3://b/" + "k" * 1018, False),
-        ("https://example.com/model.tar.gz", True),
-        ("https://example.com/", True),  # not S3: the service decides
-        ("s3://bucket", False),
-        ("s3://bucket/", False),
-        ("https://bucket.s3.us-east-1.amazonaws.com/", False),
-        ("https://s3.dualstack.eu-west-1.amazonaws.com/bucket", False),
-        ("s3://bucket/k", True),
-        ("s3://", False),
-        ("s3:///key", False),
-        ("bucket/model.tar.gz", False),
-        ("S3://bucket/model.tar.gz", False),
-    ],
-)
-def test_model_data_url(url: str, accepted: bool) -> None:
-    assert (problems(container(model_data_url=url)) == []) is accepted
+URLS = [
+    ("model_data_url", "s3://b/" + "k" * 1017, True),  # 1024 characters
+    ("model_data_url", "s3://b/" + "k" * 1018, False),
+    ("model_data_url", "https://example.com/model.tar.gz", True),
+    ("model_data_url", "https://example.com/", True),  # not S3: the service decides
+    ("model_data_url", "s3://bucket", False),
+    ("model_data_url", "s3://bucket/", False),
+    ("model_data_url", "https://bucket.s3.us-east-1.amazonaws.com/", False),
+    ("model_data_url", "https://s3.dualstack.eu-west-1.amazonaws.com/bucket", False),
+    ("model_data_url", "s3://bucket/k", True),
+    ("model_data_url", "s3://", False),
+    ("model_data_url", "s3:///key", False),
+    ("model_data_url", "bucket/model.tar.gz", False),
+    ("model_data_url", "S3://bucket/model.tar.gz", False),
+    # Uncompressed model data: a key prefix that ends with '/'.
+    ("model_data_prefix", "s3://models/fraud/", True),
+    ("model_data_prefix", "s3://models/fraud/v2/", True),
+    ("model_data_prefix", "https://models.s3.eu-west-1.amazonaws.com/fraud/", True),
+    ("model_data_prefix", f"s3://{string_token()}/fraud", True),
+    ("model_data_prefix", "s3://models/fraud", False),
+    ("model_data_prefix", "s3://models/", False),
+    ("model_data_prefix", "s3://models", False),
+    ("model_data_prefix", "https://example.com/models/", True),
+    ("model_data_prefix", "https://example.com/models", False),
+]
 
 
-@pytest.mark.parametrize(
-    ("url", "accepted"),
-    [
-        ("s3://models/fraud/", True),
-        ("s3://models/fraud/v2/", True),
-        ("https://models.s3.eu-west-1.amazonaws.com/fraud/", True),
-        (f"s3://{string_token()}/fraud", True),
-        ("s3://models/fraud", False),
-        ("s3://models/", False),
-        ("s3://models", False),
-        ("https://example.com/models/", True),
-        ("https://example.com/models", False),
-    ],
-)
-def test_key_prefixes(url: str, accepted: bool) -> None:
-    assert (problems(container(model_data_prefix=url)) == []) is accepted
+@pytest.mark.parametrize(("field", "url", "accepted"), URLS)
+def test_model_data_urls_and_key_prefixes(field: str, url: str, accepted: bool) -> None:
+    assert (problems(container(**{field: url})) == []) is accepted
 
 
 @pytest.mark.parametrize(("count", "accepted"), [(100, True), (101, False)])

@@ -13,7 +13,7 @@ from mce_constructs import CapacitySize, DeploymentConfig, TrafficRouting
 from mce_constructs.rules.deployment import ROLLING_VARIANTS_WARNING_ID, check_deployment
 from mce_constructs.rules.location import ROOT
 
-from ..conftest import lines, number_token
+from ..conftest import lines, new_stack, number_token
 
 seconds = cdk.Duration.seconds
 
@@ -180,7 +180,7 @@ def test_tokens_are_not_checked() -> None:
 
 @pytest.fixture(scope="module")
 def alarms() -> list[cloudwatch.IAlarm]:
-    stack = cdk.Stack(cdk.App(), "Alarms")
+    stack = new_stack("Alarms")
     return [
         cloudwatch.Alarm.from_alarm_arn(
             stack, f"A{index}", f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:a{index}"

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import regex
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.validate import ParamValidator
 
 from mce_constructs import MceValidationError, MultiContainerEndpoint
+from mce_constructs.template_rules import template_findings
 
 from .._service_model import sagemaker_model
 from ..conftest import cfn_lint_findings
@@ -488,6 +490,41 @@ def check_late_values_reach_the_template(built: Synthesized) -> None:
     assert not stale, f"late values missing from the template: {stale}"
 
 
+_ACKNOWLEDGE_ID = re.compile(r"\[ack: ([^\]]+)\]$")
+
+
+def check_the_checks_plugin_agrees(built: Synthesized) -> None:
+    """`SageMakerEndpointChecks` on the template finds no error where the construct accepted,
+    and warns of nothing the construct did not warn of; but where a `Lazy` gives a value only
+    when the template is written (the construct skipped it as a token, the plugin reads it: two
+    variants that a Lazy names alike are refused there, rightly)."""
+    if any(token.kind in (TokKind.LAZY, TokKind.LATE) for token in built.case.tokens()):
+        return
+    region = cdk.Stack.of(built.endpoint).region
+    findings = template_findings(
+        built.template, None if cdk.Token.is_unresolved(region) else region
+    )
+    owned = {
+        logical_id
+        for logical_id, resource in built.template["Resources"].items()
+        if built.owns(resource)
+    }
+    mine = [finding for finding in findings if finding.logical_id in owned]
+    errors = [
+        f"{finding.location}: {finding.message}" for finding in mine if finding.severity == "error"
+    ]
+    assert not errors, "the plugin refuses what the construct accepted:\n" + "\n".join(errors)
+    warned = {
+        match.group(1)
+        for node in built.endpoint.node.find_all()
+        for entry in node.node.metadata
+        if entry.type == "aws:cdk:warning"
+        and (match := _ACKNOWLEDGE_ID.search(str(entry.data))) is not None
+    }
+    extra = {finding.rule_id for finding in mine if finding.severity == "warning"} - warned
+    assert not extra, f"the plugin warns of {sorted(extra)}, the construct did not"
+
+
 ACCEPTED_CHECKS: tuple[Callable[[Synthesized], None], ...] = (
     check_cfn_lint,
     check_service_model,
@@ -497,4 +534,5 @@ ACCEPTED_CHECKS: tuple[Callable[[Synthesized], None], ...] = (
     check_cdk_nag,
     check_cloudformation_names_models_and_configs,
     check_late_values_reach_the_template,
+    check_the_checks_plugin_agrees,
 )

@@ -3,11 +3,9 @@ and makes the local files the asset sources use."""
 
 from __future__ import annotations
 
-import io
-import tarfile
-
 import pytest
 
+from ..conftest import docker_context, make_tarball
 from . import profiles
 from .model import Assets
 
@@ -18,16 +16,10 @@ __all__ = ["assets", "profiles"]
 def assets(tmp_path_factory: pytest.TempPathFactory) -> Assets:
     """A tiny Dockerfile directory and a tiny model .tar.gz, and two paths that are not."""
     root = tmp_path_factory.mktemp("sweep-assets")
-    (root / "image").mkdir()
-    (root / "image" / "Dockerfile").write_text("FROM scratch\n")
-    with tarfile.open(root / "model.tar.gz", "w:gz") as archive:
-        info = tarfile.TarInfo("model.bin")
-        info.size = 7
-        archive.addfile(info, io.BytesIO(b"weights"))
     (root / "model.bin").write_bytes(b"weights")
     return Assets(
-        dockerfile_dir=root / "image",
-        tarball=root / "model.tar.gz",
+        dockerfile_dir=docker_context(root / "image"),
+        tarball=make_tarball(root / "model.tar.gz"),
         missing=root / "missing",
         not_tarball=root / "model.bin",
     )

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import aws_cdk as cdk
 import jsii
@@ -655,19 +655,41 @@ class Option(Protocol):
 
 
 @dataclass(frozen=True)
-class InstanceType:
+class _TextOption:
+    """An option of the construct that takes one text, given as `keyword`."""
+
     value: Text
+    keyword: ClassVar[str]
 
     def kwargs(self, ctx: Context) -> dict[str, Any]:
-        return {"instance_type": ctx.text(self.value)}
+        return {self.keyword: ctx.text(self.value)}
+
+
+class InstanceType(_TextOption):
+    keyword = "instance_type"
 
     def problems(self, case: Case) -> list[Where]:
         # GPU, Inferentia and NVMe types are allowed (warnings at most): SERVICE_RULES.md.
         if isinstance(self.value, Tok):
             return []
         if isinstance(self.value, Wrong) or literal(self.value) not in instance_types():
-            return [at("instance_type")]
+            return [at(self.keyword)]
         return []
+
+
+class _NameOption(_TextOption):
+    """A SageMaker name."""
+
+    def problems(self, case: Case) -> list[Where]:
+        return name_problems(self.value, at(self.keyword))
+
+
+class EndpointName(_NameOption):
+    keyword = "endpoint_name"
+
+
+class VariantName(_NameOption):
+    keyword = "variant_name"
 
 
 @dataclass(frozen=True)
@@ -684,28 +706,6 @@ class InstanceCount:
         if isinstance(value, Wrong) or not isinstance(value, int) or value < 1:
             return [at("initial_instance_count")]
         return []
-
-
-@dataclass(frozen=True)
-class EndpointName:
-    value: Text
-
-    def kwargs(self, ctx: Context) -> dict[str, Any]:
-        return {"endpoint_name": ctx.text(self.value)}
-
-    def problems(self, case: Case) -> list[Where]:
-        return name_problems(self.value, at("endpoint_name"))
-
-
-@dataclass(frozen=True)
-class VariantName:
-    value: Text
-
-    def kwargs(self, ctx: Context) -> dict[str, Any]:
-        return {"variant_name": ctx.text(self.value)}
-
-    def problems(self, case: Case) -> list[Where]:
-        return name_problems(self.value, at("variant_name"))
 
 
 class RoleKind(enum.Enum):
