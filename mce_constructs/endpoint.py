@@ -771,6 +771,13 @@ def _argument_problems(
         given = _given(vpc_subnets=options.vpc_subnets, security_groups=options.security_groups)
         problems += arguments.check_given_without_vpc(given, ROOT)
     problems += arguments.check_subnet_selection(subnets.error, ROOT)
+    if definitions and all(
+        isinstance(d, VariantDefinition) and d.model is not None for d in definitions
+    ):
+        given = _given(vpc=options.vpc, enable_network_isolation=options.enable_network_isolation)
+        problems += arguments.check_model_options_without_own_model(
+            [name for name in given if getattr(options, name) is not False], ROOT
+        )
     problems += arguments.check_single_variant_options(options.single_form_given, ROOT)
     for index, definition in enumerate(definitions):
         if not isinstance(definition, VariantDefinition):

@@ -456,3 +456,25 @@ def test_a_model_in_a_vpc_connects(stack: cdk.Stack) -> None:
     alone = MultiContainerModel(stack, "Alone", containers=PIPELINE)
     with pytest.raises(MceValidationError):
         _ = alone.connections
+
+
+def test_model_options_with_only_shared_models_are_refused(stack: cdk.Stack) -> None:
+    from aws_cdk import aws_ec2 as ec2
+
+    vpc = ec2.Vpc.from_vpc_attributes(
+        stack, "Vpc", vpc_id="vpc-1", availability_zones=["us-east-1a"], private_subnet_ids=["s-1"]
+    )
+    model = MultiContainerModel(stack, "Pipeline", containers=PIPELINE)
+    with pytest.raises(MceValidationError) as caught:
+        MultiContainerEndpoint(
+            stack,
+            "Ab",
+            variants=[VariantDefinition(name="a", model=model)],
+            vpc=vpc,
+            enable_network_isolation=True,
+        )
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{option}: every variant serves a MultiContainerModel, which has its own; give it to "
+        "the MultiContainerModel"
+        for option in ("vpc", "enable_network_isolation")
+    ]
