@@ -478,3 +478,27 @@ def test_model_options_with_only_shared_models_are_refused(stack: cdk.Stack) -> 
         "the MultiContainerModel"
         for option in ("vpc", "enable_network_isolation")
     ]
+
+
+def test_the_checks_plugin_reads_model_packages_in_templates() -> None:
+    from mce_constructs.template_rules import template_findings
+
+    def model(*containers: dict[str, Any]) -> dict[str, Any]:
+        properties = {"ExecutionRoleArn": "arn:aws:iam::123456789012:role/r"}
+        return {
+            "Resources": {
+                "Model": {
+                    "Type": "AWS::SageMaker::Model",
+                    "Properties": {**properties, "Containers": list(containers)},
+                }
+            }
+        }
+
+    assert template_findings(model({"ModelPackageName": PACKAGE})) == []
+    (finding,) = template_findings(model({"ModelPackageName": "fraud/v3"}))
+    assert (finding.location, finding.severity) == (
+        "Properties.Containers[0].ModelPackageName",
+        "error",
+    )
+    (finding,) = template_findings(model({"ModelPackageName": PACKAGE, "Image": IMAGE}))
+    assert finding.severity == "warning"
