@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, cast
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
@@ -173,6 +174,7 @@ def _problems(
     return problems
 
 
+@jsii.implements(iam.IGrantable)
 class MultiContainerModel(cdk.Resource):
     """A SageMaker model of 1 to 15 containers (`Containers` and
     `InferenceExecutionConfig.Mode`), with its execution role, usable on its own: give its

@@ -502,3 +502,20 @@ def test_the_checks_plugin_reads_model_packages_in_templates() -> None:
     )
     (finding,) = template_findings(model({"ModelPackageName": PACKAGE, "Image": IMAGE}))
     assert finding.severity == "warning"
+
+
+def test_a_model_is_a_grantee_for_its_packages_content(stack: cdk.Stack) -> None:
+    from aws_cdk import aws_ecr as ecr
+
+    model = MultiContainerModel(
+        stack, "Registry", containers=[ContainerDefinition(model_package=PACKAGE)]
+    )
+    s3.Bucket.from_bucket_name(stack, "Models", "models").grant_read(model, "fraud/*")
+    ecr.Repository.from_repository_name(stack, "Images", "fraud").grant_pull(model)
+    role = model.role.node.find_child("DefaultPolicy")
+    actions = [
+        statement["Action"]
+        for statement in properties_of(template_of(stack), role)["PolicyDocument"]["Statement"]
+    ]
+    assert "ecr:GetAuthorizationToken" in actions
+    assert len(actions) == 3
