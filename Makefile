@@ -4,11 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-# The benchmark compares with the alpha L2, installed into a virtualenv of its own so that the
-# development one (and `make test`) never sees it.
-BENCH_VENV := .venv-bench
-BENCH_PY := $(BENCH_VENV)/bin/python
-BENCH_STAMP := $(BENCH_VENV)/.installed
 # The compliance scanners live apart (checkov's dependency tree is large): make compliance only.
 COMPLIANCE_VENV := .venv-compliance
 COMPLIANCE_PY := $(COMPLIANCE_VENV)/bin/python
@@ -26,13 +21,6 @@ $(PY_STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $@
-
-$(BENCH_STAMP): pyproject.toml requirements-dev.txt benchmarks/requirements.txt
-	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check \
-		-r requirements-dev.txt -r benchmarks/requirements.txt
-	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(COMPLIANCE_STAMP): compliance/requirements.txt
@@ -76,13 +64,14 @@ docs: $(PY_STAMP)
 package-check: $(PY_STAMP)
 	PYTHON=$(PYTHON) .ci/package-check
 
-## bench: synthesis time and memory against hand-written L1 and the alpha L2, in $(BENCH_VENV)
+## bench: synthesis time and memory against hand-written L1 and the alpha L2 (pinned in the
+## development tree: nothing is installed)
 ## (options: make bench BENCH_ARGS="--repetitions 5"; see --help)
-bench: $(BENCH_STAMP)
-	$(BENCH_PY) -m benchmarks.synth_benchmark $(BENCH_ARGS)
+bench: $(PY_STAMP)
+	$(PY) -m benchmarks.synth_benchmark $(BENCH_ARGS)
 
 ## bench-smoke: the benchmark's own tests, then one sample of a few small cases, end to end
-## (CI; no timing is judged; in the development virtualenv, without the alpha L2)
+## (CI; no timing is judged)
 bench-smoke: $(PY_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider benchmarks
 	$(PY) -m benchmarks.synth_benchmark --smoke
@@ -95,4 +84,4 @@ compliance: $(COMPLIANCE_STAMP)
 	$(COMPLIANCE_PY) -m compliance
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) $(COMPLIANCE_VENV) node_modules cdk.out
+	rm -rf $(VENV) $(COMPLIANCE_VENV) node_modules cdk.out

@@ -228,7 +228,7 @@ def add_alpha_endpoint(stack: cdk.Stack, name: str) -> None:
         if missing.name != "aws_cdk.aws_sagemaker_alpha":
             raise
         raise VariantUnavailableError(
-            "the alpha L2 is not installed here (make bench installs it into .venv-bench)"
+            "the alpha L2 is not installed (it is pinned in requirements-dev.txt)"
         ) from missing
     from aws_cdk import aws_ecr as ecr
     from aws_cdk import aws_s3 as s3
