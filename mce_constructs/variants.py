@@ -4,8 +4,9 @@ autoscaling and its metrics).
 
 The single-variant form of `MultiContainerEndpoint` (`containers=`, `mode=`, ...) is one
 `VariantDefinition` named `variant_name`; the `variants=` form lists up to 10. Each variant gets
-a model of its own; the endpoint config lists them all. `VariantDefinition` is the one place
-the defaults of a variant live.
+a model of its own, or serves a `MultiContainerModel` that several variants can share; the
+endpoint config lists them all. `VariantDefinition` is the one place the defaults of a variant
+live.
 """
 
 from __future__ import annotations
