@@ -56,12 +56,13 @@ class ContainerDefinition:
     image: ContainerImage | str | None = None
     """The image; a plain `str` is a registry URI (`ContainerImage.from_registry`). Give
     exactly one of `image` and `model_package`. @default none (a `model_package`)"""
-    model_package: str | None = None
+    model_package: str | sagemaker.CfnModelPackage | None = None
     """A model package of the SageMaker Model Registry or AWS Marketplace, instead of `image`
     (`ModelPackageName`): its ARN or name, or a version of a package group (`"<group>/<n>"`,
-    `arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<n>`), e.g. a
-    `CfnModelPackage`'s `attr_model_package_arn`. The package names its images and
-    artifacts: the execution role must be allowed to pull and read them (docs/security.md).
+    `arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<n>`), or a
+    `CfnModelPackage` of the app (a version registered by the stack: its ARN is used). The
+    package names its images and artifacts: the execution role must be allowed to pull and
+    read them (docs/security.md).
     @default none (an `image`)"""
     container_hostname: str | None = None
     """The container's DNS hostname; required on every container in Direct mode, and in
@@ -81,6 +82,8 @@ class ContainerDefinition:
         # they are, for the endpoint's validation to name them.
         if isinstance(self.image, str):
             object.__setattr__(self, "image", ContainerImage.from_registry(self.image))
+        if isinstance(self.model_package, sagemaker.CfnModelPackage):
+            object.__setattr__(self, "model_package", self.model_package.attr_model_package_arn)
         # Keep the definition immutable: copy the caller's mapping into a read-only view.
         if isinstance(self.environment, Mapping):
             object.__setattr__(self, "environment", types.MappingProxyType(dict(self.environment)))
@@ -156,7 +159,8 @@ def _image_or_package_problems(definition: ContainerDefinition, where: Location)
     if not isinstance(package, str):
         return [
             where.field("ModelPackageName").problem(
-                f"{shown(package)} is not a str (a model package's ARN or name)"
+                f"{shown(package)} is not a str (a model package's ARN or name) or a "
+                "CfnModelPackage"
             )
         ]
     return []
@@ -247,7 +251,7 @@ def bind_container(
         sagemaker.CfnModel.ContainerDefinitionProperty(
             image=None if image is None else image.uri,
             image_config=None if image is None else image.image_config,
-            model_package_name=definition.model_package,
+            model_package_name=cast(str | None, definition.model_package),
             container_hostname=definition.container_hostname,
             model_data_url=None if model_data is None else model_data.model_data_url,
             model_data_source=None if model_data is None else model_data.model_data_source,

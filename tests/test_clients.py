@@ -273,7 +273,8 @@ def test_a_package_version_by_name_and_a_token_are_accepted(stack: cdk.Stack) ->
         ),
         (
             {"model_package": 3},
-            "containers[0].model_package: 3 is not a str (a model package's ARN or name)",
+            "containers[0].model_package: 3 is not a str (a model package's ARN or name) or a "
+            "CfnModelPackage",
         ),
         (
             {"model_package": "fraud/v3"},
@@ -519,3 +520,16 @@ def test_a_model_is_a_grantee_for_its_packages_content(stack: cdk.Stack) -> None
     ]
     assert "ecr:GetAuthorizationToken" in actions
     assert len(actions) == 3
+
+
+def test_a_model_package_of_the_app_is_read_by_its_arn(stack: cdk.Stack) -> None:
+    from aws_cdk import aws_sagemaker as sagemaker
+
+    version = sagemaker.CfnModelPackage(stack, "Version", model_package_group_name="fraud")
+    model = MultiContainerModel(
+        stack, "Registry", containers=[ContainerDefinition(model_package=version)]
+    )
+    properties = properties_of(template_of(stack), model.model)
+    assert properties["Containers"] == [
+        {"ModelPackageName": {"Fn::GetAtt": [logical_id(version), "ModelPackageArn"]}}
+    ]
