@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from mce_constructs.container import ContainerDefinition, check_containers
 from mce_constructs.rules.containers import (
     DIRECT,
     MODEL_PACKAGE_GROUP_WARNING,
@@ -46,6 +47,13 @@ EXAMPLES: list[tuple[Any, str]] = [
         "containers[0].model_package: 'fraud detector' is not a model package: its name or ARN "
         "(arn:<partition>:sagemaker:<region>:<account>:model-package/<name>), optionally with "
         "/<version>, at most 176 characters",
+    ),
+    (
+        lambda: check_containers(
+            [ContainerDefinition(image=IMAGE, model_package=VERSION_ARN)], ROOT
+        ),
+        "containers[0].model_package: give image or model_package, not both (a model package "
+        "names its own images)",
     ),
 ]
 
