@@ -10,6 +10,7 @@ from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
 from .errors import MceValidationError, Problem
 from .images import ContainerImage, DockerImageOptions
 from .instance_type import InstanceType
+from .model import IMultiContainerModel, MultiContainerModel
 from .model_data import ModelData
 from .variants import EndpointVariant, RoutingStrategy, VariantDefinition
 
@@ -28,11 +29,13 @@ __all__ = [
     "DockerImageOptions",
     "EndpointVariant",
     "IMultiContainerEndpoint",
+    "IMultiContainerModel",
     "InstanceType",
     "InvocationMode",
     "MceValidationError",
     "ModelData",
     "MultiContainerEndpoint",
+    "MultiContainerModel",
     "Problem",
     "RoutingStrategy",
     "SageMakerEndpointChecks",
