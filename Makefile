@@ -37,9 +37,10 @@ synth: $(PY_STAMP) $(NODE_STAMP)
 	$(CDK) synth --quiet --no-notices --no-version-reporting
 	@echo "Template: $(CURDIR)/cdk.out/$(STACK).template.json"
 
-## test: lint, type-check and run the whole test suite
+## test: lint, type-check and run the whole test suite (on both cores: each test file stays in
+## one process, so a module's shared synthesis is made once)
 test: $(PY_STAMP) $(NODE_STAMP) lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 ## test-deep: the property-based sweep with thousands of random examples (several minutes;
 ## failures are kept in .hypothesis/ and replayed first; see tests/sweep/profiles.py)

@@ -3,7 +3,6 @@
 import sys
 from typing import TYPE_CHECKING
 
-from .checks import SageMakerEndpointChecks
 from .container import ContainerDefinition, InvocationMode
 from .data_capture import DataCapture
 from .deployment import CapacitySize, DeploymentConfig, TrafficRouting
@@ -11,12 +10,14 @@ from .endpoint import IMultiContainerEndpoint, MultiContainerEndpoint
 from .errors import MceValidationError, Problem
 from .images import ContainerImage, DockerImageOptions
 from .instance_type import InstanceType
+from .model import IMultiContainerModel, MultiContainerModel
 from .model_data import ModelData
 from .variants import EndpointVariant, RoutingStrategy, VariantDefinition
 
 if TYPE_CHECKING or "pdoc" in sys.modules:
-    # Type checkers and the API reference (pdoc) see it at once; an app imports it when it
+    # Type checkers and the API reference (pdoc) see them at once; an app imports each when it
     # first asks for it (`__getattr__` below).
+    from .checks import SageMakerEndpointChecks
     from .scaling import ScalableInstanceCount
 
 __all__ = [
@@ -28,11 +29,13 @@ __all__ = [
     "DockerImageOptions",
     "EndpointVariant",
     "IMultiContainerEndpoint",
+    "IMultiContainerModel",
     "InstanceType",
     "InvocationMode",
     "MceValidationError",
     "ModelData",
     "MultiContainerEndpoint",
+    "MultiContainerModel",
     "Problem",
     "RoutingStrategy",
     "SageMakerEndpointChecks",
@@ -43,10 +46,15 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # `ScalableInstanceCount` is imported when it is first asked for: its module imports
-    # aws_applicationautoscaling, which an app that does not scale does not pay for.
+    # Imported when first asked for, so that an app that does not use them does not pay for
+    # them: `ScalableInstanceCount` imports aws_applicationautoscaling, the checks plugin
+    # every template rule and the package's metadata.
     if name == "ScalableInstanceCount":
         from .scaling import ScalableInstanceCount
 
         return ScalableInstanceCount
+    if name == "SageMakerEndpointChecks":
+        from .checks import SageMakerEndpointChecks
+
+        return SageMakerEndpointChecks
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -11,13 +12,20 @@ from constructs import Construct
 
 from ._acknowledgements import execution_policy_acknowledgements, record
 from ._permissions import (
+    Environment,
+    Network,
     Statement,
+    execution_statements,
     flatten_reference,
     without_repeated_resources,
 )
 from ._sources import SourceResource
 from ._tokens import StackFacts, is_unresolved, known_length, stack_facts
 from .errors import report
+
+if TYPE_CHECKING:
+    from .container import BoundContainer
+    from .data_capture import BoundCapture
 from .rules.location import ROOT
 from .rules.role import check_role_account
 
@@ -128,3 +136,49 @@ def _as_cdk_nag_spells(
                 value if known_length([resource]) is None else value[0]
             )
     return lambda resource: spelled.get(resource, resource)
+
+
+EXECUTION_POLICY_ID = "ExecutionPolicy"
+"""The child id of the policy of the construct's own."""
+
+
+def grant_execution(
+    scope: Construct,
+    role: iam.IRole,
+    containers: Sequence[BoundContainer],
+    environment: Environment,
+    *,
+    endpoint_name: str | None,
+    network: Network | None,
+    capture: BoundCapture | None = None,
+    created_role: bool,
+) -> iam.Policy:
+    """The execution role's policy of `scope`'s own (`ExecutionPolicy`: exactly what the
+    containers need, and the endpoint's logs, capture and network), and the statements the
+    app's repositories and buckets in other accounts need."""
+    images = [container.image for container in containers if container.image is not None]
+    model_data = [data for container in containers for data in container.read]
+    statements = execution_statements(
+        environment,
+        endpoint_name=endpoint_name,
+        repository_arns=[image.repository_arn for image in images if image.repository_arn],
+        model_data=[data.access for data in model_data if data.access is not None],
+        network=network,
+        credentials_provider_arns=[
+            image.credentials_provider_arn
+            for image in images
+            if image.credentials_provider_arn is not None
+        ],
+        capture=None if capture is None else capture.access,
+    )
+    stack = cdk.Stack.of(scope)
+    policy = attach_execution_policy(
+        scope, EXECUTION_POLICY_ID, role, statements, stack, role_is_created=created_role
+    )
+    sources = [
+        *(source for image in images for source in image.sources),
+        *(source for data in model_data for source in data.sources),
+        *(capture.sources if capture else ()),
+    ]
+    allow_role_in_other_accounts(role, stack_facts(stack).account, sources)
+    return policy

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -88,6 +87,8 @@ def _violations(findings: Sequence[tuple[str, Finding]]) -> list[cdk.PolicyViola
 
 
 def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("mce-constructs")
     except PackageNotFoundError:  # a source tree that is not installed

@@ -53,8 +53,17 @@ class InvocationMode(enum.Enum):
 class ContainerDefinition:
     """One container of a multi-container endpoint."""
 
-    image: ContainerImage | str
-    """The image; a plain `str` is a registry URI (`ContainerImage.from_registry`)."""
+    image: ContainerImage | str | None = None
+    """The image; a plain `str` is a registry URI (`ContainerImage.from_registry`). Give
+    exactly one of `image` and `model_package`. @default none (a `model_package`)"""
+    model_package: str | sagemaker.CfnModelPackage | None = None
+    """A model package of the SageMaker Model Registry or AWS Marketplace, instead of `image`
+    (`ModelPackageName`): its ARN or name, or a version of a package group (`"<group>/<n>"`,
+    `arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<n>`), or a
+    `CfnModelPackage` of the app (a version registered by the stack: its ARN is used). The
+    package names its images and artifacts: the execution role must be allowed to pull and
+    read them (docs/security.md).
+    @default none (an `image`)"""
     container_hostname: str | None = None
     """The container's DNS hostname; required on every container in Direct mode, and in
     Serial mode on all containers or on none. @default no hostname"""
@@ -73,15 +82,18 @@ class ContainerDefinition:
         # they are, for the endpoint's validation to name them.
         if isinstance(self.image, str):
             object.__setattr__(self, "image", ContainerImage.from_registry(self.image))
+        if isinstance(self.model_package, sagemaker.CfnModelPackage):
+            object.__setattr__(self, "model_package", self.model_package.attr_model_package_arn)
         # Keep the definition immutable: copy the caller's mapping into a read-only view.
         if isinstance(self.environment, Mapping):
             object.__setattr__(self, "environment", types.MappingProxyType(dict(self.environment)))
 
     @property
-    def container_image(self) -> ContainerImage:
+    def container_image(self) -> ContainerImage | None:
         """The image as a `ContainerImage` (a plain string given as `image` is converted to
-        `ContainerImage.from_registry` when the definition is made)."""
-        return cast(ContainerImage, self.image)
+        `ContainerImage.from_registry` when the definition is made); None for a model
+        package."""
+        return cast(ContainerImage | None, self.image)
 
 
 def container_settings(definition: ContainerDefinition) -> ContainerSettings:
@@ -93,6 +105,7 @@ def container_settings(definition: ContainerDefinition) -> ContainerSettings:
     url = None if model_data is None else model_data.uri
     uncompressed = model_data is not None and model_data.uncompressed
     hostname = definition.container_hostname
+    package = definition.model_package
     return ContainerSettings(
         image=None if image is None else image.uri,
         hostname=hostname if hostname is None or isinstance(hostname, str) else UNKNOWN,
@@ -100,19 +113,14 @@ def container_settings(definition: ContainerDefinition) -> ContainerSettings:
         model_data_prefix=url if uncompressed else None,
         environment=known_text_mapping(definition.environment),
         pulled_through_vpc=image is not None and image.pulled_through_vpc,
+        model_package=package if isinstance(package, str) else None,
     )
 
 
 def _definition_problems(definition: ContainerDefinition, where: Location) -> list[Problem]:
     """The types of one container's fields, and what its sources were given."""
-    problems = []
-    image, model_data = definition.image, definition.model_data
-    if isinstance(image, ContainerImage):
-        problems += image.problems(where.field("Image"))
-    else:
-        problems.append(
-            where.field("Image").problem(f"{shown(image)} is not a ContainerImage or a str")
-        )
+    problems = _image_or_package_problems(definition, where)
+    model_data = definition.model_data
     hostname = definition.container_hostname
     if hostname is not None and not isinstance(hostname, str):
         problems.append(where.field("ContainerHostname").problem(f"{shown(hostname)} is not a str"))
@@ -131,6 +139,31 @@ def _definition_problems(definition: ContainerDefinition, where: Location) -> li
         lambda at, _key: environment_key_problem(at),
     )
     return problems + _source_code_problems(definition, where.field("source_code"))
+
+
+def _image_or_package_problems(definition: ContainerDefinition, where: Location) -> list[Problem]:
+    """Exactly one of `image` (a `ContainerImage` or a str) and `model_package` (a str)."""
+    image, package = definition.image, definition.model_package
+    if image is None and package is None:
+        return [where.field("Image").problem("give image, or model_package for a model package")]
+    if image is not None and package is not None:
+        return [
+            where.field("ModelPackageName").problem(
+                "give image or model_package, not both (a model package names its own images)"
+            )
+        ]
+    if isinstance(image, ContainerImage):
+        return image.problems(where.field("Image"))
+    if image is not None:
+        return [where.field("Image").problem(f"{shown(image)} is not a ContainerImage or a str")]
+    if not isinstance(package, str):
+        return [
+            where.field("ModelPackageName").problem(
+                f"{shown(package)} is not a str (a model package's ARN or name) or a "
+                "CfnModelPackage"
+            )
+        ]
+    return []
 
 
 def _source_code_problems(definition: ContainerDefinition, where: Location) -> list[Problem]:
@@ -176,7 +209,7 @@ class BoundContainer:
     image, model data and script-mode code as bound (what the execution role needs of them)."""
 
     definition: sagemaker.CfnModel.ContainerDefinitionProperty
-    image: BoundImage
+    image: BoundImage | None
     model_data: BoundModelData | None
     source_code: BoundModelData | None
 
@@ -202,7 +235,8 @@ def bind_container(
 ) -> BoundContainer:
     """Bind the image, the model data and the code of `definition` under `scope` (their ids
     end with `id_suffix`) and render the container."""
-    image = definition.container_image.bind(scope, f"Image{id_suffix}")
+    source = definition.container_image
+    image = None if source is None else source.bind(scope, f"Image{id_suffix}")
     model_data = (
         None
         if definition.model_data is None
@@ -215,8 +249,9 @@ def bind_container(
         environment[SUBMIT_DIRECTORY] = bound_code.model_data_url
     return BoundContainer(
         sagemaker.CfnModel.ContainerDefinitionProperty(
-            image=image.uri,
-            image_config=image.image_config,
+            image=None if image is None else image.uri,
+            image_config=None if image is None else image.image_config,
+            model_package_name=cast(str | None, definition.model_package),
             container_hostname=definition.container_hostname,
             model_data_url=None if model_data is None else model_data.model_data_url,
             model_data_source=None if model_data is None else model_data.model_data_source,

@@ -23,7 +23,7 @@ from ._permissions import BucketKey, ModelDataAccess, PrefixListing, s3_bucket_a
 from ._sources import SourceResource
 from ._tokens import aws_partition
 from .errors import Problem
-from .rules.arguments import BUCKET, check_type
+from .rules.arguments import BUCKET, FLAG, check_type
 from .rules.containers import MODEL_DATA_SUFFIX, is_key_prefix, prefix_problem
 from .rules.location import Location
 from .rules.values import is_unknown, shown
@@ -75,20 +75,33 @@ class ModelData(abc.ABC):
         return _AssetModelData(path)
 
     @staticmethod
-    def from_s3_prefix(uri: str) -> ModelData:
+    def from_s3_prefix(uri: str, *, accept_eula: bool = False) -> ModelData:
         """Uncompressed artifacts: every object under a key prefix, `s3://bucket/prefix/`
         (ending with `/`), which SageMaker copies to the instances as they are
         (`ModelDataSource` with `S3DataType: S3Prefix`, `CompressionType: None`). The role may
         read the objects under the prefix and list the bucket under it; nothing is granted for
-        a token or a URL outside S3."""
-        return _UriPrefixModelData(uri)
+        a token or a URL outside S3.
+
+        :param accept_eula: you accept the end-user license agreement of a gated model (a
+            JumpStart model that requires it): renders `ModelAccessConfig.AcceptEula: true`.
+            Setting it is your acceptance of the model's licence terms, which you are
+            responsible for reviewing and complying with; SageMaker refuses to deploy a gated
+            model without it. @default False (nothing accepted; no `ModelAccessConfig`)
+        """
+        return _UriPrefixModelData(uri, accept_eula)
 
     @staticmethod
-    def from_bucket_prefix(bucket: s3.IBucket, prefix: str) -> ModelData:
+    def from_bucket_prefix(
+        bucket: s3.IBucket, prefix: str, *, accept_eula: bool = False
+    ) -> ModelData:
         """Uncompressed artifacts under `prefix` (ending with `/`) in `bucket`, as
         `from_s3_prefix`; when the bucket has an `encryption_key`, the role may also decrypt
-        with it, only through S3."""
-        return _BucketPrefixModelData(bucket, prefix)
+        with it, only through S3.
+
+        :param accept_eula: you accept the model's end-user license agreement, as in
+            `from_s3_prefix`. @default False
+        """
+        return _BucketPrefixModelData(bucket, prefix, accept_eula)
 
     @property
     def uri(self) -> str | None:
@@ -146,13 +159,24 @@ def _url_problems(url: object, where: Location) -> list[Problem]:
     return [where.problem(f"{shown(url)} is not a str (a model data URL)")]
 
 
-def _prefix_source(uri: str) -> sagemaker.CfnModel.ModelDataSourceProperty:
-    """Uncompressed model data: every object under the key prefix `uri`, copied as it is."""
+def _prefix_source(uri: str, accept_eula: bool) -> sagemaker.CfnModel.ModelDataSourceProperty:
+    """Uncompressed model data: every object under the key prefix `uri`, copied as it is; with
+    `accept_eula`, the user's acceptance of the model's licence (`ModelAccessConfig`)."""
     return sagemaker.CfnModel.ModelDataSourceProperty(
         s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
-            s3_uri=uri, s3_data_type="S3Prefix", compression_type="None"
+            s3_uri=uri,
+            s3_data_type="S3Prefix",
+            compression_type="None",
+            model_access_config=sagemaker.CfnModel.ModelAccessConfigProperty(accept_eula=True)
+            if accept_eula
+            else None,
         )
     )
+
+
+def _accept_eula_problems(accept_eula: object, where: Location) -> list[Problem]:
+    """`accept_eula` is a bool (a token is one)."""
+    return check_type(accept_eula, FLAG, where.field("accept_eula"))
 
 
 def _key_in_url(key: str) -> str:
@@ -242,6 +266,7 @@ class _AssetModelData(ModelData):
 @dataclass(frozen=True)
 class _UriPrefixModelData(ModelData):
     prefix_uri: str
+    accept_eula: bool = False
 
     @property
     def uri(self) -> str | None:
@@ -252,10 +277,13 @@ class _UriPrefixModelData(ModelData):
         return True
 
     def problems(self, where: Location) -> list[Problem]:
-        return _url_problems(self.prefix_uri, where)
+        return [
+            *_url_problems(self.prefix_uri, where),
+            *_accept_eula_problems(self.accept_eula, where),
+        ]
 
     def bind(self, scope: Construct, id: str) -> BoundModelData:
-        source = _prefix_source(self.prefix_uri)
+        source = _prefix_source(self.prefix_uri, self.accept_eula)
         location = s3_location(self.prefix_uri)
         if location is None:
             return BoundModelData(model_data_source=source)
@@ -272,6 +300,7 @@ class _UriPrefixModelData(ModelData):
 class _BucketPrefixModelData(ModelData):
     bucket: s3.IBucket
     key_prefix: str
+    accept_eula: bool = False
 
     @property
     def uncompressed(self) -> bool:
@@ -284,7 +313,7 @@ class _BucketPrefixModelData(ModelData):
             problems.append(where.problem(f"{shown(prefix)} is not a str (a key prefix)"))
         elif not is_unknown(prefix) and not is_key_prefix(prefix):
             problems.append(prefix_problem(where, prefix))
-        return problems
+        return problems + _accept_eula_problems(self.accept_eula, where)
 
     def bind(self, scope: Construct, id: str) -> BoundModelData:
         bucket_arn = self.bucket.bucket_arn
@@ -300,7 +329,9 @@ class _BucketPrefixModelData(ModelData):
             self.bucket, ("s3:ListBucket",), (bucket_arn,), self.bucket.add_to_resource_policy
         )
         return BoundModelData(
-            model_data_source=_prefix_source(self.bucket.s3_url_for_object(self.key_prefix)),
+            model_data_source=_prefix_source(
+                self.bucket.s3_url_for_object(self.key_prefix), self.accept_eula
+            ),
             access=access,
             sources=(_read_source(self.bucket, access), listing),
         )

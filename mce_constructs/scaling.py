@@ -32,7 +32,12 @@ from .deployment import optional_duration_problems
 from .errors import Problem, report
 from .rules.arguments import FLAG, NUMBER, WHOLE_NUMBER, check_optional, check_type, is_list
 from .rules.location import ROOT, Location
-from .rules.scaling import check_capacity_range, check_scalable_instance_type, check_target_value
+from .rules.scaling import (
+    check_capacity_range,
+    check_requests_per_second,
+    check_scalable_instance_type,
+    check_target_value,
+)
 from .rules.values import shown
 
 if TYPE_CHECKING:
@@ -63,6 +68,19 @@ SCALED_CAPTURE_WARNING = (
     "DataCaptureConfig)."
 )
 UNSCALED_VARIANTS_WARNING_ID = "mce-constructs:unscaledVariantCount"
+
+
+SECONDS_PER_MINUTE = 60
+"""`SageMakerVariantInvocationsPerInstance` counts a minute's invocations."""
+
+
+def invocations_per_instance_target(max_requests_per_second: float, safety_factor: float) -> float:
+    """The invocations per instance per minute to track for an instance that serves at most
+    `max_requests_per_second`, scaled out at `safety_factor` of it (aws-sagemaker-alpha,
+    `scalable-instance-count.ts`, `calculateScalingTarget`; Developer Guide,
+    endpoint-scaling-loadtest: "SageMakerVariantInvocationsPerInstance = (MAX_RPS *
+    SAFETY_FACTOR) * 60")."""
+    return safety_factor * max_requests_per_second * SECONDS_PER_MINUTE
 
 
 def unscaled_variants_warning(unscaled: Sequence[str]) -> str:
@@ -161,6 +179,46 @@ class ScalableInstanceCount(appscaling.BaseScalableAttribute):
             "scale_on_invocations",
             "invocations_per_instance",
             invocations_per_instance,
+            predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
+            scale_in_cooldown=scale_in_cooldown,
+            scale_out_cooldown=scale_out_cooldown,
+            disable_scale_in=disable_scale_in,
+        )
+
+    def scale_on_invocations_per_second(
+        self,
+        max_requests_per_second: float,
+        id: str = "InvocationsScaling",
+        *,
+        safety_factor: float = 0.5,
+        scale_in_cooldown: cdk.Duration | None = None,
+        scale_out_cooldown: cdk.Duration | None = None,
+        disable_scale_in: bool = False,
+    ) -> appscaling.TargetTrackingScalingPolicy:
+        """Scale on invocations, from the requests per second one instance serves at most (as
+        measured by a load test): the target of `SageMakerVariantInvocationsPerInstance`
+        (invocations per instance per minute) is `safety_factor * max_requests_per_second * 60`,
+        as the alpha L2's `scaleOnInvocations` computes it and as the Developer Guide's
+        load-testing page gives it.
+
+        :param max_requests_per_second: the most requests per second one instance serves; a
+            positive, finite number.
+        :param safety_factor: the share of that rate to scale out at, greater than 0 and at
+            most 1. @default 0.5 (the Developer Guide's recommended start)
+        :param scale_in_cooldown: wait after a scale-in. @default the service's default
+        :param scale_out_cooldown: wait after a scale-out. @default the service's default
+        :param disable_scale_in: only ever scale out. @default False
+        """
+        where = ROOT.field("scale_on_invocations_per_second")
+        report(
+            self._owner,
+            check_requests_per_second(max_requests_per_second, safety_factor, where),
+        )
+        return self._track(
+            id,
+            "scale_on_invocations_per_second",
+            "max_requests_per_second",
+            invocations_per_instance_target(max_requests_per_second, safety_factor),
             predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
             scale_in_cooldown=scale_in_cooldown,
             scale_out_cooldown=scale_out_cooldown,

@@ -185,6 +185,7 @@ def _container(properties: Any) -> ContainerSettings | None:
         if isinstance(environment, Mapping)
         else {},
         pulled_through_vpc=properties.get("ImageConfig", {}).get("RepositoryAccessMode") == "Vpc",
+        model_package=_text(properties.get("ModelPackageName")),
     )
 
 

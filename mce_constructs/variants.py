@@ -4,8 +4,9 @@ autoscaling and its metrics).
 
 The single-variant form of `MultiContainerEndpoint` (`containers=`, `mode=`, ...) is one
 `VariantDefinition` named `variant_name`; the `variants=` form lists up to 10. Each variant gets
-a model of its own; the endpoint config lists them all. `VariantDefinition` is the one place
-the defaults of a variant live.
+a model of its own, or serves a `MultiContainerModel` that several variants can share; the
+endpoint config lists them all. `VariantDefinition` is the one place the defaults of a variant
+live.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
-from constructs import Construct
 
 from ._tokens import is_unresolved, unconvertible_duration, unconvertible_size
-from .container import ContainerDefinition, InvocationMode, check_containers, container_settings
+from .container import ContainerDefinition, InvocationMode, check_containers
 from .errors import Problem, report
 from .instance_type import InstanceType, check_instance_type_argument, instance_type_name
 from .metrics import SingleVariantMetrics, only_variant
-from .rules.arguments import FLAG, check_token_unit, check_type, is_list
+from .model import MultiContainerModel, mode_problems, model_settings
+from .rules.arguments import FLAG, check_token_unit, check_type
 from .rules.containers import ModelSettings
 from .rules.location import ROOT, SINGLE_VARIANT, Location
 from .rules.lookups import as_configured, check_container_hostname
@@ -62,11 +63,18 @@ class VariantDefinition:
     name: str
     """The variant's name: unique in the endpoint, and kept across updates (as deployment
     guardrails and autoscaling need)."""
-    containers: Sequence[ContainerDefinition]
-    """The variant's containers, 1 to 15, in pipeline order for Serial mode."""
+    containers: Sequence[ContainerDefinition] = ()
+    """The variant's containers, 1 to 15, in pipeline order for Serial mode: a model of the
+    variant's own. Give `containers` or `model`. With `model`, the model's containers.
+    @default none (give `model`)"""
+    model: MultiContainerModel | None = None
+    """A `MultiContainerModel` the variant serves instead of a model of its own: several
+    variants (of one endpoint or of several) can share it (one `AWS::SageMaker::Model`). Its
+    mode is the variant's. The endpoint's `vpc`, `enable_network_isolation` and `role` are not
+    the model's: it has its own. @default none (give `containers`)"""
     mode: InvocationMode = InvocationMode.SERIAL
-    """Serial (an inference pipeline) or Direct (invoke one container by hostname).
-    @default InvocationMode.SERIAL"""
+    """Serial (an inference pipeline) or Direct (invoke one container by hostname); with
+    `model`, the model's. @default InvocationMode.SERIAL"""
     instance_type: str | InstanceType = DEFAULT_INSTANCE_TYPE
     """The variant's instance type: a str from the service's list, or `InstanceType.of(...)`
     for a type the list does not know yet. @default "ml.m5.large\""""
@@ -95,6 +103,13 @@ class VariantDefinition:
         # kept as it is, for the endpoint's validation to name it.
         if isinstance(self.containers, Sequence) and not isinstance(self.containers, str):
             object.__setattr__(self, "containers", tuple(self.containers))
+        # A shared model's containers and mode are the variant's (for its grants, metrics and
+        # rules). A Direct `mode` given with a Serial model is kept, for the check to name it.
+        model = self.model
+        if isinstance(model, MultiContainerModel) and self.containers == ():
+            object.__setattr__(self, "containers", model.containers)
+            if self.mode is InvocationMode.SERIAL:
+                object.__setattr__(self, "mode", model.mode)
 
 
 def variant_location(index: int, definition: VariantDefinition, *, single: bool) -> Location:
@@ -138,19 +153,32 @@ def variant_settings(definition: VariantDefinition) -> VariantSettings:
     )
 
 
-def model_settings(definition: VariantDefinition, *, in_vpc: bool) -> ModelSettings | None:
-    """What the rules read of a variant's model (None when its containers are not a list)."""
-    containers = definition.containers
-    if not is_list(containers):
+def own_model_settings(definition: VariantDefinition, *, in_vpc: bool) -> ModelSettings | None:
+    """What the rules read of a variant's own model (None when its containers are not a list,
+    or it serves a `MultiContainerModel`, which checked its own)."""
+    if definition.model is not None:
         return None
-    return ModelSettings(
-        containers=tuple(
-            container_settings(container) if isinstance(container, ContainerDefinition) else None
-            for container in containers
-        ),
-        mode=definition.mode.value if isinstance(definition.mode, InvocationMode) else None,
-        in_vpc=in_vpc,
-    )
+    return model_settings(definition.containers, definition.mode, in_vpc=in_vpc)
+
+
+def _model_problems(definition: VariantDefinition, where: Location) -> list[Problem]:
+    """`containers` or `model` (a `MultiContainerModel`), not both; with `model`, its mode."""
+    model = definition.model
+    if model is None:
+        return check_containers(definition.containers, where)
+    at = where.field("model")
+    if not isinstance(model, MultiContainerModel):
+        return [at.problem(f"{shown(model)} is not a MultiContainerModel")]
+    if definition.containers != model.containers:
+        return [at.problem("give containers or model, not both (the model has its containers)")]
+    if isinstance(definition.mode, InvocationMode) and definition.mode is not model.mode:
+        return [
+            where.field("Mode").problem(
+                f"{definition.mode.value}, but the model is {model.mode.value}: a variant "
+                "serves its model in the model's mode (give mode to the MultiContainerModel)"
+            )
+        ]
+    return []
 
 
 def _option_problems(definition: VariantDefinition, where: Location) -> list[Problem]:
@@ -202,14 +230,8 @@ def check_variant_definition(definition: VariantDefinition, where: Location) -> 
         problems.append(
             where.field("VariantName").problem(f"{shown(definition.name)} is not a str")
         )
-    problems += check_containers(definition.containers, where)
-    if not isinstance(definition.mode, InvocationMode):
-        problems.append(
-            where.field("Mode").problem(
-                f"{shown(definition.mode)} is not an InvocationMode; "
-                "use InvocationMode.SERIAL or InvocationMode.DIRECT"
-            )
-        )
+    problems += _model_problems(definition, where)
+    problems += mode_problems(definition.mode, where)
     problems += check_instance_type_argument(definition.instance_type, where)
     count = definition.initial_instance_count
     if not is_unknown(count) and not is_whole_number(count):
@@ -238,31 +260,6 @@ def id_suffix(name: str, index: int, *, single: bool) -> str:
     if single:
         return ""
     return f"[{index}]" if is_unresolved(name) else f"-{name}"
-
-
-def create_model(
-    scope: Construct,
-    id: str,
-    *,
-    role_arn: str,
-    containers: Sequence[sagemaker.CfnModel.ContainerDefinitionProperty],
-    mode: InvocationMode,
-    vpc_config: sagemaker.CfnModel.VpcConfigProperty | None,
-    enable_network_isolation: bool,
-) -> sagemaker.CfnModel:
-    """A variant's model: its containers and mode (never `PrimaryContainer`), with no name
-    (CloudFormation generates one, and a new one whenever it replaces the model)."""
-    return sagemaker.CfnModel(
-        scope,
-        id,
-        execution_role_arn=role_arn,
-        containers=list(containers),
-        inference_execution_config=sagemaker.CfnModel.InferenceExecutionConfigProperty(
-            mode=mode.value
-        ),
-        vpc_config=vpc_config,
-        enable_network_isolation=enable_network_isolation or None,
-    )
 
 
 def production_variant(

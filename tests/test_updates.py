@@ -45,6 +45,7 @@ from mce_constructs import (
     InvocationMode,
     ModelData,
     MultiContainerEndpoint,
+    MultiContainerModel,
     RoutingStrategy,
     TrafficRouting,
     VariantDefinition,
@@ -86,6 +87,8 @@ class Shared:
     ssm_tag: str
     """An SSM parameter's value (a parameter of type `AWS::SSM::Parameter::Value<String>`)."""
     imported_image: str
+    pipeline: MultiContainerModel | None
+    """A model on its own (the new version only), that a variant moves to."""
 
     @staticmethod
     def create(stack: cdk.Stack, *, changed: bool) -> Shared:
@@ -118,6 +121,9 @@ class Shared:
             ).value_as_number,
             ssm_tag=ssm.StringParameter.value_for_string_parameter(stack, SSM_TAG),
             imported_image=cdk.Fn.import_value("SharedImage"),
+            pipeline=MultiContainerModel(scope, "Pipeline", containers=containers("b:1"))
+            if changed
+            else None,
         )
 
 
@@ -672,6 +678,20 @@ SCENARIOS = [
         added=frozenset({"Model-AllTraffic", "Model-challenger"}),
         removed=frozenset({"Model"}),
     ),
+    # A variant moves to a model on its own (`MultiContainerModel`, with the same containers):
+    # its own model goes, the config is replaced, nothing else (tested below).
+    Scenario(
+        "ToSharedModel",
+        base=lambda _: ab(),
+        change=lambda shared: {
+            "variants": [
+                VariantDefinition(name="champion", containers=containers("a:1"), initial_weight=90),
+                VariantDefinition(name="challenger", model=shared.pipeline, initial_weight=10),
+            ]
+        },
+        replaced=REPLACED_CONFIG,
+        removed=frozenset({"Model-challenger"}),
+    ),
     # Unchanged while the stack around it changes.
     Scenario("Unchanged", change=lambda _: {}, replaced=frozenset(), updated=frozenset()),
 ]
@@ -911,6 +931,29 @@ def test_moving_to_variants_keeps_the_scalable_target_and_its_policies(updates: 
         for path in updates.diffs[SCENARIOS_STACK].resources
         if path.startswith("ToVariants/InstanceCount")
     ]
+
+
+def test_moving_a_variant_to_a_shared_model_replaces_only_what_it_must(updates: Updates) -> None:
+    """The shared model is added; the endpoint's role stays, its policy is updated in place
+    (attached to the model's role too, without the pull of the moved variant's image)."""
+    fates_by_path: dict[str, set[Fate]] = {}
+    for version in (updates.old, updates.new):
+        for logical_id, resource in version.templates[SCENARIOS_STACK]["Resources"].items():
+            path = resource.get("Metadata", {}).get("aws:cdk:path", "")
+            for prefix in ("Shared/Pipeline/", "ToSharedModel/"):
+                if path.startswith(f"{SCENARIOS_STACK}/{prefix}"):
+                    part = path.removeprefix(f"{SCENARIOS_STACK}/")
+                    fates_by_path.setdefault(part, set()).add(fate_of(updates.plan, logical_id))
+    assert {
+        part: fates for part, fates in fates_by_path.items() if part.startswith("Shared/Pipeline/")
+    } == {
+        "Shared/Pipeline/Role/Resource": {Fate.ADDED},
+        "Shared/Pipeline/ExecutionPolicy/Resource": {Fate.ADDED},
+        "Shared/Pipeline/Resource": {Fate.ADDED},
+    }
+    assert fates_by_path["ToSharedModel/Role/Resource"] == {Fate.UNCHANGED}
+    assert fates_by_path["ToSharedModel/ExecutionPolicy/Resource"] == {Fate.UPDATED}
+    assert fates_by_path["ToSharedModel/Model-champion"] == {Fate.UNCHANGED}
 
 
 def test_a_late_value_is_written_as_set_after_the_construct(updates: Updates) -> None:

@@ -66,6 +66,7 @@ from .rules import (
     test_deployment,
     test_instance_types,
     test_lookups,
+    test_model_packages,
     test_names,
     test_network,
     test_scaling,
@@ -107,6 +108,7 @@ def capture_to(**options: Any) -> DataCapture:
 # What docs/refusals.md shows, in its order: one refused example of each rule, by area.
 EXAMPLES = [
     *test_containers.EXAMPLES,
+    *test_model_packages.EXAMPLES,
     *test_names.EXAMPLES,
     *test_instance_types.EXAMPLES,
     *test_variants.EXAMPLES,
@@ -118,6 +120,7 @@ EXAMPLES = [
 ]
 WARNING_EXAMPLES = [
     *test_containers.WARNING_EXAMPLES,
+    *test_model_packages.WARNING_EXAMPLES,
     *test_instance_types.WARNING_EXAMPLES,
     *test_variants.WARNING_EXAMPLES,
     *test_data_capture.WARNING_EXAMPLES,
@@ -675,6 +678,7 @@ def test_a_container_definition_keeps_values_of_a_wrong_type() -> None:
     )
     assert vars(definition) == {
         "image": 123,
+        "model_package": None,
         "container_hostname": 5,
         "model_data": "s3://models/m.tar.gz",
         "environment": None,

@@ -4,14 +4,14 @@ Reproduces aws/aws-cdk `packages/@aws-cdk/aws-sagemaker-alpha/test/integ.endpoin
 `integ.endpoint-config.ts`, the same variants, and `integ.model.ts`'s inference pipeline):
 
 - an endpoint with the variants `firstVariant` (`ml.m5.large`) and `secondVariant` (the alpha's
-  default instance type, `ml.t2.medium`), which serve the model with an artifact, and
-  `thirdVariant` (`ml.t2.medium`, weight 2), which serves the model without one: a quarter,
-  a quarter and half of the traffic;
+  default instance type, `ml.t2.medium`), which share the model with an artifact (one
+  `MultiContainerModel`, one `AWS::SageMaker::Model`), and `thirdVariant` (`ml.t2.medium`,
+  weight 2), which serves the model without one: a quarter, a quarter and half of the traffic;
 - a role of the account allowed to invoke it (`grantInvoke`);
 - `firstVariant` autoscaled to at most 3 instances by `scaleOnInvocations` with
-  `maxRequestsPerSecond: 30`;
-- the inference pipeline model of `integ.model.ts`: three containers of one image, the last
-  two with the model artifact.
+  `maxRequestsPerSecond: 30` (`scale_on_invocations_per_second(30)`: the same target);
+- the inference pipeline model of `integ.model.ts`, a model on its own: three containers of one
+  image, the last two with the model artifact.
 
 The tests build their image and artifact from local assets; here they are already in ECR and
 S3 (`ContainerImage.from_asset` and `ModelData.from_asset` are the asset forms), read through
@@ -31,13 +31,14 @@ from mce_constructs import (
     ContainerImage,
     ModelData,
     MultiContainerEndpoint,
+    MultiContainerModel,
     VariantDefinition,
 )
 
 # The alpha's `scaleOnInvocations` targets maxRequestsPerSecond * 60 * safetyFactor (0.5 by
-# default) invocations per instance per minute: 30 requests per second is 900.
+# default) invocations per instance per minute: 30 requests per second is 900, as
+# `scale_on_invocations_per_second` computes it.
 MAX_REQUESTS_PER_SECOND = 30
-SAFETY_FACTOR = 0.5
 
 
 def build(app: cdk.App) -> cdk.Stack:
@@ -48,24 +49,28 @@ def build(app: cdk.App) -> cdk.Stack:
     artifacts = s3.Bucket.from_bucket_name(stack, "Artifacts", "sagemaker-us-east-1-123456789012")
     artifact = ModelData.from_bucket(artifacts, "integ/valid-artifact.tar.gz")
 
-    with_artifact = [ContainerDefinition(image=image, model_data=artifact)]
-    without_artifact = [ContainerDefinition(image=image)]
-    # The alpha lets firstVariant and secondVariant share one model; here each variant has a
-    # model of its own with the same containers (MultiContainerModel, to be shared with
-    # `VariantDefinition(model=...)`, is not in the library yet).
+    with_artifact = MultiContainerModel(
+        stack,
+        "ModelWithArtifact",
+        containers=[ContainerDefinition(image=image, model_data=artifact)],
+    )
+    without_artifact = MultiContainerModel(
+        stack, "ModelWithoutArtifact", containers=[ContainerDefinition(image=image)]
+    )
+    # firstVariant and secondVariant share one model, as in integ.endpoint-config.ts.
     endpoint = MultiContainerEndpoint(
         stack,
         "Endpoint",
         variants=[
             VariantDefinition(
-                name="firstVariant", containers=with_artifact, instance_type="ml.m5.large"
+                name="firstVariant", model=with_artifact, instance_type="ml.m5.large"
             ),
             VariantDefinition(
-                name="secondVariant", containers=with_artifact, instance_type="ml.t2.medium"
+                name="secondVariant", model=with_artifact, instance_type="ml.t2.medium"
             ),
             VariantDefinition(
                 name="thirdVariant",
-                containers=without_artifact,
+                model=without_artifact,
                 instance_type="ml.t2.medium",
                 initial_weight=2,
             ),
@@ -75,12 +80,11 @@ def build(app: cdk.App) -> cdk.Stack:
     invoker = iam.Role(stack, "Invoker", assumed_by=iam.AccountRootPrincipal())
     endpoint.grant_invoke(invoker)
 
-    endpoint.variant("firstVariant").auto_scale_instance_count(max_capacity=3).scale_on_invocations(
-        "LimitRPS", invocations_per_instance=MAX_REQUESTS_PER_SECOND * 60 * SAFETY_FACTOR
-    )
+    scaling = endpoint.variant("firstVariant").auto_scale_instance_count(max_capacity=3)
+    scaling.scale_on_invocations_per_second(MAX_REQUESTS_PER_SECOND, "LimitRPS")
 
-    # integ.model.ts's InferencePipelineModel (a model alone there; here with its endpoint).
-    MultiContainerEndpoint(
+    # integ.model.ts's InferencePipelineModel: a model alone.
+    MultiContainerModel(
         stack,
         "InferencePipeline",
         containers=[

@@ -135,6 +135,19 @@ def check_given_without_vpc(options: Sequence[str], where: Location) -> list[Pro
     ]
 
 
+def check_model_options_without_own_model(options: Sequence[str], where: Location) -> list[Problem]:
+    """An endpoint's model options (`vpc`, `enable_network_isolation`) apply to its own models
+    only: with every variant serving a `MultiContainerModel` they would do nothing: refuse
+    rather than ignore."""
+    return [
+        where.field(option).problem(
+            "every variant serves a MultiContainerModel, which has its own; give it to the "
+            "MultiContainerModel"
+        )
+        for option in options
+    ]
+
+
 def check_subnet_selection(error: str | None, where: Location) -> list[Problem]:
     """`vpc_subnets` selects subnets that `vpc` has (`error`: what CDK said when it did not)."""
     if error is None:

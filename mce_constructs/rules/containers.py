@@ -29,9 +29,20 @@ MODEL_DATA_SUFFIX = ".tar.gz"
 ENVIRONMENT_KEY_PATTERN = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 ENVIRONMENT_KEY_MAX_LENGTH = 1024
 ENVIRONMENT_VALUE_MAX_LENGTH = 1024
-MAX_ENVIRONMENT_ENTRIES = 100
 """Bytes of UTF-8: "The maximum length of each key and value in the Environment map is 1024
 bytes" (CreateModel's documentation of `Environment`)."""
+MAX_ENVIRONMENT_ENTRIES = 100
+MODEL_PACKAGE_MAX_LENGTH = 176
+MODEL_PACKAGE_PATTERN = re.compile(
+    r"(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*\/)?"
+    r"([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\/[0-9]{1,9})?"
+)
+"""`ContainerDefinition.ModelPackageName` (botocore shape `VersionedArnOrName`, the same in the
+CloudFormation schema): a package's name or ARN, optionally `/<version>` (a version of a model
+package group: `<group>/<version>`, `arn:...:model-package/<group>/<version>`)."""
+MODEL_PACKAGE_GROUP_WARNING = "mce-constructs:modelPackageGroup"
+MODEL_PACKAGE_IN_PIPELINE_WARNING = "mce-constructs:modelPackageInPipeline"
+MODEL_PACKAGE_WITH_IMAGE_WARNING = "mce-constructs:modelPackageWithImage"
 ENVIRONMENT_TOTAL_MAX_BYTES = 32 * 1024
 """"32 KB" of keys and values across all containers (CreateModel's documentation of
 `Environment`), read as 32768 bytes of UTF-8: the documentation counts bytes."""
@@ -55,6 +66,8 @@ class ContainerSettings:
     """`Environment`."""
     pulled_through_vpc: bool = False
     """`ImageConfig.RepositoryAccessMode` is `Vpc`."""
+    model_package: str | None = None
+    """`ModelPackageName`: the container is a model package's (its images and artifacts)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -434,6 +447,75 @@ def check_environment(model: ModelSettings, where: Location) -> list[Problem]:
     return problems
 
 
+def _package_problem(package: str, where: Location) -> Problem | None:
+    """What is wrong with one `ModelPackageName` (None: nothing), refused by the pattern of the
+    service model, warned about when it names a package group (not documented)."""
+    if len(package) > MODEL_PACKAGE_MAX_LENGTH or MODEL_PACKAGE_PATTERN.fullmatch(package) is None:
+        return where.problem(
+            f"{shown(package)} is not a model package: its name or ARN "
+            "(arn:<partition>:sagemaker:<region>:<account>:model-package/<name>), optionally "
+            f"with /<version>, at most {MODEL_PACKAGE_MAX_LENGTH} characters"
+        )
+    if ":model-package-group/" in package:
+        return where.problem(
+            f"{shown(package)} is the ARN of a model package group; SageMaker documents "
+            "deploying a version of it (arn:...:model-package/<group>/<version>), and no source "
+            "says which version a group would deploy",
+            MODEL_PACKAGE_GROUP_WARNING,
+        )
+    return None
+
+
+def check_model_packages(model: ModelSettings, where: Location) -> list[Problem]:
+    """A model package (`ModelPackageName`) matches the service model's pattern. Where the
+    sources are silent, warn: a package beside other containers (the Developer Guide deploys
+    a package as the only container, and a package may itself hold a pipeline of up to 15),
+    and a package with an image or model data of the container's own (the SageMaker Python
+    SDK sends only `ModelPackageName` and `Environment`)."""
+    problems = []
+    containers = _containers(model)
+    packaged = [(i, c) for i, c in containers if c.model_package is not None]
+    for index, container in packaged:
+        at = container_where(where, index, container).field("ModelPackageName")
+        package = container.model_package
+        if package is not None and not is_unknown(package):
+            found = _package_problem(package, at)
+            problems += [] if found is None else [found]
+        own = [
+            name
+            for name, value in (
+                ("Image", container.image),
+                ("ModelDataUrl", container.model_data_url),
+                ("ModelDataSource", container.model_data_prefix),
+            )
+            if value is not None
+        ]
+        if own:
+            problems.append(
+                at.problem(
+                    f"a model package with {' and '.join(own)} of the container's own: the "
+                    "package names its images and artifacts, and no source documents both on "
+                    "one container (the SageMaker Python SDK sends only ModelPackageName and "
+                    "Environment)",
+                    MODEL_PACKAGE_WITH_IMAGE_WARNING,
+                )
+            )
+    if packaged and len(model.containers) > 1:
+        index, container = packaged[0]
+        problems.append(
+            container_where(where, index, container)
+            .field("ModelPackageName")
+            .problem(
+                f"a model package among {len(model.containers)} containers: the SageMaker "
+                "Developer Guide deploys a model package as the model's only container, and no "
+                "source says how a package (which may itself hold up to 15 containers) combines "
+                "with others, so SageMaker may refuse it",
+                MODEL_PACKAGE_IN_PIPELINE_WARNING,
+            )
+        )
+    return problems
+
+
 def check_model(model: ModelSettings, region: str | None, where: Location) -> list[Problem]:
     """Every rule of a model's containers, in the order a problem list shows them."""
     return [
@@ -448,4 +530,5 @@ def check_model(model: ModelSettings, region: str | None, where: Location) -> li
         *check_model_data_prefixes(model, where),
         *check_regions(model, region, where),
         *check_environment(model, where),
+        *check_model_packages(model, where),
     ]

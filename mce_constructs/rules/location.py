@@ -43,6 +43,7 @@ CONSTRUCT = Spelling(
             "ImageConfig": "image",
             "ModelDataUrl": "model_data",
             "ModelDataSource": "model_data",
+            "ModelPackageName": "model_package",
             "S3DataSource": "",
             "S3Uri": "",
             "Environment": "environment",

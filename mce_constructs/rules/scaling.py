@@ -3,6 +3,8 @@ instance types it scales, and a target-tracking target."""
 
 from __future__ import annotations
 
+import math
+
 from ..errors import Problem
 from .instance_types import parse_instance_type
 from .location import Location
@@ -70,3 +72,42 @@ def check_target_value(value: float, where: Location, *, custom: bool = False) -
             )
         ]
     return [where.problem(f"{shown(value)} given; a scaling target is a positive number")]
+
+
+def check_requests_per_second(
+    max_requests_per_second: float, safety_factor: float, where: Location
+) -> list[Problem]:
+    """`scale_on_invocations_per_second`: the requests per second one instance serves at most
+    is a positive, finite number; the safety factor is in (0, 1] (the alpha L2's
+    `scaleOnInvocations` refuses a factor outside that range; the Developer Guide's load-test
+    page recommends starting at 0.5). The target is computed when the app is synthesized, so a
+    value known only at deploy time is refused (CloudFormation cannot multiply)."""
+    problems = []
+    for name, value, valid, expected in (
+        (
+            "max_requests_per_second",
+            max_requests_per_second,
+            is_number(max_requests_per_second) and 0 < max_requests_per_second < math.inf,
+            "a positive, finite number",
+        ),
+        (
+            "safety_factor",
+            safety_factor,
+            is_number(safety_factor) and 0 < safety_factor <= 1,
+            "greater than 0 and at most 1 (0.5 is the recommended start)",
+        ),
+    ):
+        at = where.field(name)
+        if is_unknown(value):
+            problems.append(
+                at.problem(
+                    "known only at deploy time, and the target is computed at synthesis: give "
+                    "a number, or scale_on_invocations(invocations_per_instance=...)"
+                )
+            )
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            # NaN and the infinities are numbers here, refused as not finite below.
+            problems.append(at.problem(f"{shown(value)} is not a number"))
+        elif not valid:
+            problems.append(at.problem(f"{shown(value)} given; {expected}"))
+    return problems

@@ -11,6 +11,7 @@ from mce_constructs.rules.location import ROOT
 from mce_constructs.rules.scaling import (
     TARGET_VALUE_WARNING,
     check_capacity_range,
+    check_requests_per_second,
     check_scalable_instance_type,
     check_target_value,
 )
@@ -40,6 +41,11 @@ CALL_EXAMPLES: list[tuple[Any, str]] = [
         ),
         "scale_on_invocations.invocations_per_instance: 0 given; a scaling target is a positive "
         "number",
+    ),
+    (
+        lambda: check_requests_per_second(30, 1.5, ROOT.field("scale_on_invocations_per_second")),
+        "scale_on_invocations_per_second.safety_factor: 1.5 given; greater than 0 and at most 1 "
+        "(0.5 is the recommended start)",
     ),
 ]
 
