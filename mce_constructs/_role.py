@@ -152,6 +152,7 @@ def grant_execution(
     network: Network | None,
     capture: BoundCapture | None = None,
     created_role: bool,
+    stack: cdk.Stack,
 ) -> iam.Policy:
     """The execution role's policy of `scope`'s own (`ExecutionPolicy`: exactly what the
     containers need, and the endpoint's logs, capture and network), and the statements the
@@ -171,7 +172,6 @@ def grant_execution(
         ],
         capture=None if capture is None else capture.access,
     )
-    stack = cdk.Stack.of(scope)
     policy = attach_execution_policy(
         scope, EXECUTION_POLICY_ID, role, statements, stack, role_is_created=created_role
     )

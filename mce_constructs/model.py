@@ -245,6 +245,7 @@ class MultiContainerModel(cdk.Resource):
             endpoint_name=None,
             network=network,
             created_role=role is None,
+            stack=self.stack,
         )
         """The execution role's policy of the model's own: what its containers need, and the
         logs and metrics of the endpoints that serve it."""
