@@ -506,9 +506,9 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         )
         self._deployment = deployment
         self._rollback_alarms: list[cloudwatch.IAlarm] = []
+        self._fleet_sizes_checked = False
         self._deploy_with(deployment)
         self.node.default_child = self.endpoint
-        self.node.add_validation(_FleetSizes(self))
 
     def _create_variants(
         self, definitions: Sequence[VariantDefinition], models: Sequence[sagemaker.CfnModel]
@@ -564,6 +564,10 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         report(self, check_rollback_alarms(alarm_count, ROOT.field("DeploymentConfig")))
         self._deployment = deployment
         self.endpoint.deployment_config = deployment.render()
+        if not self._fleet_sizes_checked:
+            # Sizes in instances are checked at synthesis, once autoscaling is known.
+            self.node.add_validation(_FleetSizes(self))
+            self._fleet_sizes_checked = True
         alarms = deployment.rollback_alarms
         if alarms and not self._rollback_alarms:
             # One string that resolves to the ARN, or to the list of ARNs: the statement then
