@@ -13,6 +13,8 @@ from constructs import Construct
 
 from ._acknowledgements import acknowledge_open_egress
 from ._permissions import Network
+from .errors import report
+from .rules.location import ROOT
 
 if TYPE_CHECKING:
     # Imported where used: an app without a VPC does not pay for aws_ec2 (docs/benchmarks.md).
@@ -81,3 +83,22 @@ def vpc_config(network: Network | None) -> sagemaker.CfnModel.VpcConfigProperty 
         security_group_ids=list(network.security_group_ids),
         subnets=list(network.subnet_ids),
     )
+
+
+def required_connections(
+    scope: Construct, connections: ec2.Connections | None, what: str
+) -> ec2.Connections:
+    """The security groups of the containers of `scope` (`what`: "the endpoint", "the model");
+    refused when it is not in a VPC."""
+    if connections is None:
+        report(
+            scope,
+            [
+                ROOT.field("connections").problem(
+                    f"{what} is not in a VPC, so it has no security groups; give vpc (and "
+                    "optionally security_groups) to connect it",
+                )
+            ],
+        )
+    assert connections is not None  # report() raised otherwise
+    return connections

@@ -21,7 +21,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IValidation
 
-from ._network import Subnets, place_in_vpc, select_subnets, vpc_config
+from ._network import Subnets, place_in_vpc, required_connections, select_subnets, vpc_config
 from ._permissions import Environment, Network, rollback_alarm_statements
 from ._role import create_execution_role, grant_execution
 from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
@@ -596,18 +596,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         """The containers' security groups (`vpc` given): allow them into a database with
         `db.connections.allow_default_port_from(endpoint.connections)`. Without `vpc` the
         endpoint has no security groups: refused."""
-        if self._connections is None:
-            report(
-                self,
-                [
-                    ROOT.field("connections").problem(
-                        "the endpoint is not in a VPC, so it has no security groups; "
-                        "give vpc (and optionally security_groups) to connect it",
-                    )
-                ],
-            )
-        assert self._connections is not None  # report() raised otherwise
-        return self._connections
+        return required_connections(self, self._connections, "the endpoint")
 
     def auto_scale_instance_count(
         self, *, min_capacity: int = 1, max_capacity: int

@@ -22,7 +22,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ._acknowledgements import acknowledge_network_isolation
-from ._network import Subnets, place_in_vpc, select_subnets, vpc_config
+from ._network import Subnets, place_in_vpc, required_connections, select_subnets, vpc_config
 from ._permissions import Environment
 from ._role import create_execution_role, grant_execution
 from ._tokens import aws_partition, is_unresolved, known_length, stack_facts
@@ -282,15 +282,4 @@ class MultiContainerModel(cdk.Resource):
     def connections(self) -> ec2.Connections:
         """The containers' security groups (`vpc` given); without `vpc` the model has none:
         refused."""
-        if self._connections is None:
-            report(
-                self,
-                [
-                    ROOT.field("connections").problem(
-                        "the model is not in a VPC, so it has no security groups; give vpc "
-                        "(and optionally security_groups) to connect it",
-                    )
-                ],
-            )
-        assert self._connections is not None  # report() raised otherwise
-        return self._connections
+        return required_connections(self, self._connections, "the model")
