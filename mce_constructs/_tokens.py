@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aws_cdk as cdk
@@ -75,6 +75,9 @@ class StackFacts:
     account: str
     resolved: Mapping[str, Any]
     """The CloudFormation value of each token among the partition, the region and the account."""
+    endpoint_names: dict[str, str] = field(default_factory=dict)
+    """The names given to the stack's endpoints so far: lower case -> the endpoint's path
+    (CreateEndpoint compares names case-insensitively)."""
 
 
 _FACTS_ATTRIBUTE = "_mce_constructs_stack_facts"

@@ -365,7 +365,7 @@ class MultiContainerEndpoint(_EndpointBase[EndpointMetric]):
         stack = cdk.Stack.of(self)
         facts = stack_facts(stack)
         subnets = select_subnets(vpc, vpc_subnets) if vpc and options.in_vpc else Subnets()
-        names = _endpoint_names(stack)
+        names = facts.endpoint_names
         given_name = endpoint_name if isinstance(endpoint_name, str) else None
         report(
             self,
@@ -954,16 +954,6 @@ def _import_problems(variant_name: object, container_hostnames: object) -> list[
         for index, hostname in enumerate(hostnames)
         for problem in check_name(hostname, at.index(index), "hostname")
     ]
-
-
-_NAMES_ATTRIBUTE = "_mce_constructs_endpoint_names"
-
-
-def _endpoint_names(stack: cdk.Stack) -> dict[str, str]:
-    """The names given to the endpoints of `stack` so far: lower case -> the endpoint's path
-    (kept on the stack's Python object, as `stack_facts` are: no global state)."""
-    names: dict[str, str] = stack.__dict__.setdefault(_NAMES_ATTRIBUTE, {})
-    return names
 
 
 def _endpoint_arn(stack: cdk.Stack, endpoint_name: str) -> str:
